@@ -1,0 +1,176 @@
+//! The transformer layer BERT and MPNet share, on fused kernels.
+//!
+//! Both architectures are post-norm encoders: self-attention, residual, LayerNorm, then a GELU feed-forward,
+//! residual, LayerNorm. They differ only in tensor names and in MPNet's relative position bias, which arrives
+//! here already folded into the additive attention mask. Query, key and value run as one matrix product once
+//! [`SelfAttention::fuse`] has concatenated them; attention is libtorch's `scaled_dot_product_attention`, and
+//! GELU is the single exact (erf) kernel, as `hidden_act: "gelu"` in both configs asks.
+
+use tch::{nn, nn::Module, Tensor};
+
+use super::error::ConfigProblem;
+
+/// Tensor names of one layer in the publisher's checkpoint, relative to `encoder.layer.N`.
+pub struct LayerNames {
+    pub query: &'static str,
+    pub key: &'static str,
+    pub value: &'static str,
+    pub attention_output: &'static str,
+    pub attention_norm: &'static str,
+}
+
+/// Sizes and rates of one layer, from the config.
+pub struct LayerShape {
+    pub hidden: i64,
+    pub heads: i64,
+    pub intermediate: i64,
+    pub layer_norm_eps: f64,
+    pub hidden_dropout: f64,
+    pub attention_dropout: f64,
+}
+
+impl LayerShape {
+    pub fn check(&self) -> Result<(), ConfigProblem> {
+        if self.heads <= 0 || self.hidden % self.heads != 0 {
+            return Err(ConfigProblem(format!(
+                "hidden_size {} is not a multiple of num_attention_heads {}",
+                self.hidden, self.heads
+            )));
+        }
+        Ok(())
+    }
+}
+
+pub fn check_activation(hidden_act: &str) -> Result<(), ConfigProblem> {
+    match hidden_act {
+        "gelu" => Ok(()),
+        other => Err(ConfigProblem(format!("hidden_act '{other}' is not supported (only 'gelu')"))),
+    }
+}
+
+pub struct SelfAttention {
+    query: nn::Linear,
+    key: nn::Linear,
+    value: nn::Linear,
+    fused: Option<(Tensor, Tensor)>,
+    output: nn::Linear,
+    norm: nn::LayerNorm,
+    heads: i64,
+    hidden_dropout: f64,
+    attention_dropout: f64,
+}
+
+impl SelfAttention {
+    fn new(p: &nn::Path, names: &LayerNames, shape: &LayerShape) -> SelfAttention {
+        let linear = |name: &str| nn::linear(dotted(p, name), shape.hidden, shape.hidden, Default::default());
+        SelfAttention {
+            query: linear(names.query),
+            key: linear(names.key),
+            value: linear(names.value),
+            fused: None,
+            output: linear(names.attention_output),
+            norm: layer_norm(&dotted(p, names.attention_norm), shape),
+            heads: shape.heads,
+            hidden_dropout: shape.hidden_dropout,
+            attention_dropout: shape.attention_dropout,
+        }
+    }
+
+    /// Concatenates query, key and value into one `[3 * hidden, hidden]` matrix.
+    fn fuse(&mut self) {
+        let weight = Tensor::cat(&[&self.query.ws, &self.key.ws, &self.value.ws], 0).detach();
+        let bias = match (&self.query.bs, &self.key.bs, &self.value.bs) {
+            (Some(q), Some(k), Some(v)) => Tensor::cat(&[q, k, v], 0).detach(),
+            _ => return,
+        };
+        self.fused = Some((weight, bias));
+    }
+
+    fn forward_t(&self, hidden: &Tensor, attention_bias: &Tensor, train: bool) -> Tensor {
+        let (batch, seq, width) = hidden.size3().expect("hidden states are [batch, seq, hidden]");
+        let head_dim = width / self.heads;
+        let qkv = match &self.fused {
+            Some((weight, bias)) => hidden.linear(weight, Some(bias)),
+            None => Tensor::cat(&[self.query.forward(hidden), self.key.forward(hidden), self.value.forward(hidden)], 2),
+        };
+        // [batch, seq, 3, heads, head_dim] -> [3, batch, heads, seq, head_dim]
+        let qkv = qkv.view([batch, seq, 3, self.heads, head_dim]).permute([2, 0, 3, 1, 4]);
+        let dropout = if train { self.attention_dropout } else { 0.0 };
+        let context = Tensor::scaled_dot_product_attention(
+            &qkv.get(0),
+            &qkv.get(1),
+            &qkv.get(2),
+            Some(attention_bias),
+            dropout,
+            false,
+            None,
+        );
+        let context = context.transpose(1, 2).reshape([batch, seq, width]);
+        let projected = self.output.forward(&context).dropout(self.hidden_dropout, train);
+        (projected + hidden).apply(&self.norm)
+    }
+}
+
+pub struct TransformerLayer {
+    attention: SelfAttention,
+    intermediate: nn::Linear,
+    output: nn::Linear,
+    output_norm: nn::LayerNorm,
+    hidden_dropout: f64,
+}
+
+impl TransformerLayer {
+    /// A layer under `p` (= `encoder.layer.N`); the feed-forward names (`intermediate.dense`, `output.dense`,
+    /// `output.LayerNorm`) are the same in both checkpoints.
+    pub fn new(p: &nn::Path, names: &LayerNames, shape: &LayerShape) -> TransformerLayer {
+        TransformerLayer {
+            attention: SelfAttention::new(p, names, shape),
+            intermediate: nn::linear(
+                p / "intermediate" / "dense",
+                shape.hidden,
+                shape.intermediate,
+                Default::default(),
+            ),
+            output: nn::linear(p / "output" / "dense", shape.intermediate, shape.hidden, Default::default()),
+            output_norm: layer_norm(&(p / "output" / "LayerNorm"), shape),
+            hidden_dropout: shape.hidden_dropout,
+        }
+    }
+
+    pub fn fuse(&mut self) {
+        self.attention.fuse();
+    }
+
+    /// `attention_bias` is added to the attention scores: `[batch or 1, heads or 1, seq, seq]`, large negative
+    /// values on padding.
+    pub fn forward_t(&self, hidden: &Tensor, attention_bias: &Tensor, train: bool) -> Tensor {
+        let attended = self.attention.forward_t(hidden, attention_bias, train);
+        let expanded = self.intermediate.forward(&attended).gelu("none");
+        let projected = self.output.forward(&expanded).dropout(self.hidden_dropout, train);
+        (projected + attended).apply(&self.output_norm)
+    }
+}
+
+/// The sub-path of `p` named by a checkpoint's dotted name (`attention.self.query`).
+pub fn dotted<'a>(p: &nn::Path<'a>, name: &str) -> nn::Path<'a> {
+    let mut parts = name.split('.');
+    let first = p.sub(parts.next().unwrap_or(name));
+    parts.fold(first, |path, part| path.sub(part))
+}
+
+pub fn layer_norm(p: &nn::Path, shape: &LayerShape) -> nn::LayerNorm {
+    let config = nn::LayerNormConfig { eps: shape.layer_norm_eps, ..Default::default() };
+    nn::layer_norm(p, vec![shape.hidden], config)
+}
+
+/// The additive attention bias for padding: 0 where `attention_mask` is 1, the lowest finite value of `kind`
+/// where it is 0; shape `[batch, 1, 1, seq]`.
+pub fn padding_bias(attention_mask: &Tensor, kind: tch::Kind) -> Tensor {
+    let lowest = match kind {
+        tch::Kind::Half => -65504.0,
+        tch::Kind::BFloat16 => -3.38e38,
+        _ => f32::MIN as f64,
+    };
+    let blocked = attention_mask.eq(0).unsqueeze(1).unsqueeze(1);
+    Tensor::zeros(blocked.size(), (kind, attention_mask.device())).masked_fill(&blocked, lowest)
+}

@@ -1,0 +1,121 @@
+//! The base encoders: all-MiniLM-L6-v2 (BERT) and all-mpnet-base-v2 (MPNet), loaded from the publishers' files.
+//!
+//! Both run on fused kernels (`gelu`, `scaled_dot_product_attention`, one matrix product for query, key and
+//! value), which is what makes them as fast as Python on the same libtorch. The model code knows nothing of
+//! articles: it takes padded batches of token ids and returns hidden states.
+
+mod bert;
+mod error;
+mod layers;
+mod mpnet;
+mod tokenize;
+
+pub use bert::{Bert, BertConfig};
+pub use error::ModelError;
+pub use mpnet::{Mpnet, MpnetConfig};
+pub use tokenize::{EncoderTokenizer, TokenBatch, TokenizedText};
+
+use std::path::{Path, PathBuf};
+
+use tch::{nn, Device, Tensor};
+
+/// A transformer encoder over padded batches of token ids.
+pub trait Encoder: Send {
+    /// Hidden states `[batch, seq, hidden]` for `input_ids` and `attention_mask` (both `[batch, seq]`, int64,
+    /// mask 1 for real tokens). `train` switches dropout on.
+    fn forward_t(&self, input_ids: &Tensor, attention_mask: &Tensor, train: bool) -> Tensor;
+
+    fn hidden_size(&self) -> i64;
+
+    /// The longest input, special tokens included, the position embeddings allow.
+    fn max_tokens(&self) -> usize;
+
+    /// Precomputes fused weights (query, key and value in one matrix) from the current, loaded weights. Call it
+    /// once the weights will no longer change; training leaves it off.
+    fn fuse_for_inference(&mut self);
+}
+
+/// The two base encoders this project builds on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaseEncoder {
+    /// all-MiniLM-L6-v2: the fast tier.
+    MiniLm,
+    /// all-mpnet-base-v2: the accurate tier.
+    Mpnet,
+}
+
+impl BaseEncoder {
+    pub const ALL: [BaseEncoder; 2] = [BaseEncoder::MiniLm, BaseEncoder::Mpnet];
+
+    /// The folder name under `models/base/` that scripts/setup.sh installs.
+    pub fn folder(self) -> &'static str {
+        match self {
+            BaseEncoder::MiniLm => "all-MiniLM-L6-v2",
+            BaseEncoder::Mpnet => "all-mpnet-base-v2",
+        }
+    }
+
+    /// The sha256 of the publisher's model.safetensors.
+    pub fn weights_sha256(self) -> &'static str {
+        match self {
+            BaseEncoder::MiniLm => "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+            BaseEncoder::Mpnet => "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
+        }
+    }
+
+    /// Its folder inside this repository's `models/base/`.
+    pub fn default_dir(self) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/base").join(self.folder())
+    }
+}
+
+/// An encoder with its tokenizer and the variable store that owns its weights.
+pub struct LoadedEncoder {
+    pub encoder: Box<dyn Encoder>,
+    pub tokenizer: EncoderTokenizer,
+    pub vars: nn::VarStore,
+    pub dir: PathBuf,
+}
+
+/// Loads the encoder in `dir` (`config.json`, `model.safetensors`, `tokenizer.json`), choosing the architecture by
+/// the config's `model_type`. Weights keep the publisher's tensor names.
+pub fn load_encoder(dir: &Path, device: Device) -> Result<LoadedEncoder, ModelError> {
+    let config_path = dir.join("config.json");
+    let config_text = read_text(&config_path)?;
+    let model_type: ModelType = parse_json(&config_path, &config_text)?;
+    let mut vars = nn::VarStore::new(device);
+    let encoder: Box<dyn Encoder> = match model_type.model_type.as_str() {
+        "bert" => {
+            let config: BertConfig = parse_json(&config_path, &config_text)?;
+            Box::new(Bert::new(&vars.root(), &config).map_err(|e| e.at(&config_path))?)
+        }
+        "mpnet" => {
+            let config: MpnetConfig = parse_json(&config_path, &config_text)?;
+            Box::new(Mpnet::new(&vars.root(), &config).map_err(|e| e.at(&config_path))?)
+        }
+        other => return Err(ModelError::UnsupportedModel { path: config_path, model_type: other.to_string() }),
+    };
+    let weights = dir.join("model.safetensors");
+    if !weights.is_file() {
+        return Err(ModelError::Missing { path: weights });
+    }
+    vars.load(&weights).map_err(|source| ModelError::Weights { path: weights.clone(), source })?;
+    vars.freeze();
+    let mut encoder = encoder;
+    encoder.fuse_for_inference();
+    let tokenizer = EncoderTokenizer::from_file(&dir.join("tokenizer.json"))?;
+    Ok(LoadedEncoder { encoder, tokenizer, vars, dir: dir.to_path_buf() })
+}
+
+#[derive(serde::Deserialize)]
+struct ModelType {
+    model_type: String,
+}
+
+fn read_text(path: &Path) -> Result<String, ModelError> {
+    std::fs::read_to_string(path).map_err(|source| ModelError::Io { path: path.to_path_buf(), source })
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ModelError> {
+    serde_json::from_str(text).map_err(|source| ModelError::Json { path: path.to_path_buf(), source })
+}

@@ -1,0 +1,129 @@
+//! Tokenization for the encoders: the publisher's `tokenizer.json` through the Hugging Face `tokenizers` crate.
+//!
+//! The shipped files pad and truncate every input to 128 tokens; both are switched off here, so an input keeps
+//! all its tokens and callers decide how to window long text. Each token keeps its byte span in the original
+//! text (the normaliser lowercases and cleans, but offsets still point into the text as given).
+
+use std::path::Path;
+
+use tch::{Device, Kind, Tensor};
+
+use super::error::ModelError;
+use crate::span::Span;
+
+pub struct EncoderTokenizer {
+    inner: tokenizers::Tokenizer,
+    pad_id: i64,
+}
+
+/// One text as token ids, special tokens included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenizedText {
+    pub ids: Vec<i64>,
+    /// Byte span of each token in the text; empty spans for special tokens.
+    pub offsets: Vec<Span>,
+    /// Whether each token is a special token (`[CLS]`, `[SEP]`, `<s>`, `</s>`).
+    pub special: Vec<bool>,
+}
+
+impl TokenizedText {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+impl EncoderTokenizer {
+    pub fn from_file(path: &Path) -> Result<EncoderTokenizer, ModelError> {
+        if !path.is_file() {
+            return Err(ModelError::Missing { path: path.to_path_buf() });
+        }
+        let failed = |message: String| ModelError::Tokenizer { path: path.to_path_buf(), message };
+        let mut inner = tokenizers::Tokenizer::from_file(path).map_err(|e| failed(e.to_string()))?;
+        let pad_id = inner.get_padding().map(|p| p.pad_id as i64);
+        inner.with_padding(None);
+        inner.with_truncation(None).map_err(|e| failed(e.to_string()))?;
+        let pad_id =
+            match pad_id.or_else(|| ["[PAD]", "<pad>"].iter().find_map(|t| inner.token_to_id(t)).map(i64::from)) {
+                Some(id) => id,
+                None => return Err(failed("no padding token ([PAD] or <pad>) in the vocabulary".into())),
+            };
+        Ok(EncoderTokenizer { inner, pad_id })
+    }
+
+    /// The id that fills positions after the end of a shorter input in a batch.
+    pub fn pad_id(&self) -> i64 {
+        self.pad_id
+    }
+
+    /// Tokenizes `text` with the model's special tokens around it.
+    pub fn encode(&self, text: &str) -> Result<TokenizedText, ModelError> {
+        let encoding = self.inner.encode(text, true).map_err(|e| ModelError::Encode { message: e.to_string() })?;
+        Ok(tokenized(&encoding))
+    }
+
+    /// Tokenizes several texts at once (in parallel where the machine allows).
+    pub fn encode_all(&self, texts: &[&str]) -> Result<Vec<TokenizedText>, ModelError> {
+        let inputs: Vec<tokenizers::EncodeInput> = texts.iter().map(|t| (*t).into()).collect();
+        let encodings =
+            self.inner.encode_batch(inputs, true).map_err(|e| ModelError::Encode { message: e.to_string() })?;
+        Ok(encodings.iter().map(tokenized).collect())
+    }
+}
+
+fn tokenized(encoding: &tokenizers::Encoding) -> TokenizedText {
+    let special: Vec<bool> = encoding.get_special_tokens_mask().iter().map(|&m| m == 1).collect();
+    let offsets = encoding
+        .get_offsets()
+        .iter()
+        .zip(&special)
+        .map(|(&(start, end), &is_special)| if is_special { Span::default() } else { Span::new(start, end) })
+        .collect();
+    TokenizedText { ids: encoding.get_ids().iter().map(|&id| i64::from(id)).collect(), offsets, special }
+}
+
+/// Token id sequences padded on the right to the longest, as the encoders take them.
+pub struct TokenBatch {
+    /// `[batch, seq]` int64.
+    pub input_ids: Tensor,
+    /// `[batch, seq]` int64, 1 for real tokens, 0 for padding.
+    pub attention_mask: Tensor,
+    /// The unpadded length of each sequence.
+    pub lengths: Vec<usize>,
+}
+
+impl TokenBatch {
+    pub fn pad(sequences: &[&[i64]], pad_id: i64, device: Device) -> TokenBatch {
+        let width = sequences.iter().map(|s| s.len()).max().unwrap_or(0);
+        let mut ids = Vec::with_capacity(sequences.len() * width);
+        let mut mask = Vec::with_capacity(sequences.len() * width);
+        for sequence in sequences {
+            ids.extend_from_slice(sequence);
+            ids.extend(std::iter::repeat(pad_id).take(width - sequence.len()));
+            mask.extend(std::iter::repeat(1i64).take(sequence.len()));
+            mask.extend(std::iter::repeat(0i64).take(width - sequence.len()));
+        }
+        let shape = [sequences.len() as i64, width as i64];
+        TokenBatch {
+            input_ids: Tensor::from_slice(&ids).view(shape).to_device(device),
+            attention_mask: Tensor::from_slice(&mask).view(shape).to_kind(Kind::Int64).to_device(device),
+            lengths: sequences.iter().map(|s| s.len()).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_fills_with_the_pad_id_and_masks_it() {
+        let batch = TokenBatch::pad(&[&[101, 7, 102], &[101, 102]], 0, Device::Cpu);
+        assert_eq!(Vec::<i64>::try_from(batch.input_ids.flatten(0, -1)).unwrap(), vec![101, 7, 102, 101, 102, 0]);
+        assert_eq!(Vec::<i64>::try_from(batch.attention_mask.flatten(0, -1)).unwrap(), vec![1, 1, 1, 1, 1, 0]);
+        assert_eq!(batch.lengths, vec![3, 2]);
+    }
+}

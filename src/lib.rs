@@ -8,7 +8,9 @@
 pub mod bench;
 pub mod corpus;
 pub mod model;
+pub mod ner;
 pub mod output;
 pub mod pipeline;
 pub mod span;
 pub mod text;
+pub mod train;

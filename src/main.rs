@@ -7,8 +7,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use stancemap::bench::{bench_encoders, BenchOptions};
 use stancemap::model::BaseEncoder;
+use stancemap::ner::conll::{ConllOptions, LabelMap};
+use stancemap::ner::evaluate::evaluate_file;
+use stancemap::ner::model::EntityModel;
 use stancemap::output::FormulaGuard;
 use stancemap::pipeline::{run, RunOptions};
+use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
 
 #[derive(Parser)]
 #[command(
@@ -46,10 +50,105 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// The entity model folder (default: models/ner-fast on CPU, models/ner-accurate on a GPU).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Skip entity detection (no mentions.csv).
+        #[arg(long)]
+        no_entities: bool,
+        /// A gazetteer file of your own (same format as models/gazetteer.tsv), read on top of the shipped one.
+        #[arg(long)]
+        gazetteer: Vec<PathBuf>,
+        /// Text windows per model batch.
+        #[arg(long, default_value_t = 32)]
+        batch_size: usize,
     },
+    /// Train a model on labeled data.
+    #[command(subcommand)]
+    Train(TrainCommand),
+    /// Score a trained model on labeled data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
     /// Measure throughput.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// Fine-tune an entity model (PER, ORG, LOC, MISC) on CoNLL files; the best epoch on --dev is kept in --out
+    /// as card.json + model.safetensors (a delta over the base encoder).
+    Ner {
+        /// CoNLL training files (token ... TAG per line, IOB1 or IOB2, -DOCSTART- ignored).
+        #[arg(long, required = true, num_args = 1..)]
+        train: Vec<PathBuf>,
+        /// Extra training sets with other labels: PATH@MAP, where MAP is `wnut17`, `wikiann`, or a list like
+        /// `person=PER,location=LOC,group=ORG` (types not listed become O).
+        #[arg(long)]
+        extra: Vec<String>,
+        /// CoNLL development file, scored after every epoch.
+        #[arg(long)]
+        dev: PathBuf,
+        #[arg(long, value_enum, default_value_t = EncoderName::Minilm)]
+        encoder: EncoderName,
+        /// Output folder: the model, its card, and checkpoints.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        epochs: usize,
+        #[arg(long, default_value_t = 32)]
+        batch_size: usize,
+        /// Peak learning rate (default 1e-4 for minilm, 5e-5 for mpnet).
+        #[arg(long)]
+        lr: Option<f64>,
+        /// Share of the steps spent warming up.
+        #[arg(long, default_value_t = 0.06)]
+        warmup: f64,
+        #[arg(long, default_value_t = 0.01)]
+        weight_decay: f64,
+        #[arg(long, default_value_t = 13)]
+        seed: u64,
+        /// Save a checkpoint every N steps (and after every epoch).
+        #[arg(long, default_value_t = 200)]
+        checkpoint_every: usize,
+        /// Continue from the checkpoint in --out.
+        #[arg(long)]
+        resume: bool,
+        /// Train on the first N sentences only (for a quick trial).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Entity-level precision, recall and F1 (exact type and boundaries, as seqeval), overall and per type.
+    Ner {
+        /// A CoNLL file with gold tags.
+        #[arg(long)]
+        data: PathBuf,
+        /// The model folder (card.json + model.safetensors), e.g. models/ner-fast.
+        #[arg(long)]
+        model: PathBuf,
+        /// Print JSON {"precision","recall","f1","per_type":{...},"n_sentences"} instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EncoderName {
+    Minilm,
+    Mpnet,
+}
+
+impl EncoderName {
+    fn base(self) -> BaseEncoder {
+        match self {
+            EncoderName::Minilm => BaseEncoder::MiniLm,
+            EncoderName::Mpnet => BaseEncoder::Mpnet,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -108,14 +207,34 @@ fn try_main() -> anyhow::Result<ExitCode> {
     let cores = std::thread::available_parallelism().map(|n| n.get() as i32).unwrap_or(1);
     let threads = cli.threads.unwrap_or(cores).max(1);
     match cli.command {
-        Command::Run { corpus, out, max_article_bytes, no_formula_guard, quiet } => {
+        Command::Run {
+            corpus,
+            out,
+            max_article_bytes,
+            no_formula_guard,
+            quiet,
+            model,
+            no_entities,
+            gazetteer,
+            batch_size,
+        } => {
             tch::set_num_threads(threads);
+            let entity_model = match (no_entities, model) {
+                (true, _) => None,
+                (false, Some(dir)) => Some(dir),
+                (false, None) => default_entity_model(),
+            };
+            let mut gazetteers = vec![models_dir().join("gazetteer.tsv")];
+            gazetteers.extend(gazetteer);
             let options = RunOptions {
                 corpus,
                 out,
                 max_article_bytes,
                 formula_guard: if no_formula_guard { FormulaGuard::Off } else { FormulaGuard::On },
                 progress: !quiet,
+                entity_model,
+                gazetteers,
+                batch_size,
             };
             let summary = run(&options)?;
             eprintln!(
@@ -127,6 +246,67 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 summary.warnings,
                 summary.out.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Train(TrainCommand::Ner {
+            train,
+            extra,
+            dev,
+            encoder,
+            out,
+            epochs,
+            batch_size,
+            lr,
+            warmup,
+            weight_decay,
+            seed,
+            checkpoint_every,
+            resume,
+            limit,
+        }) => {
+            tch::set_num_threads(threads);
+            let base = encoder.base();
+            let mut sources: Vec<TrainSource> = train
+                .into_iter()
+                .map(|path| TrainSource { path, options: ConllOptions::default(), label_map: None })
+                .collect();
+            for spec in &extra {
+                sources.push(extra_source(spec)?);
+            }
+            let options = NerTrainOptions {
+                train: sources,
+                dev,
+                encoder: base,
+                base_dir: stancemap::train::ner::base_dir(base)?,
+                out,
+                epochs,
+                batch_size,
+                lr: lr.unwrap_or(match base {
+                    BaseEncoder::MiniLm => 1e-4,
+                    BaseEncoder::Mpnet => 5e-5,
+                }),
+                warmup,
+                weight_decay,
+                seed,
+                checkpoint_every,
+                resume,
+                limit,
+                command: std::env::args().collect::<Vec<_>>().join(" "),
+            };
+            let report = train_ner(&options)?;
+            println!("{}", report.dev.table());
+            println!("best model in {}", options.out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Ner { data, model, json }) => {
+            tch::set_num_threads(threads);
+            let loaded = EntityModel::load(&model, tch::Device::cuda_if_available())?;
+            let scores = evaluate_file(&loaded, &data, 64)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&scores)?);
+            } else {
+                println!("{}", scores.table());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(BenchCommand::Encoders { encoder, batch, seq, iters, warmup, out, no_rust_bert }) => {
@@ -154,5 +334,40 @@ fn try_main() -> anyhow::Result<ExitCode> {
             println!("appended to {}", options.out.display());
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `PATH@MAP` from `--extra`: a CoNLL-style file whose labels are mapped onto ours.
+fn extra_source(spec: &str) -> anyhow::Result<TrainSource> {
+    let (path, map) = spec.rsplit_once('@').ok_or_else(|| anyhow::anyhow!("--extra {spec}: expected PATH@MAP"))?;
+    let (map_spec, strip_language_prefix) = match map {
+        "wnut17" => ("person=PER,location=LOC,group=ORG,corporation=ORG,product=MISC,creative-work=MISC", false),
+        "wikiann" => ("PER=PER,ORG=ORG,LOC=LOC", true),
+        other => (other, false),
+    };
+    let label_map: LabelMap = map_spec.parse().map_err(|e| anyhow::anyhow!("--extra {spec}: {e}"))?;
+    Ok(TrainSource {
+        path: PathBuf::from(path),
+        options: ConllOptions { strip_language_prefix, label_map: Some(label_map) },
+        label_map: Some(map.to_string()),
+    })
+}
+
+/// The folder of shipped models.
+fn models_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models")
+}
+
+/// The entity model `run` uses when not told: the accurate tier where a GPU is present (and the model is
+/// installed), the fast tier otherwise.
+fn default_entity_model() -> Option<PathBuf> {
+    let fast = models_dir().join("ner-fast");
+    let accurate = models_dir().join("ner-accurate");
+    let chosen = if tch::Cuda::is_available() && accurate.join("card.json").is_file() { accurate } else { fast };
+    if chosen.join("card.json").is_file() {
+        Some(chosen)
+    } else {
+        eprintln!("stancemap: no entity model in {}; entity detection skipped (no mentions.csv)", chosen.display());
+        None
     }
 }

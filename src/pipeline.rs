@@ -12,6 +12,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::corpus::{Article, Corpus, Problem, ReadOptions};
+use crate::ner::gazetteer::Gazetteer;
+use crate::ner::mentions::{mentions, Mention};
+use crate::ner::model::EntityModel;
+use crate::ner::tagger::find_entities;
 use crate::output::{manifest, FormulaGuard, Manifest, ProblemRecord, Table};
 use crate::span::CharIndex;
 use crate::text::{segment, Segmentation};
@@ -25,6 +29,12 @@ pub struct RunOptions {
     pub formula_guard: FormulaGuard,
     /// Show a progress bar (only ever drawn when stderr is a terminal).
     pub progress: bool,
+    /// The entity model folder; None skips entity detection (and mentions.csv).
+    pub entity_model: Option<PathBuf>,
+    /// Gazetteer files, the shipped one first; later files override earlier rows of the same name.
+    pub gazetteers: Vec<PathBuf>,
+    /// Windows per model batch.
+    pub batch_size: usize,
 }
 
 /// What a finished run counted, for the caller's summary and exit code.
@@ -42,19 +52,49 @@ pub const ARTICLE_COLUMNS: &[&str] =
     &["article_id", "title", "date", "source", "n_sentences", "n_chars", "url", "origin"];
 pub const SENTENCE_COLUMNS: &[&str] =
     &["article_id", "sentence_index", "start", "end", "in_quote", "text", "paragraph_index"];
+pub const MENTION_COLUMNS: &[&str] =
+    &["article_id", "mention_id", "sentence_index", "start", "end", "text", "type", "confidence", "country", "source"];
 
 /// The tables of one run, open for writing.
 struct Tables {
     articles: Table,
     sentences: Table,
+    mentions: Option<Table>,
 }
 
 impl Tables {
-    fn create(dir: &Path, guard: FormulaGuard) -> anyhow::Result<Tables> {
+    fn create(dir: &Path, guard: FormulaGuard, with_mentions: bool) -> anyhow::Result<Tables> {
         Ok(Tables {
             articles: Table::create(dir, "articles.csv", ARTICLE_COLUMNS, guard)?,
             sentences: Table::create(dir, "sentences.csv", SENTENCE_COLUMNS, guard)?,
+            mentions: match with_mentions {
+                true => Some(Table::create(dir, "mentions.csv", MENTION_COLUMNS, guard)?),
+                false => None,
+            },
         })
+    }
+
+    fn write_mentions(&mut self, article: &Article, found: &[Mention]) -> anyhow::Result<()> {
+        let Some(table) = self.mentions.as_mut() else { return Ok(()) };
+        let text = &article.text;
+        let mut chars = CharIndex::new(text);
+        for (index, mention) in found.iter().enumerate() {
+            let start = chars.to_chars(mention.span.start);
+            let end = chars.to_chars(mention.span.end);
+            table.row([
+                article.id.as_str(),
+                &format!("{}-m{index}", article.id),
+                &mention.sentence_index.to_string(),
+                &start.to_string(),
+                &end.to_string(),
+                mention.span.slice(text),
+                mention.entity_type.as_str(),
+                &format!("{:.4}", mention.confidence),
+                mention.country.as_deref().unwrap_or(""),
+                mention.source.as_str(),
+            ])?;
+        }
+        Ok(())
     }
 
     fn write(&mut self, article: &Article, segmentation: &Segmentation) -> anyhow::Result<()> {
@@ -88,7 +128,11 @@ impl Tables {
     }
 
     fn finish(self) -> anyhow::Result<Vec<PathBuf>> {
-        Ok(vec![self.articles.finish()?, self.sentences.finish()?])
+        let mut written = vec![self.articles.finish()?, self.sentences.finish()?];
+        if let Some(mentions) = self.mentions {
+            written.push(mentions.finish()?);
+        }
+        Ok(written)
     }
 }
 
@@ -99,7 +143,27 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
     let corpus = Corpus::open(&options.corpus, ReadOptions { max_article_bytes: options.max_article_bytes })?;
     let files = corpus.file_count();
-    let mut tables = Tables::create(&options.out, options.formula_guard)?;
+    let mut gazetteer: Option<Gazetteer> = None;
+    for path in &options.gazetteers {
+        let more = Gazetteer::from_path(path)?;
+        match gazetteer.as_mut() {
+            Some(g) => g.extend(more),
+            None => gazetteer = Some(more),
+        }
+    }
+    let entity_model = match &options.entity_model {
+        Some(dir) => Some(
+            EntityModel::load(dir, tch::Device::cuda_if_available())
+                .with_context(|| format!("cannot load the entity model in {}", dir.display()))?,
+        ),
+        None => None,
+    };
+    let mut models = serde_json::Map::new();
+    if let Some(dir) = &options.entity_model {
+        let card = crate::ner::card::ModelCard::read(&dir.join(crate::ner::card::CARD_FILE))?;
+        models.insert("entities".into(), serde_json::json!({ "path": dir, "card": card }));
+    }
+    let mut tables = Tables::create(&options.out, options.formula_guard, entity_model.is_some())?;
     let progress = progress_bar(options.progress, files);
 
     let mut counts = manifest::Counts::default();
@@ -115,6 +179,17 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
                 let clock = Instant::now();
                 let segmentation = segment(&article.text);
                 timings.segment_s += clock.elapsed().as_secs_f64();
+                if let Some(model) = &entity_model {
+                    let clock = Instant::now();
+                    let units: Vec<_> = segmentation.paragraphs.iter().map(|p| p.span).collect();
+                    let entities = find_entities(model, &article.text, &units, options.batch_size)
+                        .with_context(|| format!("article {} ({})", article.id, article.origin))?;
+                    let empty = Gazetteer::default();
+                    let found = mentions(&article.text, &segmentation, &entities, gazetteer.as_ref().unwrap_or(&empty));
+                    timings.entities_s += clock.elapsed().as_secs_f64();
+                    counts.mentions += found.len();
+                    tables.write_mentions(&article, &found)?;
+                }
                 let clock = Instant::now();
                 tables.write(&article, &segmentation)?;
                 timings.write_s += clock.elapsed().as_secs_f64();
@@ -155,6 +230,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         started_at: rfc3339(started_at),
         finished_at: rfc3339(SystemTime::now()),
         inputs: manifest::Inputs { corpus: options.corpus.display().to_string(), files },
+        models: serde_json::Value::Object(models),
         options: serde_json::to_value(options)?,
         counts,
         problems,

@@ -91,14 +91,14 @@ fn check_encoder_matches_python(base: BaseEncoder) {
         let tokens = loaded.tokenizer.encode(&sentence.text).unwrap();
         assert_eq!(tokens.ids, sentence.input_ids, "{}: token ids of {:?}", base.folder(), sentence.text);
         let batch = TokenBatch::pad(&[&tokens.ids], loaded.tokenizer.pad_id(), Device::Cpu);
-        let hidden = loaded.encoder.forward_t(&batch.input_ids, &batch.attention_mask, false);
+        let hidden = loaded.encoder.forward_t(&batch.input_ids, &batch.attention_mask, None, false);
         check_hidden(&format!("{} alone: {:?}", base.folder(), sentence.text), &hidden.get(0), sentence);
         token_ids.push(tokens.ids);
     }
     // All three in one batch, the shorter ones padded: padding must change nothing.
     let sequences: Vec<&[i64]> = token_ids.iter().map(Vec::as_slice).collect();
     let batch = TokenBatch::pad(&sequences, loaded.tokenizer.pad_id(), Device::Cpu);
-    let hidden = loaded.encoder.forward_t(&batch.input_ids, &batch.attention_mask, false);
+    let hidden = loaded.encoder.forward_t(&batch.input_ids, &batch.attention_mask, None, false);
     for (i, sentence) in reference.sentences.iter().enumerate() {
         let unpadded = hidden.get(i as i64).narrow(0, 0, batch.lengths[i] as i64);
         check_hidden(&format!("{} batched: {:?}", base.folder(), sentence.text), &unpadded, sentence);
@@ -132,7 +132,7 @@ fn minilm_matches_the_rust_bert_oracle_needs_base_encoders() {
         reference.sentences.iter().map(|s| loaded.tokenizer.encode(&s.text).unwrap().ids).collect();
     let sequences: Vec<&[i64]> = ids.iter().map(Vec::as_slice).collect();
     let batch = TokenBatch::pad(&sequences, loaded.tokenizer.pad_id(), Device::Cpu);
-    let ours = loaded.encoder.forward_t(&batch.input_ids, &batch.attention_mask, false);
+    let ours = loaded.encoder.forward_t(&batch.input_ids, &batch.attention_mask, None, false);
     let theirs = oracle
         .forward_t(Some(&batch.input_ids), Some(&batch.attention_mask), None, None, None, None, None, false)
         .unwrap()

@@ -47,12 +47,16 @@ struct BertEmbeddings {
 }
 
 impl BertEmbeddings {
-    fn forward_t(&self, input_ids: &Tensor, train: bool) -> Tensor {
+    fn forward_t(&self, input_ids: &Tensor, extra: Option<&Tensor>, train: bool) -> Tensor {
         let seq = input_ids.size()[1];
         let positions = Tensor::arange(seq, (Kind::Int64, input_ids.device())).unsqueeze(0);
         // Single-segment inputs: token type 0 everywhere, whose embedding is one row broadcast over the batch.
         let token_type = self.token_type.ws.get(0);
-        let summed = self.word.forward(input_ids) + self.position.forward(&positions) + token_type;
+        let mut words = self.word.forward(input_ids);
+        if let Some(extra) = extra {
+            words += extra;
+        }
+        let summed = words + self.position.forward(&positions) + token_type;
         summed.apply(&self.norm).dropout(self.dropout, train)
     }
 }
@@ -97,8 +101,8 @@ impl Bert {
 }
 
 impl Encoder for Bert {
-    fn forward_t(&self, input_ids: &Tensor, attention_mask: &Tensor, train: bool) -> Tensor {
-        let mut hidden = self.embeddings.forward_t(input_ids, train);
+    fn forward_t(&self, input_ids: &Tensor, attention_mask: &Tensor, extra: Option<&Tensor>, train: bool) -> Tensor {
+        let mut hidden = self.embeddings.forward_t(input_ids, extra, train);
         let mask = padding_mask(attention_mask);
         for layer in &self.layers {
             hidden = layer.forward_t(&hidden, &mask, train);

@@ -22,8 +22,16 @@ use tch::{nn, Device, Tensor};
 /// A transformer encoder over padded batches of token ids.
 pub trait Encoder: Send {
     /// Hidden states `[batch, seq, hidden]` for `input_ids` and `attention_mask` (both `[batch, seq]`, int64,
-    /// mask 1 for real tokens). `train` switches dropout on.
-    fn forward_t(&self, input_ids: &Tensor, attention_mask: &Tensor, train: bool) -> Tensor;
+    /// mask 1 for real tokens). `extra_embeddings` (`[batch, seq, hidden]`), when given, is added to the word
+    /// embeddings before anything else (task models put learned features there, such as word shape). `train`
+    /// switches dropout on.
+    fn forward_t(
+        &self,
+        input_ids: &Tensor,
+        attention_mask: &Tensor,
+        extra_embeddings: Option<&Tensor>,
+        train: bool,
+    ) -> Tensor;
 
     fn hidden_size(&self) -> i64;
 
@@ -36,7 +44,8 @@ pub trait Encoder: Send {
 }
 
 /// The two base encoders this project builds on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum BaseEncoder {
     /// all-MiniLM-L6-v2: the fast tier.
     MiniLm,
@@ -46,6 +55,18 @@ pub enum BaseEncoder {
 
 impl BaseEncoder {
     pub const ALL: [BaseEncoder; 2] = [BaseEncoder::MiniLm, BaseEncoder::Mpnet];
+
+    /// The short name used on the command line and in model cards: `minilm`, `mpnet`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BaseEncoder::MiniLm => "minilm",
+            BaseEncoder::Mpnet => "mpnet",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<BaseEncoder> {
+        BaseEncoder::ALL.into_iter().find(|b| b.name() == name || b.folder() == name)
+    }
 
     /// The folder name under `models/base/` that scripts/setup.sh installs.
     pub fn folder(self) -> &'static str {
@@ -77,9 +98,32 @@ pub struct LoadedEncoder {
     pub dir: PathBuf,
 }
 
-/// Loads the encoder in `dir` (`config.json`, `model.safetensors`, `tokenizer.json`), choosing the architecture by
-/// the config's `model_type`. Weights keep the publisher's tensor names.
+impl LoadedEncoder {
+    /// Freezes the weights and fuses kernels, once the weights are final (after a task's delta is applied).
+    pub fn prepare_for_inference(&mut self) {
+        self.vars.freeze();
+        self.encoder.fuse_for_inference();
+    }
+}
+
+/// Loads the encoder in `dir` (`config.json`, `model.safetensors`, `tokenizer.json`) for inference: weights
+/// frozen, query/key/value fused. See [`load_encoder_for`].
 pub fn load_encoder(dir: &Path, device: Device) -> Result<LoadedEncoder, ModelError> {
+    load_encoder_for(dir, device, Purpose::Inference)
+}
+
+/// What an encoder is loaded for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Frozen weights, fused kernels.
+    Inference,
+    /// Trainable weights, unfused (the fused matrices would not follow the updates).
+    Training,
+}
+
+/// Loads the encoder in `dir`, choosing the architecture by the config's `model_type`. Weights keep the
+/// publisher's tensor names.
+pub fn load_encoder_for(dir: &Path, device: Device, purpose: Purpose) -> Result<LoadedEncoder, ModelError> {
     let config_path = dir.join("config.json");
     let config_text = read_text(&config_path)?;
     let model_type: ModelType = parse_json(&config_path, &config_text)?;
@@ -100,11 +144,12 @@ pub fn load_encoder(dir: &Path, device: Device) -> Result<LoadedEncoder, ModelEr
         return Err(ModelError::Missing { path: weights });
     }
     vars.load(&weights).map_err(|source| ModelError::Weights { path: weights.clone(), source })?;
-    vars.freeze();
-    let mut encoder = encoder;
-    encoder.fuse_for_inference();
     let tokenizer = EncoderTokenizer::from_file(&dir.join("tokenizer.json"))?;
-    Ok(LoadedEncoder { encoder, tokenizer, vars, dir: dir.to_path_buf() })
+    let mut loaded = LoadedEncoder { encoder, tokenizer, vars, dir: dir.to_path_buf() };
+    if purpose == Purpose::Inference {
+        loaded.prepare_for_inference();
+    }
+    Ok(loaded)
 }
 
 #[derive(serde::Deserialize)]

@@ -56,11 +56,15 @@ struct MpnetEmbeddings {
 }
 
 impl MpnetEmbeddings {
-    fn forward_t(&self, input_ids: &Tensor, train: bool) -> Tensor {
+    fn forward_t(&self, input_ids: &Tensor, extra: Option<&Tensor>, train: bool) -> Tensor {
         // Real tokens are numbered padding_idx + 1, padding_idx + 2, ...; padding keeps padding_idx.
         let real = input_ids.ne(self.padding_idx).to_kind(Kind::Int64);
         let positions = real.cumsum(1, Kind::Int64) * &real + self.padding_idx;
-        let summed = self.word.forward(input_ids) + self.position.forward(&positions);
+        let mut words = self.word.forward(input_ids);
+        if let Some(extra) = extra {
+            words += extra;
+        }
+        let summed = words + self.position.forward(&positions);
         summed.apply(&self.norm).dropout(self.dropout, train)
     }
 }
@@ -146,8 +150,8 @@ fn relative_position_bucket(relative: &Tensor, buckets: i64, max_distance: f64) 
 }
 
 impl Encoder for Mpnet {
-    fn forward_t(&self, input_ids: &Tensor, attention_mask: &Tensor, train: bool) -> Tensor {
-        let mut hidden = self.embeddings.forward_t(input_ids, train);
+    fn forward_t(&self, input_ids: &Tensor, attention_mask: &Tensor, extra: Option<&Tensor>, train: bool) -> Tensor {
+        let mut hidden = self.embeddings.forward_t(input_ids, extra, train);
         let seq = input_ids.size()[1];
         let bias = self.position_bias(seq, input_ids.device()).to_kind(hidden.kind())
             + padding_bias(attention_mask, hidden.kind());

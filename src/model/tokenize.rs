@@ -65,6 +65,23 @@ impl EncoderTokenizer {
         Ok(tokenized(&encoding))
     }
 
+    /// Tokenizes `text` without special tokens (for callers that cut it into windows and add them per window).
+    pub fn encode_plain(&self, text: &str) -> Result<TokenizedText, ModelError> {
+        let encoding = self.inner.encode(text, false).map_err(|e| ModelError::Encode { message: e.to_string() })?;
+        Ok(tokenized(&encoding))
+    }
+
+    /// The ids that open and close a single text (`[CLS]`/`[SEP]`, `<s>`/`</s>`).
+    pub fn boundary_ids(&self) -> Result<(i64, i64), ModelError> {
+        let empty = self.encode("")?;
+        match empty.ids.as_slice() {
+            [open, close] => Ok((*open, *close)),
+            other => Err(ModelError::Encode {
+                message: format!("an empty text encodes to {other:?}, not two special tokens"),
+            }),
+        }
+    }
+
     /// Tokenizes several texts at once (in parallel where the machine allows).
     pub fn encode_all(&self, texts: &[&str]) -> Result<Vec<TokenizedText>, ModelError> {
         let inputs: Vec<tokenizers::EncodeInput> = texts.iter().map(|t| (*t).into()).collect();

@@ -12,6 +12,8 @@ pub struct Manifest {
     pub started_at: String,
     pub finished_at: String,
     pub inputs: Inputs,
+    /// The models used, each with its card.
+    pub models: serde_json::Value,
     pub options: serde_json::Value,
     pub counts: Counts,
     /// Every problem with the input, in input order (the first `MAX_PROBLEMS_LISTED`; all are counted).
@@ -37,6 +39,7 @@ pub struct Counts {
     pub quotes: usize,
     pub chars: usize,
     pub words: usize,
+    pub mentions: usize,
     /// Items skipped because of a problem.
     pub skipped: usize,
     /// Problems that did not stop an item from being read (e.g. text decoded as Windows-1252).
@@ -59,6 +62,7 @@ pub struct Timings {
     pub total_s: f64,
     pub read_s: f64,
     pub segment_s: f64,
+    pub entities_s: f64,
     pub write_s: f64,
     pub articles_per_s: f64,
     pub words_per_s: f64,

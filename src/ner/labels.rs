@@ -1,0 +1,302 @@
+//! Entity labels: the four CoNLL-2003 entity types, BIO tags over them, and the fixed order of the entity
+//! model's nine output classes.
+//!
+//! Labels are enums inside the code and strings only at the edges (CoNLL files, a saved model's label list,
+//! reports). The class order is fixed here, once, so that training, a saved model's head and decoding can never
+//! disagree silently: a model's saved label list is compared with [`LabelSet::check`] when it is loaded.
+//! Files in the older IOB1 scheme are converted to IOB2 with [`iob1_to_iob2`] as they are read.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The kind of a named entity, as in CoNLL-2003.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntityType {
+    /// A person.
+    Per,
+    /// An organisation.
+    Org,
+    /// A location (countries, cities, regions, natural places).
+    Loc,
+    /// Any other name (nationalities, events, works, products).
+    Misc,
+}
+
+impl EntityType {
+    /// All types, in class order.
+    pub const ALL: [EntityType; 4] = [EntityType::Per, EntityType::Org, EntityType::Loc, EntityType::Misc];
+
+    /// The name used in CoNLL files and reports: "PER", "ORG", "LOC", "MISC".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Per => "PER",
+            EntityType::Org => "ORG",
+            EntityType::Loc => "LOC",
+            EntityType::Misc => "MISC",
+        }
+    }
+}
+
+impl fmt::Display for EntityType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EntityType {
+    type Err = LabelError;
+
+    fn from_str(name: &str) -> Result<EntityType, LabelError> {
+        EntityType::ALL
+            .into_iter()
+            .find(|entity_type| entity_type.as_str() == name)
+            .ok_or_else(|| LabelError::UnknownEntityType { name: name.to_string() })
+    }
+}
+
+/// One word's BIO tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tag {
+    /// Not part of any entity ("O").
+    Outside,
+    /// The first word of an entity ("B-PER").
+    Begin(EntityType),
+    /// A later word of an entity ("I-PER").
+    Inside(EntityType),
+}
+
+impl Tag {
+    /// The entity type of a B- or I- tag.
+    pub fn entity_type(self) -> Option<EntityType> {
+        match self {
+            Tag::Outside => None,
+            Tag::Begin(entity_type) | Tag::Inside(entity_type) => Some(entity_type),
+        }
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Tag::Outside => f.write_str("O"),
+            Tag::Begin(entity_type) => write!(f, "B-{entity_type}"),
+            Tag::Inside(entity_type) => write!(f, "I-{entity_type}"),
+        }
+    }
+}
+
+impl FromStr for Tag {
+    type Err = LabelError;
+
+    /// Parses "O", "B-PER", "I-MISC", ...; anything else (other schemes' "E-"/"S-", lower case) is an error.
+    fn from_str(name: &str) -> Result<Tag, LabelError> {
+        let unknown = || LabelError::UnknownTag { name: name.to_string() };
+        if name == "O" {
+            return Ok(Tag::Outside);
+        }
+        let (prefix, type_name) = name.split_once('-').ok_or_else(unknown)?;
+        let entity_type: EntityType = type_name.parse().map_err(|_| unknown())?;
+        match prefix {
+            "B" => Ok(Tag::Begin(entity_type)),
+            "I" => Ok(Tag::Inside(entity_type)),
+            _ => Err(unknown()),
+        }
+    }
+}
+
+/// What can go wrong with labels.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LabelError {
+    #[error("unknown entity type {name:?} (expected PER, ORG, LOC or MISC)")]
+    UnknownEntityType { name: String },
+    #[error("unknown tag {name:?} (expected O, or B-/I- followed by PER, ORG, LOC or MISC)")]
+    UnknownTag { name: String },
+    #[error("the model has {found} labels, stancemap expects {expected}: {expected_names:?}")]
+    WrongLabelCount { found: usize, expected: usize, expected_names: Vec<String> },
+    #[error("the model's label {index} is {found:?} where stancemap expects {expected:?}")]
+    WrongLabel { index: usize, found: String, expected: String },
+}
+
+/// The entity model's output classes, in their fixed order:
+/// `O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC, B-MISC, I-MISC`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelSet {
+    tags: [Tag; LabelSet::LEN],
+}
+
+impl Default for LabelSet {
+    fn default() -> LabelSet {
+        LabelSet::conll()
+    }
+}
+
+impl LabelSet {
+    /// The number of classes.
+    pub const LEN: usize = 9;
+
+    /// The CoNLL-2003 label set in the entity model's class order.
+    pub fn conll() -> LabelSet {
+        use EntityType::*;
+        LabelSet {
+            tags: [
+                Tag::Outside,
+                Tag::Begin(Per),
+                Tag::Inside(Per),
+                Tag::Begin(Org),
+                Tag::Inside(Org),
+                Tag::Begin(Loc),
+                Tag::Inside(Loc),
+                Tag::Begin(Misc),
+                Tag::Inside(Misc),
+            ],
+        }
+    }
+
+    /// The number of classes (always [`LabelSet::LEN`]).
+    pub fn len(&self) -> usize {
+        self.tags.len()
+    }
+
+    /// Always false; here because clippy expects it beside `len`.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty()
+    }
+
+    /// The tags in class order.
+    pub fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+
+    /// The class index of a tag.
+    pub fn index(&self, tag: Tag) -> usize {
+        match tag {
+            Tag::Outside => 0,
+            Tag::Begin(entity_type) => 1 + 2 * entity_type as usize,
+            Tag::Inside(entity_type) => 2 + 2 * entity_type as usize,
+        }
+    }
+
+    /// The tag of a class index, `None` past the last class.
+    pub fn tag(&self, index: usize) -> Option<Tag> {
+        self.tags.get(index).copied()
+    }
+
+    /// The class index of a tag written as a string ("B-PER").
+    pub fn index_of_name(&self, name: &str) -> Result<usize, LabelError> {
+        Ok(self.index(name.parse()?))
+    }
+
+    /// The label names in class order, as saved with a model ("O", "B-PER", ...).
+    pub fn names(&self) -> Vec<String> {
+        self.tags.iter().map(Tag::to_string).collect()
+    }
+
+    /// Checks that a saved model's label list (its `id2label`, in class order) is exactly this one.
+    pub fn check(&self, names: &[String]) -> Result<(), LabelError> {
+        let expected = self.names();
+        if names.len() != expected.len() {
+            return Err(LabelError::WrongLabelCount {
+                found: names.len(),
+                expected: expected.len(),
+                expected_names: expected,
+            });
+        }
+        match names.iter().zip(&expected).position(|(found, expected)| found != expected) {
+            None => Ok(()),
+            Some(index) => {
+                Err(LabelError::WrongLabel { index, found: names[index].clone(), expected: expected[index].clone() })
+            }
+        }
+    }
+}
+
+/// Converts a sentence's tags from IOB1 to IOB2.
+///
+/// In IOB1 an entity usually starts with I-X; B-X appears only to separate two adjacent entities of the same
+/// type. In IOB2 every entity starts with B-X. So an I-X that does not continue an X entity (it follows O, the
+/// sentence start or another type) becomes B-X, and everything else is kept. The conversion leaves IOB2 input
+/// unchanged, so files can be converted without knowing their scheme.
+pub fn iob1_to_iob2(tags: &[Tag]) -> Vec<Tag> {
+    let mut previous = Tag::Outside;
+    tags.iter()
+        .map(|&tag| {
+            let converted = match tag {
+                Tag::Inside(entity_type) if previous.entity_type() != Some(entity_type) => Tag::Begin(entity_type),
+                other => other,
+            };
+            previous = converted;
+            converted
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(names: &str) -> Vec<Tag> {
+        names.split_whitespace().map(|name| name.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn class_order_is_the_saved_models_order() {
+        let labels = LabelSet::conll();
+        let names = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
+        assert_eq!(labels.names(), names);
+        for (index, name) in names.iter().enumerate() {
+            let tag: Tag = name.parse().unwrap();
+            assert_eq!(labels.index(tag), index);
+            assert_eq!(labels.tag(index), Some(tag));
+            assert_eq!(labels.index_of_name(name), Ok(index));
+            assert_eq!(tag.to_string(), *name);
+        }
+        assert_eq!(labels.tag(9), None);
+    }
+
+    #[test]
+    fn entity_types_round_trip_through_their_names() {
+        for entity_type in EntityType::ALL {
+            assert_eq!(entity_type.to_string().parse::<EntityType>(), Ok(entity_type));
+        }
+        assert!("per".parse::<EntityType>().is_err());
+        assert!("GPE".parse::<EntityType>().is_err());
+    }
+
+    #[test]
+    fn tags_from_other_schemes_are_refused() {
+        for name in ["", "o", "B-", "B-GPE", "E-PER", "S-LOC", "B_PER", "b-per", "BPER", "B-PER-X"] {
+            assert!(name.parse::<Tag>().is_err(), "{name:?} parsed");
+        }
+    }
+
+    #[test]
+    fn check_accepts_the_same_list_and_names_the_first_difference() {
+        let labels = LabelSet::conll();
+        assert_eq!(labels.check(&labels.names()), Ok(()));
+        let mut swapped = labels.names();
+        swapped.swap(3, 5);
+        assert_eq!(
+            labels.check(&swapped),
+            Err(LabelError::WrongLabel { index: 3, found: "B-LOC".into(), expected: "B-ORG".into() })
+        );
+        let short = labels.names()[..7].to_vec();
+        let message = labels.check(&short).unwrap_err().to_string();
+        assert!(message.contains("has 7 labels"), "{message}");
+    }
+
+    #[test]
+    fn iob1_entities_start_with_b_in_iob2() {
+        // "Peter Blackburn" then "EU" "Commission" adjacent to another ORG separated by B in IOB1.
+        let iob1 = tags("I-PER I-PER O I-ORG I-ORG B-ORG O I-LOC I-MISC I-MISC");
+        let iob2 = tags("B-PER I-PER O B-ORG I-ORG B-ORG O B-LOC B-MISC I-MISC");
+        assert_eq!(iob1_to_iob2(&iob1), iob2);
+    }
+
+    #[test]
+    fn iob2_is_left_unchanged() {
+        let iob2 = tags("B-PER I-PER B-PER O B-ORG I-ORG I-ORG B-LOC B-MISC I-MISC");
+        assert_eq!(iob1_to_iob2(&iob2), iob2);
+        assert_eq!(iob1_to_iob2(&iob1_to_iob2(&tags("I-LOC O I-PER I-LOC"))), tags("B-LOC O B-PER B-LOC"));
+        assert_eq!(iob1_to_iob2(&[]), vec![]);
+    }
+}

@@ -1,0 +1,249 @@
+//! `stancemap train ner`: fine-tunes an entity model on CoNLL data, with checkpoints, resume and best-on-dev
+//! selection; the dev scores come from the same scorer as `stancemap eval ner`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use serde::Serialize;
+use tch::{nn, nn::OptimizerConfig, Device, Kind, Tensor};
+
+use crate::model::{BaseEncoder, Purpose};
+use crate::ner::card::{ModelCard, CARD_FILE, DELTA_FILE};
+use crate::ner::conll::{read_conll, ConllOptions, ConllSentence};
+use crate::ner::evaluate::{evaluate, LABELS};
+use crate::ner::features::EntityInput;
+use crate::ner::labels::LabelSet;
+use crate::ner::model::{EntityBatch, EntityModel};
+use crate::ner::scorer::Scores;
+
+use super::{length_batches, CheckpointPaths, CheckpointState, Schedule, TrainProgress};
+
+/// One training file and how to read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainSource {
+    pub path: PathBuf,
+    #[serde(skip)]
+    pub options: ConllOptions,
+    /// How the file's labels were mapped (for the card), e.g. "person=PER,location=LOC".
+    pub label_map: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NerTrainOptions {
+    pub train: Vec<TrainSource>,
+    pub dev: PathBuf,
+    pub encoder: BaseEncoder,
+    pub base_dir: PathBuf,
+    pub out: PathBuf,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub lr: f64,
+    pub warmup: f64,
+    pub weight_decay: f64,
+    pub seed: u64,
+    pub checkpoint_every: usize,
+    pub resume: bool,
+    /// Use only the first N training sentences (for quick trials and tests).
+    pub limit: Option<usize>,
+    /// The command line, for the card.
+    pub command: String,
+}
+
+/// A training sentence ready for the model: inputs and the label index at each token (-100 where the model is
+/// not asked: special tokens and the non-first sub-tokens of words).
+struct Example {
+    input: EntityInput,
+    labels: Vec<i64>,
+}
+
+const IGNORE: i64 = -100;
+
+fn examples(sentences: &[ConllSentence], model: &EntityModel) -> anyhow::Result<(Vec<Example>, usize)> {
+    let label_set = LabelSet::conll();
+    let max = model.encoder.encoder.max_tokens();
+    let mut out = Vec::with_capacity(sentences.len());
+    let mut too_long = 0;
+    for sentence in sentences {
+        let (text, spans) = sentence.text_and_spans();
+        let input = EntityInput::new(&model.encoder.tokenizer, &text, spans)?;
+        if input.tokens.len() > max {
+            too_long += 1;
+            continue;
+        }
+        let mut labels = vec![IGNORE; input.tokens.len()];
+        for (word, first) in input.first_tokens.iter().enumerate() {
+            if let Some(first) = first {
+                labels[*first] = label_set.index(sentence.tags[word]) as i64;
+            }
+        }
+        out.push(Example { input, labels });
+    }
+    Ok((out, too_long))
+}
+
+/// What a training run reports: the best dev scores and the loss of every step it ran.
+pub struct TrainReport {
+    pub dev: Scores,
+    pub losses: Vec<f64>,
+}
+
+pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
+    tch::manual_seed(options.seed as i64);
+    std::fs::create_dir_all(&options.out).with_context(|| format!("cannot create {}", options.out.display()))?;
+    let device = Device::cuda_if_available();
+    let labels: Vec<String> = LABELS.iter().map(|s| s.to_string()).collect();
+    let mut model = EntityModel::new(options.encoder, &options.base_dir, labels, device, Purpose::Training)?;
+
+    let mut train_sentences = Vec::new();
+    for source in &options.train {
+        let sentences = read_conll(&source.path, &source.options)?;
+        eprintln!("train: {} sentences from {}", sentences.len(), source.path.display());
+        train_sentences.extend(sentences);
+    }
+    if let Some(limit) = options.limit {
+        train_sentences.truncate(limit);
+    }
+    let dev_sentences = read_conll(&options.dev, &ConllOptions::default())?;
+    let (train, skipped) = examples(&train_sentences, &model)?;
+    if train.is_empty() {
+        bail!("no training sentences");
+    }
+    if skipped > 0 {
+        eprintln!("train: {skipped} sentences longer than the encoder's window left out");
+    }
+
+    let batches_per_epoch = train.len().div_ceil(options.batch_size);
+    let total_steps = batches_per_epoch * options.epochs;
+    let schedule = Schedule::new(options.lr, options.warmup, total_steps);
+    let adamw = nn::AdamW { wd: options.weight_decay, ..Default::default() };
+    let mut encoder_optimizer = adamw.build(&model.encoder.vars, options.lr)?;
+    let mut head_optimizer = adamw.build(&model.head_vars, options.lr)?;
+
+    let paths = CheckpointPaths::in_dir(&options.out);
+    let mut state =
+        CheckpointState { step: 0, epoch: 0, batch_in_epoch: 0, best_dev_f1: None, seed: options.seed, total_steps };
+    if options.resume {
+        state = resume(&paths, &mut model, total_steps)?;
+        eprintln!("resumed at step {} (epoch {}, batch {})", state.step, state.epoch + 1, state.batch_in_epoch);
+    }
+
+    let lengths: Vec<usize> = train.iter().map(|e| e.input.tokens.len()).collect();
+    let progress = TrainProgress::new(total_steps, state.step);
+    let mut best: Option<Scores> = None;
+    let (mut tokens_seen, mut clock) = (0usize, Instant::now());
+    let mut losses = Vec::new();
+    while state.epoch < options.epochs {
+        let batches = length_batches(&lengths, options.batch_size, options.seed, state.epoch);
+        for batch_indices in batches.iter().skip(state.batch_in_epoch) {
+            let inputs: Vec<&EntityInput> = batch_indices.iter().map(|&i| &train[i].input).collect();
+            let batch = EntityBatch::new(&inputs, model.encoder.tokenizer.pad_id(), device);
+            let label_rows: Vec<&[i64]> = batch_indices.iter().map(|&i| train[i].labels.as_slice()).collect();
+            let targets = crate::model::TokenBatch::pad(&label_rows, IGNORE, device).input_ids;
+            let logits = model.logits(&batch, true);
+            let loss = logits.view([-1, LABELS.len() as i64]).cross_entropy_loss::<Tensor>(
+                &targets.view([-1]),
+                None,
+                tch::Reduction::Mean,
+                IGNORE,
+                0.0,
+            );
+            let lr = schedule.lr(state.step);
+            encoder_optimizer.set_lr(lr);
+            head_optimizer.set_lr(lr);
+            encoder_optimizer.zero_grad();
+            head_optimizer.zero_grad();
+            loss.backward();
+            encoder_optimizer.clip_grad_norm(1.0);
+            head_optimizer.clip_grad_norm(1.0);
+            encoder_optimizer.step();
+            head_optimizer.step();
+            state.step += 1;
+            state.batch_in_epoch += 1;
+            tokens_seen += inputs.iter().map(|i| i.tokens.len()).sum::<usize>();
+            let speed = tokens_seen as f64 / clock.elapsed().as_secs_f64().max(1e-9);
+            let loss = loss.double_value(&[]);
+            losses.push(loss);
+            progress.step(state.step, total_steps, loss, speed);
+            if options.checkpoint_every > 0 && state.step.is_multiple_of(options.checkpoint_every) {
+                save_checkpoint(&paths, &model, &state)?;
+            }
+        }
+        state.epoch += 1;
+        state.batch_in_epoch = 0;
+        let scores = evaluate(&model, &dev_sentences, 64)?;
+        progress.println(&format!(
+            "epoch {}/{}: dev precision {:.4} recall {:.4} F1 {:.4}",
+            state.epoch, options.epochs, scores.precision, scores.recall, scores.f1
+        ));
+        if state.best_dev_f1.is_none_or(|best| scores.f1 > best) {
+            state.best_dev_f1 = Some(scores.f1);
+            save_model(options, &model, &scores)?;
+            best = Some(scores);
+        }
+        save_checkpoint(&paths, &model, &state)?;
+        (tokens_seen, clock) = (0, Instant::now());
+    }
+    progress.finish();
+    let dev = match best {
+        Some(scores) => scores,
+        // Resumed after the last epoch's evaluation: score the saved best again.
+        None => EntityModel::load(&options.out, device).and_then(|best| evaluate(&best, &dev_sentences, 64))?,
+    };
+    Ok(TrainReport { dev, losses })
+}
+
+fn save_model(options: &NerTrainOptions, model: &EntityModel, dev: &Scores) -> anyhow::Result<()> {
+    model.save_delta(&options.out.join(DELTA_FILE))?;
+    let card = ModelCard::for_training(options, model, dev);
+    card.write(&options.out.join(CARD_FILE))?;
+    Ok(())
+}
+
+fn save_checkpoint(paths: &CheckpointPaths, model: &EntityModel, state: &CheckpointState) -> anyhow::Result<()> {
+    let mut tensors: Vec<(String, Tensor)> = Vec::new();
+    for (name, t) in model.encoder.vars.variables() {
+        tensors.push((format!("encoder.{name}"), t));
+    }
+    for (name, t) in model.head_vars.variables() {
+        tensors.push((format!("head.{name}"), t));
+    }
+    let partial = paths.weights.with_extension("safetensors.partial");
+    Tensor::write_safetensors(&tensors, &partial)?;
+    std::fs::rename(&partial, &paths.weights)?;
+    crate::output::write_json(&paths.state, state)?;
+    Ok(())
+}
+
+fn resume(paths: &CheckpointPaths, model: &mut EntityModel, total_steps: usize) -> anyhow::Result<CheckpointState> {
+    let text = std::fs::read_to_string(&paths.state)
+        .with_context(|| format!("--resume: no checkpoint at {}", paths.state.display()))?;
+    let state: CheckpointState = serde_json::from_str(&text).with_context(|| format!("{}", paths.state.display()))?;
+    if state.total_steps != total_steps {
+        bail!(
+            "--resume: the checkpoint was made for {} steps, these options give {total_steps}; use the same data, epochs and batch size",
+            state.total_steps
+        );
+    }
+    let tensors: HashMap<String, Tensor> = Tensor::read_safetensors(&paths.weights)?.into_iter().collect();
+    let _guard = tch::no_grad_guard();
+    for (prefix, vars) in [("encoder.", &model.encoder.vars), ("head.", &model.head_vars)] {
+        for (name, mut var) in vars.variables() {
+            let saved = tensors
+                .get(&format!("{prefix}{name}"))
+                .with_context(|| format!("{}: no tensor {prefix}{name}", paths.weights.display()))?;
+            var.copy_(&saved.to_kind(Kind::Float).to_device(var.device()));
+        }
+    }
+    Ok(state)
+}
+
+/// The default folder of a base encoder, checked to exist.
+pub fn base_dir(encoder: BaseEncoder) -> anyhow::Result<PathBuf> {
+    let dir = encoder.default_dir();
+    if !Path::new(&dir).join("model.safetensors").is_file() {
+        bail!("{} is not installed in {}; run scripts/setup.sh", encoder.folder(), dir.display());
+    }
+    Ok(dir)
+}

@@ -1,0 +1,81 @@
+//! Training and evaluating an entity model end to end on a small hand-made CoNLL fixture
+//! (`tests/fixtures/ner_small.conll`, written for these tests). Needs the base encoders (scripts/setup.sh).
+
+use std::path::PathBuf;
+
+use stancemap::model::BaseEncoder;
+use stancemap::ner::card::ModelCard;
+use stancemap::ner::conll::ConllOptions;
+use stancemap::ner::evaluate::evaluate_file;
+use stancemap::ner::model::EntityModel;
+use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
+use tch::Device;
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ner_small.conll")
+}
+
+fn options(out: PathBuf) -> NerTrainOptions {
+    NerTrainOptions {
+        train: vec![TrainSource { path: fixture(), options: ConllOptions::default(), label_map: None }],
+        dev: fixture(),
+        encoder: BaseEncoder::MiniLm,
+        base_dir: BaseEncoder::MiniLm.default_dir(),
+        out,
+        epochs: 8,
+        batch_size: 2,
+        lr: 5e-4,
+        warmup: 0.1,
+        weight_decay: 0.0,
+        seed: 1,
+        checkpoint_every: 0,
+        resume: false,
+        limit: None,
+        command: "cargo test".into(),
+    }
+}
+
+#[test]
+fn a_tiny_training_run_lowers_the_loss_and_its_saved_model_scores_the_same_needs_base_encoders() {
+    if !BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file() {
+        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+        return;
+    }
+    tch::set_num_threads(2);
+    let out = tempfile::tempdir().unwrap();
+    let report = train_ner(&options(out.path().to_path_buf())).unwrap();
+    assert_eq!(report.losses.len(), 8 * 3, "6 sentences in batches of 2, 8 epochs");
+    let early: f64 = report.losses[..3].iter().sum::<f64>() / 3.0;
+    let late: f64 = report.losses[report.losses.len() - 3..].iter().sum::<f64>() / 3.0;
+    assert!(late < early / 3.0, "loss fell from {early:.3} to only {late:.3}");
+    assert!(report.dev.f1 > 0.5, "it learns its own training sentences: F1 {}", report.dev.f1);
+
+    // The saved delta, loaded onto the base, gives the same scores as the model in training did.
+    let loaded = EntityModel::load(out.path(), Device::Cpu).unwrap();
+    let scores = evaluate_file(&loaded, &fixture(), 4).unwrap();
+    assert!((scores.f1 - report.dev.f1).abs() < 1e-9, "saved {} vs trained {}", scores.f1, report.dev.f1);
+    assert_eq!(scores.n_sentences, 6);
+
+    let card = ModelCard::read(&out.path().join("card.json")).unwrap();
+    assert_eq!(card.base.sha256, BaseEncoder::MiniLm.weights_sha256());
+    assert_eq!(card.labels.len(), 9);
+    let size = std::fs::metadata(out.path().join("model.safetensors")).unwrap().len();
+    assert!(size < 25 * 1024 * 1024, "the delta is {size} bytes");
+}
+
+#[test]
+fn a_model_on_another_base_or_with_other_labels_is_refused_needs_base_encoders() {
+    if !BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file() {
+        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut o = options(out.path().to_path_buf());
+    o.epochs = 1;
+    train_ner(&o).unwrap();
+    let card_path = out.path().join("card.json");
+    let card = std::fs::read_to_string(&card_path).unwrap();
+    std::fs::write(&card_path, card.replace(BaseEncoder::MiniLm.weights_sha256(), &"0".repeat(64))).unwrap();
+    let error = EntityModel::load(out.path(), Device::Cpu).err().expect("a base mismatch is an error").to_string();
+    assert!(error.contains("sha256"), "{error}");
+}

@@ -9,6 +9,7 @@ use stancemap::bench::{bench_encoders, BenchOptions};
 use stancemap::model::BaseEncoder;
 use stancemap::ner::conll::{ConllOptions, LabelMap};
 use stancemap::ner::evaluate::evaluate_file;
+use stancemap::ner::export::export_hf;
 use stancemap::ner::model::EntityModel;
 use stancemap::output::FormulaGuard;
 use stancemap::pipeline::{run, RunOptions};
@@ -69,9 +70,26 @@ enum Command {
     /// Score a trained model on labeled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Write a trained model in another format.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Measure throughput.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// A merged Hugging Face folder (config.json, model.safetensors, tokenizer.json) that Python transformers
+    /// loads with AutoModelForTokenClassification; token_type_ids carry word shapes (see its config.json), and
+    /// parity.json holds sample inputs with our logits (bench/check_hf_export.py compares them).
+    Hf {
+        /// The model folder, e.g. models/ner-fast.
+        #[arg(long)]
+        model: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -117,6 +135,9 @@ enum TrainCommand {
         /// Train on the first N sentences only (for a quick trial).
         #[arg(long)]
         limit: Option<usize>,
+        /// Leave out the word-shape (capitalisation) embedding, to measure what it gains.
+        #[arg(long)]
+        no_word_shape: bool,
     },
 }
 
@@ -263,6 +284,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
             checkpoint_every,
             resume,
             limit,
+            no_word_shape,
         }) => {
             tch::set_num_threads(threads);
             let base = encoder.base();
@@ -291,6 +313,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 checkpoint_every,
                 resume,
                 limit,
+                word_shape: !no_word_shape,
                 command: std::env::args().collect::<Vec<_>>().join(" "),
             };
             let report = train_ner(&options)?;
@@ -307,6 +330,11 @@ fn try_main() -> anyhow::Result<ExitCode> {
             } else {
                 println!("{}", scores.table());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(ExportCommand::Hf { model, out }) => {
+            export_hf(&model, &out)?;
+            println!("wrote {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(BenchCommand::Encoders { encoder, batch, seq, iters, warmup, out, no_rust_bert }) => {

@@ -9,7 +9,18 @@ fn stancemap(args: &[&str]) -> Output {
 }
 
 fn run(corpus: &Path, out: &Path) -> Output {
-    let output = stancemap(&["run", corpus.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    run_with(corpus, out, &[])
+}
+
+/// Runs `stancemap run` without entity detection: these tests are about reading, segmenting and writing.
+fn run_without_entities(corpus: &Path, out: &Path) -> Output {
+    run_with(corpus, out, &["--no-entities"])
+}
+
+fn run_with(corpus: &Path, out: &Path, flags: &[&str]) -> Output {
+    let mut args = vec!["run", corpus.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(flags);
+    let output = stancemap(&args);
     assert!(output.status.success(), "stancemap run failed: {}", String::from_utf8_lossy(&output.stderr));
     output
 }
@@ -64,8 +75,20 @@ fn the_sample_corpus_gives_every_article_and_sentences_that_slice_back_into_the_
     // Quotations are marked: some sentences are inside quotes, most are not.
     let quoted = sentences.iter().filter(|s| s["in_quote"] == "true").count();
     assert!(quoted > 5 && quoted < sentences.len() / 2, "{quoted} of {} sentences in quotes", sentences.len());
+    // The shipped entity model ran: every article has mentions, each inside a sentence of its article.
+    if repo().join("models/base/all-MiniLM-L6-v2/model.safetensors").is_file() {
+        let mentions = table(&out.path().join("mentions.csv"));
+        for article in &articles {
+            assert!(mentions.iter().any(|m| m["article_id"] == article["article_id"]), "{}", article["title"]);
+        }
+        assert!(
+            mentions.iter().any(|m| m["text"] == "Kremlin" && m["country"] == "RU"),
+            "the Kremlin stands for Russia"
+        );
+    }
     let run_json = manifest(out.path());
     assert_eq!(run_json["counts"]["articles"], 7);
+    assert!(run_json["models"]["entities"]["card"]["dev"]["f1"].as_f64().unwrap_or(0.0) > 0.9);
     assert_eq!(run_json["counts"]["skipped"], 0);
     assert_eq!(run_json["counts"]["sentences"], sentences.len());
     assert!(run_json["stancemap_version"].is_string());
@@ -93,7 +116,7 @@ fn bad_inputs_are_named_with_file_and_line_and_the_run_goes_on() {
     std::fs::write(dir.join("huge.txt"), "word ".repeat(420_000)).unwrap();
 
     let out = tempfile::tempdir().unwrap();
-    let output = run(dir, out.path());
+    let output = run_without_entities(dir, out.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     for expected in ["scan.txt", "empty.txt", "latin1.txt", "feed.jsonl:2", "huge.txt"] {
         assert!(stderr.contains(expected), "stderr names {expected}:\n{stderr}");
@@ -131,7 +154,7 @@ fn formula_cells_are_neutralised_unless_asked_not_to() {
     std::fs::write(corpus.path().join("a.txt"), "=HYPERLINK(\"http://x\") wins\n\n-5 percent, said the minister.\n")
         .unwrap();
     let out = tempfile::tempdir().unwrap();
-    run(corpus.path(), out.path());
+    run_without_entities(corpus.path(), out.path());
     let sentences = table(&out.path().join("sentences.csv"));
     assert_eq!(sentences[0]["text"], "'=HYPERLINK(\"http://x\") wins");
     assert_eq!(sentences[1]["text"], "'-5 percent, said the minister.");
@@ -144,6 +167,7 @@ fn formula_cells_are_neutralised_unless_asked_not_to() {
         "--out",
         raw.path().to_str().unwrap(),
         "--no-formula-guard",
+        "--no-entities",
     ]);
     assert!(output.status.success());
     assert_eq!(table(&raw.path().join("sentences.csv"))[0]["text"], "=HYPERLINK(\"http://x\") wins");
@@ -157,7 +181,7 @@ fn the_ap_article_yields_55_to_80_sensible_sentences_needs_shared() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    run(&corpus, out.path());
+    run_without_entities(&corpus, out.path());
     let sentences = table(&out.path().join("sentences.csv"));
     assert!((55..=80).contains(&sentences.len()), "{} sentences", sentences.len());
     for row in &sentences {
@@ -183,7 +207,7 @@ fn bbc_politics_runs_through_needs_shared() {
         return;
     }
     let out = tempfile::tempdir().unwrap();
-    run(&corpus, out.path());
+    run_without_entities(&corpus, out.path());
     let run_json = manifest(out.path());
     assert_eq!(run_json["counts"]["articles"], 417);
     assert_eq!(run_json["counts"]["skipped"], 0);

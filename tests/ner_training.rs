@@ -31,6 +31,7 @@ fn options(out: PathBuf) -> NerTrainOptions {
         checkpoint_every: 0,
         resume: false,
         limit: None,
+        word_shape: true,
         command: "cargo test".into(),
     }
 }

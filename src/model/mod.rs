@@ -8,6 +8,7 @@ mod bert;
 mod error;
 mod layers;
 mod mpnet;
+pub mod safetensors;
 mod tokenize;
 
 pub use bert::{Bert, BertConfig};

@@ -6,6 +6,7 @@ pub mod card;
 pub mod conll;
 pub mod decode;
 pub mod evaluate;
+pub mod export;
 pub mod features;
 pub mod gazetteer;
 pub mod labels;

@@ -47,6 +47,8 @@ pub struct NerTrainOptions {
     pub resume: bool,
     /// Use only the first N training sentences (for quick trials and tests).
     pub limit: Option<usize>,
+    /// Learn the word-shape embedding (capitalisation); off keeps it at zero, to measure what it gains.
+    pub word_shape: bool,
     /// The command line, for the card.
     pub command: String,
 }
@@ -95,6 +97,13 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
     let device = Device::cuda_if_available();
     let labels: Vec<String> = LABELS.iter().map(|s| s.to_string()).collect();
     let mut model = EntityModel::new(options.encoder, &options.base_dir, labels, device, Purpose::Training)?;
+    if !options.word_shape {
+        for (name, tensor) in model.head_vars.variables() {
+            if name.starts_with("shape_embedding") {
+                let _ = tensor.set_requires_grad(false);
+            }
+        }
+    }
 
     let mut train_sentences = Vec::new();
     for source in &options.train {

@@ -1,0 +1,59 @@
+"""Shows that Python transformers computes the same logits as stancemap for a model written by `stancemap export hf`.
+
+Usage (the venv comes from bench/python_encoders.sh --setup-only: torch 2.4.0 + transformers 4.46.3):
+    cargo run --release -- export hf --model models/ner-fast --out /tmp/ner-fast-hf
+    bench/.venv/bin/python bench/check_hf_export.py /tmp/ner-fast-hf
+
+The export folder's parity.json holds a few sentences with the token ids, word-shape token types and logits
+that stancemap computed. This script loads the folder with AutoTokenizer and AutoModelForTokenClassification,
+checks that the tokenizer gives the same ids, runs the model, and reports the largest logit difference.
+Exit code 0 when every difference is within --tolerance (default 1e-4), 1 otherwise.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("export_dir", type=Path)
+    parser.add_argument("--tolerance", type=float, default=1e-4)
+    args = parser.parse_args()
+
+    torch.set_num_threads(2)
+    tokenizer = AutoTokenizer.from_pretrained(args.export_dir)
+    model = AutoModelForTokenClassification.from_pretrained(args.export_dir).eval()
+    cases = json.loads((args.export_dir / "parity.json").read_text())
+    worst = 0.0
+    ok = True
+    for case in cases:
+        ids = tokenizer(case["text"])["input_ids"]
+        if ids != case["input_ids"]:
+            print(f"token ids differ for {case['text']!r}:\n  python {ids}\n  rust   {case['input_ids']}")
+            ok = False
+            continue
+        with torch.inference_mode():
+            logits = model(
+                input_ids=torch.tensor([ids]),
+                token_type_ids=torch.tensor([case["token_type_ids"]]),
+            ).logits[0]
+        ours = torch.tensor(case["logits"])
+        difference = (logits - ours).abs().max().item()
+        worst = max(worst, difference)
+        labels = [model.config.id2label[i] for i in logits.argmax(-1).tolist()]
+        tokens = tokenizer.convert_ids_to_tokens(ids)
+        tagged = " ".join(f"{t}/{l}" for t, l in zip(tokens, labels) if l != "O")
+        print(f"max |logit difference| {difference:.2e}  {case['text']!r}\n  entities: {tagged}")
+    print(f"largest difference: {worst:.2e} (tolerance {args.tolerance:g})")
+    ok = ok and worst <= args.tolerance
+    print("PARITY OK" if ok else "PARITY FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+//! `stancemap export hf`: an entity model as a Hugging Face `BertForTokenClassification` folder
+//! (`config.json` with id2label/label2id, `model.safetensors`, `tokenizer.json`), merged (base + delta) so that
+//! Python `transformers` loads it with `AutoModelForTokenClassification`.
+//!
+//! The word-shape embedding has no place in a standard BERT, except one: BERT adds a token-type embedding to
+//! every token, and our shapes are exactly that, a per-token class. The export widens `token_type_embeddings`
+//! to the six shapes (row i = the base's type-0 row + shape i's embedding), so the merged model computes the
+//! same function when the caller passes each token's shape id as its `token_type_ids`. Without them (all 0,
+//! the "special" shape) it runs, but blind to capitalisation. `parity.json` holds a few inputs with our logits
+//! so `bench/check_hf_export.py` can show that transformers computes the same.
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use tch::{Device, Kind, Tensor};
+
+use crate::model::BaseEncoder;
+
+use super::features::EntityInput;
+use super::model::{EntityBatch, EntityModel};
+use super::shape::WordShape;
+use super::words::words;
+
+/// Sentences whose logits go into parity.json.
+const PARITY_TEXTS: &[&str] = &[
+    "President Joe Biden met Vladimir Putin in Geneva on Wednesday.",
+    "  The Kremlin said Russia would not discuss Ukraine's bid to join NATO.",
+    "Zelenskyy thanked São Paulo and the European Union, Lavrov said.",
+];
+
+pub fn export_hf(model_dir: &Path, out: &Path) -> anyhow::Result<()> {
+    let model = EntityModel::load(model_dir, Device::Cpu)?;
+    if model.base != BaseEncoder::MiniLm {
+        bail!(
+            "export hf writes BERT models; {} is built on {} (MPNet export is not written yet)",
+            model_dir.display(),
+            model.base.folder()
+        );
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let _guard = tch::no_grad_guard();
+    let mut tensors: Vec<(String, Tensor)> = Vec::new();
+    let shapes = model.head_vars.variables()["shape_embedding.weight"].shallow_clone();
+    for (name, tensor) in model.encoder.vars.variables() {
+        let value = if name == "embeddings.token_type_embeddings.weight" {
+            // [6, hidden]: type 0's row plus each shape's embedding.
+            tensor.get(0).unsqueeze(0) + &shapes
+        } else {
+            tensor.shallow_clone()
+        };
+        tensors.push((format!("bert.{name}"), value.to_kind(Kind::Float).contiguous()));
+    }
+    for name in ["classifier.weight", "classifier.bias"] {
+        tensors.push((name.to_string(), model.head_vars.variables()[name].shallow_clone()));
+    }
+    tensors.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::model::safetensors::write_f32(&out.join("model.safetensors"), &tensors, &[("format", "pt")])?;
+
+    let base_dir = model.base.default_dir();
+    let mut config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(base_dir.join("config.json"))?)?;
+    let labels = &model.labels;
+    config["architectures"] = serde_json::json!(["BertForTokenClassification"]);
+    config["type_vocab_size"] = serde_json::json!(WordShape::COUNT);
+    config["id2label"] = labels.iter().enumerate().map(|(i, l)| (i.to_string(), serde_json::json!(l))).collect();
+    config["label2id"] = labels.iter().enumerate().map(|(i, l)| (l.clone(), serde_json::json!(i))).collect();
+    config["stancemap"] = serde_json::json!({
+        "token_type_ids": "the word shape of each token's word: 0 special token or padding, 1 lowercase, \
+                           2 Capitalized, 3 UPPER (2+ letters), 4 MiXed, 5 no letters; words split as CoNLL does",
+        "exported_from": model_dir.display().to_string(),
+    });
+    crate::output::write_json(&out.join("config.json"), &config)?;
+
+    let mut tokenizer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(base_dir.join("tokenizer.json"))?)?;
+    tokenizer["padding"] = serde_json::Value::Null;
+    tokenizer["truncation"] = serde_json::Value::Null;
+    crate::output::write_json(&out.join("tokenizer.json"), &tokenizer)?;
+    for file in ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json"] {
+        if base_dir.join(file).is_file() {
+            std::fs::copy(base_dir.join(file), out.join(file))?;
+        }
+    }
+
+    let mut parity = Vec::new();
+    for text in PARITY_TEXTS {
+        let input = EntityInput::new(&model.encoder.tokenizer, text, words(text))?;
+        let batch = EntityBatch::new(&[&input], model.encoder.tokenizer.pad_id(), Device::Cpu);
+        let logits = model.logits(&batch, false).get(0);
+        let rows: Vec<Vec<f32>> =
+            (0..logits.size()[0]).map(|i| Vec::<f32>::try_from(logits.get(i)).unwrap_or_default()).collect();
+        parity.push(serde_json::json!({
+            "text": text,
+            "input_ids": input.tokens.ids,
+            "token_type_ids": input.shapes,
+            "logits": rows,
+        }));
+    }
+    crate::output::write_json(&out.join("parity.json"), &parity)?;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The shipped fast entity model (`models/ner-fast`) on hand-made text and on the AP article: what a user sees
+//! in mentions.csv. Needs the base encoders (scripts/setup.sh); the AP test also needs `../shared`.
+
+use std::path::{Path, PathBuf};
+
+use stancemap::ner::labels::EntityType;
+use stancemap::ner::model::EntityModel;
+use stancemap::ner::tagger::{find_entities, WINDOW_TOKENS};
+use stancemap::span::Span;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn model() -> Option<EntityModel> {
+    let dir = repo().join("models/ner-fast");
+    if !stancemap::model::BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file() {
+        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+        return None;
+    }
+    tch::set_num_threads(2);
+    Some(EntityModel::load(&dir, tch::Device::Cpu).expect("models/ner-fast loads"))
+}
+
+/// (text, type) of every entity in `text`, read as one unit.
+fn entities(model: &EntityModel, text: &str) -> Vec<(String, EntityType)> {
+    find_entities(model, text, &[Span::new(0, text.len())], 8)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.span.slice(text).to_string(), e.entity_type))
+        .collect()
+}
+
+#[test]
+fn names_are_found_whole_with_their_types_needs_base_encoders() {
+    let Some(model) = model() else { return };
+    use EntityType::*;
+    let found = entities(&model, "  President Joe Biden met Vladimir Putin in Geneva on Wednesday.");
+    assert_eq!(found, [("Joe Biden".into(), Per), ("Vladimir Putin".into(), Per), ("Geneva".into(), Loc)]);
+    let found = entities(&model, "Zelenskyy called Lavrov from Kyiv, and NATO said nothing.");
+    assert_eq!(found, [("Zelenskyy".into(), Per), ("Lavrov".into(), Per), ("Kyiv".into(), Loc), ("NATO".into(), Org)]);
+    let found = entities(&model, "The delegation flew from São Paulo to Brussels.");
+    assert!(found.contains(&("São Paulo".into(), Loc)), "{found:?}");
+}
+
+#[test]
+fn adjacent_names_stay_apart_needs_base_encoders() {
+    let Some(model) = model() else { return };
+    let found = entities(&model, "Talks between Germany , France and Italy ended, with Biden , Putin and Xi absent.");
+    let names: Vec<&str> = found.iter().map(|(t, _)| t.as_str()).collect();
+    for name in ["Germany", "France", "Italy", "Biden", "Putin", "Xi"] {
+        assert!(names.contains(&name), "{name} missing or merged: {names:?}");
+    }
+}
+
+#[test]
+fn a_name_across_a_window_edge_is_found_once_and_whole_needs_base_encoders() {
+    let Some(model) = model() else { return };
+    // Filler words of one token each, so the name sits across the first window's end.
+    let filler = "and the talks went on ".repeat(WINDOW_TOKENS / 5);
+    let text = format!("{filler}Antonio Guterres of the United Nations arrived in Geneva.");
+    // The name's first word is the last token of the first window; its second word is only in the next one.
+    let tokens = model.encoder.tokenizer.encode_plain(&text).unwrap();
+    let antonio = tokens.offsets.iter().position(|s| s.slice(&text) == "Antonio").unwrap();
+    assert_eq!(antonio, WINDOW_TOKENS - 1);
+    let found = entities(&model, &text);
+    let guterres: Vec<_> = found.iter().filter(|(t, _)| t.contains("Guterres")).collect();
+    assert_eq!(guterres.len(), 1, "{found:?}");
+    assert_eq!(guterres[0].0, "Antonio Guterres");
+    assert!(found.iter().any(|(t, ty)| t == "United Nations" && *ty == EntityType::Org), "{found:?}");
+    assert!(found.iter().any(|(t, _)| t == "Geneva"), "{found:?}");
+}
+
+#[test]
+fn the_ap_article_names_its_actors_needs_shared() {
+    let corpus = repo().join("../shared/corpus");
+    if !corpus.is_dir() || model().is_none() {
+        eprintln!("skipped: ../shared/corpus or the base encoders are absent");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_stancemap"))
+        .args(["run", corpus.to_str().unwrap(), "--out", out.path().to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rows = read_mentions(&out.path().join("mentions.csv"));
+    let has = |text: &str, types: &[&str]| rows.iter().any(|(t, ty, _)| t == text && types.contains(&ty.as_str()));
+    for person in ["Biden", "Putin", "Jake Sullivan", "Donald Trump", "Barack Obama", "George W. Bush"] {
+        assert!(has(person, &["PER"]), "{person}");
+    }
+    for person in ["Alexei Navalny", "Bashar Assad"] {
+        assert!(has(person, &["PER"]), "{person}");
+    }
+    assert!(has("NATO", &["ORG"]));
+    for place in ["Russia", "Ukraine", "Crimea", "Geneva", "Moscow", "Washington"] {
+        assert!(has(place, &["LOC", "ORG"]), "{place}");
+    }
+    for institution in ["White House", "Kremlin"] {
+        assert!(has(institution, &["LOC", "ORG"]), "{institution}");
+    }
+    assert!(rows.iter().any(|(t, _, _)| t.starts_with("Belarus")), "Belarus(ian)");
+    let country = |text: &str| rows.iter().find(|(t, _, _)| t == text).map(|(_, _, c)| c.clone());
+    assert_eq!(country("Moscow").as_deref(), Some("RU"));
+    assert_eq!(country("Kremlin").as_deref(), Some("RU"));
+    assert_eq!(country("White House").as_deref(), Some("US"));
+    assert_eq!(country("Biden").as_deref(), Some(""));
+}
+
+fn read_mentions(path: &Path) -> Vec<(String, String, String)> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    reader
+        .deserialize::<std::collections::HashMap<String, String>>()
+        .map(|r| {
+            let r = r.unwrap();
+            (r["text"].clone(), r["type"].clone(), r["country"].clone())
+        })
+        .collect()
+}

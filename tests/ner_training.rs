@@ -7,7 +7,7 @@ use stancemap::model::BaseEncoder;
 use stancemap::ner::card::ModelCard;
 use stancemap::ner::conll::ConllOptions;
 use stancemap::ner::evaluate::evaluate_file;
-use stancemap::ner::model::EntityModel;
+use stancemap::ner::model::{Adaptation, EntityModel};
 use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
 use tch::Device;
 
@@ -21,6 +21,7 @@ fn options(out: PathBuf) -> NerTrainOptions {
         dev: fixture(),
         encoder: BaseEncoder::MiniLm,
         base_dir: BaseEncoder::MiniLm.default_dir(),
+        adaptation: Adaptation::Full,
         out,
         epochs: 8,
         batch_size: 2,
@@ -32,6 +33,7 @@ fn options(out: PathBuf) -> NerTrainOptions {
         resume: false,
         limit: None,
         word_shape: true,
+        stop_after: None,
         command: "cargo test".into(),
     }
 }
@@ -79,4 +81,65 @@ fn a_model_on_another_base_or_with_other_labels_is_refused_needs_base_encoders()
     std::fs::write(&card_path, card.replace(BaseEncoder::MiniLm.weights_sha256(), &"0".repeat(64))).unwrap();
     let error = EntityModel::load(out.path(), Device::Cpu).err().expect("a base mismatch is an error").to_string();
     assert!(error.contains("sha256"), "{error}");
+}
+
+#[test]
+fn a_stopped_run_resumes_where_it_stopped_and_finishes_needs_base_encoders() {
+    if !BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file() {
+        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+        return;
+    }
+    tch::set_num_threads(2);
+    let out = tempfile::tempdir().unwrap();
+    let mut first = options(out.path().to_path_buf());
+    first.epochs = 2; // 6 steps
+    first.stop_after = Some(4);
+    let stopped = train_ner(&first).unwrap();
+    assert!(!stopped.finished);
+    assert_eq!(stopped.losses.len(), 4);
+    assert!(out.path().join("checkpoint.json").is_file());
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("checkpoint.json")).unwrap()).unwrap();
+    assert_eq!(state["step"], 4);
+    assert_eq!(state["epoch"], 1);
+    assert_eq!(state["batch_in_epoch"], 1);
+
+    let mut second = first.clone();
+    second.stop_after = None;
+    second.resume = true;
+    let resumed = train_ner(&second).unwrap();
+    assert!(resumed.finished);
+    assert_eq!(resumed.losses.len(), 2, "only the two remaining steps run");
+    assert!(EntityModel::load(out.path(), Device::Cpu).is_ok());
+
+    // Resuming with other options is refused rather than silently mixing runs.
+    let mut other = second.clone();
+    other.epochs = 3;
+    let error = train_ner(&other).err().expect("a mismatched resume fails").to_string();
+    assert!(error.contains("steps"), "{error}");
+}
+
+#[test]
+fn adapters_trained_then_merged_give_the_same_scores_in_a_small_file_needs_base_encoders() {
+    if !BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file() {
+        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+        return;
+    }
+    tch::set_num_threads(2);
+    let out = tempfile::tempdir().unwrap();
+    let mut o = options(out.path().to_path_buf());
+    o.adaptation = Adaptation::Lora { rank: 4, alpha: 8.0 };
+    o.lr = 2e-3;
+    let report = train_ner(&o).unwrap();
+    let early: f64 = report.losses[..3].iter().sum::<f64>() / 3.0;
+    let late: f64 = report.losses[report.losses.len() - 3..].iter().sum::<f64>() / 3.0;
+    assert!(late < early / 2.0, "loss fell from {early:.3} to only {late:.3}");
+    // Merged into the weights at load time, the adapters compute what they computed in training.
+    let loaded = EntityModel::load(out.path(), Device::Cpu).unwrap();
+    let scores = evaluate_file(&loaded, &fixture(), 4).unwrap();
+    assert!((scores.f1 - report.dev.f1).abs() < 1e-9, "merged {} vs trained {}", scores.f1, report.dev.f1);
+    let size = std::fs::metadata(out.path().join("model.safetensors")).unwrap().len();
+    assert!(size < 2 * 1024 * 1024, "adapters, norms and head only: {size} bytes");
+    let card = ModelCard::read(&out.path().join("card.json")).unwrap();
+    assert_eq!(card.adaptation, Some(Adaptation::Lora { rank: 4, alpha: 8.0 }));
 }

@@ -48,12 +48,55 @@ pub fn check_activation(hidden_act: &str) -> Result<(), ConfigProblem> {
     }
 }
 
+/// A low-rank adapter (LoRA, Hu et al. 2021, <https://arxiv.org/abs/2106.09685>) on a projection: the
+/// projection computes `W x + b + scale * B (A x)` with `A` `[rank, in]`, `B` `[out, rank]` (zero at the start,
+/// so the base is unchanged until training moves it). Merged into `W` for inference.
+pub struct Lora {
+    pub a: Tensor,
+    pub b: Tensor,
+    pub scale: f64,
+}
+
+/// A linear projection under its checkpoint name, with an optional low-rank adapter.
+pub struct Projection {
+    linear: nn::Linear,
+    /// The checkpoint name of the projection, e.g. `encoder.layer.0.attention.attn.q`.
+    pub name: String,
+    lora: Option<Lora>,
+}
+
+impl Projection {
+    fn new(p: &nn::Path, name: &str, inputs: i64, outputs: i64) -> Projection {
+        let path = dotted(p, name);
+        let full = path.components().collect::<Vec<_>>().join(".");
+        Projection { linear: nn::linear(path, inputs, outputs, Default::default()), name: full, lora: None }
+    }
+
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let y = self.linear.forward(x);
+        match &self.lora {
+            Some(lora) => y + x.matmul(&lora.a.tr()).matmul(&lora.b.tr()) * lora.scale,
+            None => y,
+        }
+    }
+
+    /// Adds a trainable adapter whose tensors live under `p` (`<p>.<name>.a`, `<p>.<name>.b`).
+    fn add_lora(&mut self, p: &nn::Path, rank: i64, alpha: f64) {
+        let (outputs, inputs) = self.linear.ws.size2().unwrap_or((0, 0));
+        let path = dotted(p, &self.name);
+        let bound = 1.0 / (inputs as f64).sqrt();
+        let a = path.var("a", &[rank, inputs], nn::Init::Uniform { lo: -bound, up: bound });
+        let b = path.zeros("b", &[outputs, rank]);
+        self.lora = Some(Lora { a, b, scale: alpha / rank as f64 });
+    }
+}
+
 pub struct SelfAttention {
-    query: nn::Linear,
-    key: nn::Linear,
-    value: nn::Linear,
+    query: Projection,
+    key: Projection,
+    value: Projection,
     fused: Option<(Tensor, Tensor)>,
-    output: nn::Linear,
+    output: Projection,
     norm: nn::LayerNorm,
     heads: i64,
     hidden_dropout: f64,
@@ -62,7 +105,7 @@ pub struct SelfAttention {
 
 impl SelfAttention {
     fn new(p: &nn::Path, names: &LayerNames, shape: &LayerShape) -> SelfAttention {
-        let linear = |name: &str| nn::linear(dotted(p, name), shape.hidden, shape.hidden, Default::default());
+        let linear = |name: &str| Projection::new(p, name, shape.hidden, shape.hidden);
         SelfAttention {
             query: linear(names.query),
             key: linear(names.key),
@@ -76,10 +119,11 @@ impl SelfAttention {
         }
     }
 
-    /// Concatenates query, key and value into one `[3 * hidden, hidden]` matrix.
+    /// Concatenates query, key and value into one `[3 * hidden, hidden]` matrix (adapters must be merged first).
     fn fuse(&mut self) {
-        let weight = Tensor::cat(&[&self.query.ws, &self.key.ws, &self.value.ws], 0).detach();
-        let bias = match (&self.query.bs, &self.key.bs, &self.value.bs) {
+        let (q, k, v) = (&self.query.linear, &self.key.linear, &self.value.linear);
+        let weight = Tensor::cat(&[&q.ws, &k.ws, &v.ws], 0).detach();
+        let bias = match (&q.bs, &k.bs, &v.bs) {
             (Some(q), Some(k), Some(v)) => Tensor::cat(&[q, k, v], 0).detach(),
             _ => return,
         };
@@ -113,8 +157,8 @@ impl SelfAttention {
 
 pub struct TransformerLayer {
     attention: SelfAttention,
-    intermediate: nn::Linear,
-    output: nn::Linear,
+    intermediate: Projection,
+    output: Projection,
     output_norm: nn::LayerNorm,
     hidden_dropout: f64,
 }
@@ -125,13 +169,8 @@ impl TransformerLayer {
     pub fn new(p: &nn::Path, names: &LayerNames, shape: &LayerShape) -> TransformerLayer {
         TransformerLayer {
             attention: SelfAttention::new(p, names, shape),
-            intermediate: nn::linear(
-                p / "intermediate" / "dense",
-                shape.hidden,
-                shape.intermediate,
-                Default::default(),
-            ),
-            output: nn::linear(p / "output" / "dense", shape.intermediate, shape.hidden, Default::default()),
+            intermediate: Projection::new(p, "intermediate.dense", shape.hidden, shape.intermediate),
+            output: Projection::new(p, "output.dense", shape.intermediate, shape.hidden),
             output_norm: layer_norm(&(p / "output" / "LayerNorm"), shape),
             hidden_dropout: shape.hidden_dropout,
         }
@@ -139,6 +178,17 @@ impl TransformerLayer {
 
     pub fn fuse(&mut self) {
         self.attention.fuse();
+    }
+
+    /// Adds a low-rank adapter to every projection of the layer (query, key, value, attention output, and both
+    /// feed-forward matrices), its tensors under `p`.
+    pub fn add_lora(&mut self, p: &nn::Path, rank: i64, alpha: f64) {
+        let a = &mut self.attention;
+        for projection in
+            [&mut a.query, &mut a.key, &mut a.value, &mut a.output, &mut self.intermediate, &mut self.output]
+        {
+            projection.add_lora(p, rank, alpha);
+        }
     }
 
     /// `attention_bias` is added to the attention scores (`[batch or 1, heads or 1, seq, seq]`, large negative

@@ -39,6 +39,10 @@ pub trait Encoder: Send {
     /// The longest input, special tokens included, the position embeddings allow.
     fn max_tokens(&self) -> usize;
 
+    /// Adds trainable low-rank adapters to every projection of every layer, their tensors named
+    /// `<p>.<projection checkpoint name>.{a,b}`.
+    fn add_lora(&mut self, p: &nn::Path, rank: i64, alpha: f64);
+
     /// Precomputes fused weights (query, key and value in one matrix) from the current, loaded weights. Call it
     /// once the weights will no longer change; training leaves it off.
     fn fuse_for_inference(&mut self);

@@ -169,6 +169,12 @@ impl Encoder for Mpnet {
         self.max_positions as usize
     }
 
+    fn add_lora(&mut self, p: &nn::Path, rank: i64, alpha: f64) {
+        for layer in &mut self.layers {
+            layer.add_lora(p, rank, alpha);
+        }
+    }
+
     fn fuse_for_inference(&mut self) {
         self.layers.iter_mut().for_each(TransformerLayer::fuse);
     }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::BaseEncoder;
 use crate::train::ner::NerTrainOptions;
 
-use super::model::EntityModel;
+use super::model::{Adaptation, EntityModel};
 use super::scorer::Scores;
 
 pub const CARD_FILE: &str = "card.json";
@@ -20,6 +20,9 @@ pub struct ModelCard {
     pub task: String,
     pub base: BaseCard,
     pub labels: Vec<String>,
+    /// How the encoder was adapted (absent in cards of full fine-tunes written before adapters existed).
+    #[serde(default)]
+    pub adaptation: Option<Adaptation>,
     pub stored_as: String,
     pub training: TrainingCard,
     pub dev: serde_json::Value,
@@ -52,9 +55,16 @@ impl ModelCard {
                 sha256: model.base.weights_sha256().into(),
             },
             labels: model.labels.clone(),
-            stored_as: "shape embedding and classifier in fp32; every encoder weight except the word embeddings as \
-                        an fp16 difference from the base (prefix `delta.`)"
-                .into(),
+            adaptation: Some(model.adaptation),
+            stored_as: match model.adaptation {
+                Adaptation::Full => "shape embedding and classifier in fp32; every encoder weight except the word \
+                                     embeddings as an fp16 difference from the base (prefix `delta.`)"
+                    .into(),
+                Adaptation::Lora { .. } => "shape embedding, classifier and low-rank adapters (prefix `lora.`, \
+                                            merged as W + alpha/rank * B A) in fp32; layer norms as fp16 \
+                                            differences from the base (prefix `delta.`)"
+                    .into(),
+            },
             training: TrainingCard {
                 data: options
                     .train

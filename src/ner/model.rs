@@ -18,6 +18,29 @@ use super::shape::WordShape;
 /// The encoder weight that training leaves untouched (and the delta leaves out).
 pub const FROZEN: &[&str] = &["embeddings.word_embeddings.weight"];
 const DELTA_PREFIX: &str = "delta.";
+const LORA_PREFIX: &str = "lora.";
+
+/// How training changes the encoder, and so what the delta stores.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Adaptation {
+    /// Every weight but the word embeddings is trained; the delta holds their fp16 differences (MiniLM: 21 MB).
+    Full,
+    /// The encoder's matrices stay frozen; low-rank adapters on every projection are trained with the layer
+    /// norms (and MPNet's relative position bias), which the delta holds as fp16 differences. For MPNet, whose
+    /// full delta (172 MB) would not fit a 25 MB model.
+    Lora { rank: i64, alpha: f64 },
+}
+
+impl Adaptation {
+    /// Whether an encoder weight is trained under this adaptation.
+    fn trains(self, name: &str) -> bool {
+        match self {
+            Adaptation::Full => !FROZEN.contains(&name),
+            Adaptation::Lora { .. } => name.contains("LayerNorm") || name.contains("relative_attention_bias"),
+        }
+    }
+}
 
 pub struct EntityModel {
     pub base: BaseEncoder,
@@ -27,6 +50,7 @@ pub struct EntityModel {
     shape_embedding: nn::Embedding,
     classifier: nn::Linear,
     pub labels: Vec<String>,
+    pub adaptation: Adaptation,
     dropout: f64,
 }
 
@@ -53,10 +77,11 @@ impl EntityModel {
         base: BaseEncoder,
         base_dir: &Path,
         labels: Vec<String>,
+        adaptation: Adaptation,
         device: Device,
         purpose: Purpose,
     ) -> Result<EntityModel, ModelError> {
-        let encoder = load_encoder_for(base_dir, device, purpose)?;
+        let mut encoder = load_encoder_for(base_dir, device, purpose)?;
         let hidden = encoder.encoder.hidden_size();
         let head_vars = nn::VarStore::new(device);
         let root = head_vars.root();
@@ -69,12 +94,15 @@ impl EntityModel {
         let classifier = nn::linear(&root / "classifier", hidden, labels.len() as i64, Default::default());
         if purpose == Purpose::Training {
             for (name, tensor) in encoder.vars.variables() {
-                if FROZEN.contains(&name.as_str()) {
+                if !adaptation.trains(&name) {
                     let _ = tensor.set_requires_grad(false);
                 }
             }
+            if let Adaptation::Lora { rank, alpha } = adaptation {
+                encoder.encoder.add_lora(&(&root / "lora"), rank, alpha);
+            }
         }
-        Ok(EntityModel { base, encoder, head_vars, shape_embedding, classifier, labels, dropout: 0.1 })
+        Ok(EntityModel { base, encoder, head_vars, shape_embedding, classifier, labels, adaptation, dropout: 0.1 })
     }
 
     /// Label logits `[batch, seq, labels]` at every token.
@@ -91,7 +119,7 @@ impl EntityModel {
         let mut out: Vec<(String, Tensor)> =
             self.head_vars.variables().into_iter().map(|(name, t)| (name, t.to_device(Device::Cpu))).collect();
         for (name, tensor) in self.encoder.vars.variables() {
-            if FROZEN.contains(&name.as_str()) {
+            if !self.adaptation.trains(&name) {
                 continue;
             }
             let Some(base) = base_weights.get(&name) else {
@@ -127,8 +155,17 @@ impl EntityModel {
         let mut head = self.head_vars.variables();
         let mut encoder = self.encoder.vars.variables();
         let mut seen_head = 0;
+        let mut adapters: HashMap<String, (Option<Tensor>, Option<Tensor>)> = HashMap::new();
         for (name, value) in tensors {
-            if let Some(encoder_name) = name.strip_prefix(DELTA_PREFIX) {
+            if let Some(adapter) = name.strip_prefix(LORA_PREFIX) {
+                let (projection, part) = adapter.rsplit_once('.').unwrap_or((adapter, ""));
+                let entry = adapters.entry(projection.to_string()).or_default();
+                match part {
+                    "a" => entry.0 = Some(value),
+                    "b" => entry.1 = Some(value),
+                    _ => return Err(failed(format!("unexpected adapter tensor {name}"))),
+                }
+            } else if let Some(encoder_name) = name.strip_prefix(DELTA_PREFIX) {
                 let Some(target) = encoder.get_mut(encoder_name) else {
                     return Err(failed(format!("the delta names {encoder_name}, which the base encoder lacks")));
                 };
@@ -159,6 +196,27 @@ impl EntityModel {
         if seen_head != head.len() {
             return Err(failed(format!("{} of the {} head tensors are missing", head.len() - seen_head, head.len())));
         }
+        // Merge each adapter into its projection: W += scale * B A.
+        let scale = match self.adaptation {
+            Adaptation::Lora { rank, alpha } => alpha / rank as f64,
+            Adaptation::Full if adapters.is_empty() => 1.0,
+            Adaptation::Full => return Err(failed("adapters in a model whose card says full fine-tuning".into())),
+        };
+        for (projection, parts) in adapters {
+            let (Some(a), Some(b)) = parts else {
+                return Err(failed(format!("adapter {projection} lacks its a or b matrix")));
+            };
+            let weight_name = format!("{projection}.weight");
+            let Some(weight) = encoder.get_mut(&weight_name) else {
+                return Err(failed(format!("adapter for {projection}, which the base encoder lacks")));
+            };
+            let update = b.to_kind(Kind::Float).matmul(&a.to_kind(Kind::Float)) * scale;
+            if update.size() != weight.size() {
+                return Err(failed(format!("adapter for {projection} has shape {:?}", update.size())));
+            }
+            let merged = &*weight + update.to_device(weight.device());
+            weight.copy_(&merged);
+        }
         Ok(())
     }
 }
@@ -173,7 +231,17 @@ impl EntityModel {
         if card.labels.iter().map(String::as_str).ne(super::evaluate::LABELS) {
             anyhow::bail!("{}: labels {:?} are not the entity labels this stancemap uses", dir.display(), card.labels);
         }
-        let mut model = EntityModel::new(base, &base.default_dir(), card.labels.clone(), device, Purpose::Training)?;
+        // Built unfused and without adapters: the delta (adapters included) is merged into the weights, and
+        // only then are they frozen and fused.
+        let mut model = EntityModel::new(
+            base,
+            &base.default_dir(),
+            card.labels.clone(),
+            Adaptation::Full,
+            device,
+            Purpose::Training,
+        )?;
+        model.adaptation = card.adaptation.unwrap_or(Adaptation::Full);
         model.load_delta(&dir.join(DELTA_FILE))?;
         model.encoder.prepare_for_inference();
         model.head_vars.freeze();

@@ -159,7 +159,7 @@ pub struct TypeScores {
 /// "MISC", "ORG", "PER", in that order). Serialises as
 /// `{"precision", "recall", "f1", "per_type": {"PER": {"precision", "recall", "f1", "support"}, ...},
 /// "n_sentences"}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Scores {
     pub precision: f64,
     pub recall: f64,

@@ -15,7 +15,7 @@ use crate::ner::conll::{read_conll, ConllOptions, ConllSentence};
 use crate::ner::evaluate::{evaluate, LABELS};
 use crate::ner::features::EntityInput;
 use crate::ner::labels::LabelSet;
-use crate::ner::model::{EntityBatch, EntityModel};
+use crate::ner::model::{Adaptation, EntityBatch, EntityModel};
 use crate::ner::scorer::Scores;
 
 use super::{length_batches, CheckpointPaths, CheckpointState, Schedule, TrainProgress};
@@ -36,6 +36,8 @@ pub struct NerTrainOptions {
     pub dev: PathBuf,
     pub encoder: BaseEncoder,
     pub base_dir: PathBuf,
+    /// Full fine-tuning, or low-rank adapters (needed for MPNet to fit a 25 MB model).
+    pub adaptation: Adaptation,
     pub out: PathBuf,
     pub epochs: usize,
     pub batch_size: usize,
@@ -47,6 +49,9 @@ pub struct NerTrainOptions {
     pub resume: bool,
     /// Use only the first N training sentences (for quick trials and tests).
     pub limit: Option<usize>,
+    /// Stop this run after N optimizer steps, leaving a checkpoint that `--resume` continues from (to fit a
+    /// long training into time-limited sessions).
+    pub stop_after: Option<usize>,
     /// Learn the word-shape embedding (capitalisation); off keeps it at zero, to measure what it gains.
     pub word_shape: bool,
     /// The command line, for the card.
@@ -87,8 +92,11 @@ fn examples(sentences: &[ConllSentence], model: &EntityModel) -> anyhow::Result<
 
 /// What a training run reports: the best dev scores and the loss of every step it ran.
 pub struct TrainReport {
+    /// The best dev scores so far (empty when the run stopped before its first evaluation).
     pub dev: Scores,
     pub losses: Vec<f64>,
+    /// False when `stop_after` ended the run early.
+    pub finished: bool,
 }
 
 pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
@@ -96,7 +104,8 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
     std::fs::create_dir_all(&options.out).with_context(|| format!("cannot create {}", options.out.display()))?;
     let device = Device::cuda_if_available();
     let labels: Vec<String> = LABELS.iter().map(|s| s.to_string()).collect();
-    let mut model = EntityModel::new(options.encoder, &options.base_dir, labels, device, Purpose::Training)?;
+    let mut model =
+        EntityModel::new(options.encoder, &options.base_dir, labels, options.adaptation, device, Purpose::Training)?;
     if !options.word_shape {
         for (name, tensor) in model.head_vars.variables() {
             if name.starts_with("shape_embedding") {
@@ -143,7 +152,8 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
     let mut best: Option<Scores> = None;
     let (mut tokens_seen, mut clock) = (0usize, Instant::now());
     let mut losses = Vec::new();
-    while state.epoch < options.epochs {
+    let mut stopped_early = false;
+    'epochs: while state.epoch < options.epochs {
         let batches = length_batches(&lengths, options.batch_size, options.seed, state.epoch);
         for batch_indices in batches.iter().skip(state.batch_in_epoch) {
             let inputs: Vec<&EntityInput> = batch_indices.iter().map(|&i| &train[i].input).collect();
@@ -178,6 +188,16 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
             if options.checkpoint_every > 0 && state.step.is_multiple_of(options.checkpoint_every) {
                 save_checkpoint(&paths, &model, &state)?;
             }
+            if options.stop_after.is_some_and(|n| losses.len() >= n) && state.step < total_steps {
+                save_checkpoint(&paths, &model, &state)?;
+                progress.println(&format!(
+                    "stopped after {} steps at step {}; continue with --resume",
+                    losses.len(),
+                    state.step
+                ));
+                stopped_early = true;
+                break 'epochs;
+            }
         }
         state.epoch += 1;
         state.batch_in_epoch = 0;
@@ -195,12 +215,15 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
         (tokens_seen, clock) = (0, Instant::now());
     }
     progress.finish();
+    if stopped_early {
+        return Ok(TrainReport { dev: best.unwrap_or_default(), losses, finished: false });
+    }
     let dev = match best {
         Some(scores) => scores,
         // Resumed after the last epoch's evaluation: score the saved best again.
         None => EntityModel::load(&options.out, device).and_then(|best| evaluate(&best, &dev_sentences, 64))?,
     };
-    Ok(TrainReport { dev, losses })
+    Ok(TrainReport { dev, losses, finished: true })
 }
 
 fn save_model(options: &NerTrainOptions, model: &EntityModel, dev: &Scores) -> anyhow::Result<()> {

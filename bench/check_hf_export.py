@@ -4,8 +4,9 @@ Usage (the venv comes from bench/python_encoders.sh --setup-only: torch 2.4.0 + 
     cargo run --release -- export hf --model models/ner-fast --out /tmp/ner-fast-hf
     bench/.venv/bin/python bench/check_hf_export.py /tmp/ner-fast-hf
 
-The export folder's parity.json holds a few sentences with the token ids, word-shape token types and logits
-that stancemap computed. This script loads the folder with AutoTokenizer and AutoModelForTokenClassification,
+The export folder's parity.json holds a few sentences with the token ids, word-shape ids and logits that
+stancemap computed. BERT exports take the shapes as token_type_ids; MPNet exports as inputs_embeds (word
+embeddings plus word_shapes.safetensors rows). This script loads the folder with AutoTokenizer and AutoModelForTokenClassification,
 checks that the tokenizer gives the same ids, runs the model, and reports the largest logit difference.
 Exit code 0 when every difference is within --tolerance (default 1e-4), 1 otherwise.
 """
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 import torch
+from safetensors.torch import load_file
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 
@@ -29,6 +31,8 @@ def main() -> int:
     tokenizer = AutoTokenizer.from_pretrained(args.export_dir)
     model = AutoModelForTokenClassification.from_pretrained(args.export_dir).eval()
     cases = json.loads((args.export_dir / "parity.json").read_text())
+    shapes_file = args.export_dir / "word_shapes.safetensors"
+    shape_embedding = load_file(shapes_file)["weight"] if shapes_file.exists() else None
     worst = 0.0
     ok = True
     for case in cases:
@@ -37,11 +41,13 @@ def main() -> int:
             print(f"token ids differ for {case['text']!r}:\n  python {ids}\n  rust   {case['input_ids']}")
             ok = False
             continue
+        shapes = torch.tensor([case["word_shape_ids"]])
         with torch.inference_mode():
-            logits = model(
-                input_ids=torch.tensor([ids]),
-                token_type_ids=torch.tensor([case["token_type_ids"]]),
-            ).logits[0]
+            if case["shape_input"] == "token_type_ids":
+                logits = model(input_ids=torch.tensor([ids]), token_type_ids=shapes).logits[0]
+            else:
+                words = model.get_input_embeddings()(torch.tensor([ids]))
+                logits = model(inputs_embeds=words + shape_embedding[shapes]).logits[0]
         ours = torch.tensor(case["logits"])
         difference = (logits - ours).abs().max().item()
         worst = max(worst, difference)

@@ -171,7 +171,7 @@ pub fn machine_description() -> String {
         })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    format!("{model} ({cores} cores)")
+    format!("{model}, {cores} cores")
 }
 
 #[cfg(test)]

@@ -297,6 +297,8 @@ fn try_main() -> anyhow::Result<ExitCode> {
         }) => {
             tch::set_num_threads(threads);
             let base = encoder.base();
+            // MPNet's full delta (172 MB) would not fit a 25 MB model: adapters by default.
+            let rank = lora_rank.unwrap_or(if base == BaseEncoder::Mpnet { 16 } else { 0 });
             let mut sources: Vec<TrainSource> = train
                 .into_iter()
                 .map(|path| TrainSource { path, options: ConllOptions::default(), label_map: None })
@@ -309,18 +311,14 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 dev,
                 encoder: base,
                 base_dir: stancemap::train::ner::base_dir(base)?,
-                adaptation: match lora_rank.unwrap_or(if base == BaseEncoder::Mpnet { 16 } else { 0 }) {
+                adaptation: match rank {
                     0 => Adaptation::Full,
                     rank => Adaptation::Lora { rank, alpha: 2.0 * rank as f64 },
                 },
                 out,
                 epochs,
                 batch_size,
-                lr: lr.unwrap_or(if lora_rank.unwrap_or(if base == BaseEncoder::Mpnet { 16 } else { 0 }) > 0 {
-                    3e-4
-                } else {
-                    1e-4
-                }),
+                lr: lr.unwrap_or(if rank > 0 { 3e-4 } else { 1e-4 }),
                 warmup,
                 weight_decay,
                 seed,

@@ -15,6 +15,15 @@ fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ner_small.conll")
 }
 
+/// Whether the base encoders are installed; says why the test is skipped when not.
+fn base_installed() -> bool {
+    let installed = BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file();
+    if !installed {
+        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+    }
+    installed
+}
+
 fn options(out: PathBuf) -> NerTrainOptions {
     NerTrainOptions {
         train: vec![TrainSource { path: fixture(), options: ConllOptions::default(), label_map: None }],
@@ -40,8 +49,7 @@ fn options(out: PathBuf) -> NerTrainOptions {
 
 #[test]
 fn a_tiny_training_run_lowers_the_loss_and_its_saved_model_scores_the_same_needs_base_encoders() {
-    if !BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file() {
-        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+    if !base_installed() {
         return;
     }
     tch::set_num_threads(2);
@@ -68,8 +76,7 @@ fn a_tiny_training_run_lowers_the_loss_and_its_saved_model_scores_the_same_needs
 
 #[test]
 fn a_model_on_another_base_or_with_other_labels_is_refused_needs_base_encoders() {
-    if !BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file() {
-        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+    if !base_installed() {
         return;
     }
     let out = tempfile::tempdir().unwrap();
@@ -85,8 +92,7 @@ fn a_model_on_another_base_or_with_other_labels_is_refused_needs_base_encoders()
 
 #[test]
 fn a_stopped_run_resumes_where_it_stopped_and_finishes_needs_base_encoders() {
-    if !BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file() {
-        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+    if !base_installed() {
         return;
     }
     tch::set_num_threads(2);
@@ -121,8 +127,7 @@ fn a_stopped_run_resumes_where_it_stopped_and_finishes_needs_base_encoders() {
 
 #[test]
 fn adapters_trained_then_merged_give_the_same_scores_in_a_small_file_needs_base_encoders() {
-    if !BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file() {
-        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+    if !base_installed() {
         return;
     }
     tch::set_num_threads(2);

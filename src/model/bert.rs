@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tch::{nn, nn::Module, Kind, Tensor};
 
 use super::error::ConfigProblem;
-use super::layers::{check_activation, layer_norm, padding_mask, LayerNames, LayerShape, TransformerLayer};
+use super::layers::{check_activation, layer_norm, padding_mask, LayerNames, LayerShape, LayerStack};
 use super::Encoder;
 
 /// The fields of the publisher's `config.json` that this model reads.
@@ -63,7 +63,7 @@ impl BertEmbeddings {
 
 pub struct Bert {
     embeddings: BertEmbeddings,
-    layers: Vec<TransformerLayer>,
+    layers: LayerStack,
     hidden_size: i64,
     max_positions: i64,
 }
@@ -93,21 +93,16 @@ impl Bert {
             norm: layer_norm(&(&e / "LayerNorm"), &shape),
             dropout: config.hidden_dropout_prob,
         };
-        let layers = (0..config.num_hidden_layers)
-            .map(|i| TransformerLayer::new(&(p / "encoder" / "layer" / i), &NAMES, &shape))
-            .collect();
+        let layers = LayerStack::new(&(p / "encoder"), config.num_hidden_layers, &NAMES, &shape);
         Ok(Bert { embeddings, layers, hidden_size: config.hidden_size, max_positions: config.max_position_embeddings })
     }
 }
 
 impl Encoder for Bert {
     fn forward_t(&self, input_ids: &Tensor, attention_mask: &Tensor, extra: Option<&Tensor>, train: bool) -> Tensor {
-        let mut hidden = self.embeddings.forward_t(input_ids, extra, train);
+        let hidden = self.embeddings.forward_t(input_ids, extra, train);
         let mask = padding_mask(attention_mask);
-        for layer in &self.layers {
-            hidden = layer.forward_t(&hidden, &mask, train);
-        }
-        hidden
+        self.layers.forward_t(hidden, &mask, train)
     }
 
     fn hidden_size(&self) -> i64 {
@@ -119,12 +114,10 @@ impl Encoder for Bert {
     }
 
     fn add_lora(&mut self, p: &nn::Path, rank: i64, alpha: f64) {
-        for layer in &mut self.layers {
-            layer.add_lora(p, rank, alpha);
-        }
+        self.layers.add_lora(p, rank, alpha);
     }
 
     fn fuse_for_inference(&mut self) {
-        self.layers.iter_mut().for_each(TransformerLayer::fuse);
+        self.layers.fuse();
     }
 }

@@ -155,6 +155,33 @@ impl SelfAttention {
     }
 }
 
+/// The encoder's layers (`encoder.layer.0`, `encoder.layer.1`, ...), run in order.
+pub struct LayerStack(Vec<TransformerLayer>);
+
+impl LayerStack {
+    /// `count` layers under `encoder` (the path of `encoder`), with the checkpoint's `names`.
+    pub fn new(encoder: &nn::Path, count: i64, names: &LayerNames, shape: &LayerShape) -> LayerStack {
+        LayerStack((0..count).map(|i| TransformerLayer::new(&(encoder / "layer" / i), names, shape)).collect())
+    }
+
+    pub fn forward_t(&self, mut hidden: Tensor, attention_bias: &Tensor, train: bool) -> Tensor {
+        for layer in &self.0 {
+            hidden = layer.forward_t(&hidden, attention_bias, train);
+        }
+        hidden
+    }
+
+    pub fn add_lora(&mut self, p: &nn::Path, rank: i64, alpha: f64) {
+        for layer in &mut self.0 {
+            layer.add_lora(p, rank, alpha);
+        }
+    }
+
+    pub fn fuse(&mut self) {
+        self.0.iter_mut().for_each(TransformerLayer::fuse);
+    }
+}
+
 pub struct TransformerLayer {
     attention: SelfAttention,
     intermediate: Projection,
@@ -166,7 +193,7 @@ pub struct TransformerLayer {
 impl TransformerLayer {
     /// A layer under `p` (= `encoder.layer.N`); the feed-forward names (`intermediate.dense`, `output.dense`,
     /// `output.LayerNorm`) are the same in both checkpoints.
-    pub fn new(p: &nn::Path, names: &LayerNames, shape: &LayerShape) -> TransformerLayer {
+    fn new(p: &nn::Path, names: &LayerNames, shape: &LayerShape) -> TransformerLayer {
         TransformerLayer {
             attention: SelfAttention::new(p, names, shape),
             intermediate: Projection::new(p, "intermediate.dense", shape.hidden, shape.intermediate),
@@ -176,13 +203,13 @@ impl TransformerLayer {
         }
     }
 
-    pub fn fuse(&mut self) {
+    fn fuse(&mut self) {
         self.attention.fuse();
     }
 
     /// Adds a low-rank adapter to every projection of the layer (query, key, value, attention output, and both
     /// feed-forward matrices), its tensors under `p`.
-    pub fn add_lora(&mut self, p: &nn::Path, rank: i64, alpha: f64) {
+    fn add_lora(&mut self, p: &nn::Path, rank: i64, alpha: f64) {
         let a = &mut self.attention;
         for projection in
             [&mut a.query, &mut a.key, &mut a.value, &mut a.output, &mut self.intermediate, &mut self.output]
@@ -193,7 +220,7 @@ impl TransformerLayer {
 
     /// `attention_bias` is added to the attention scores (`[batch or 1, heads or 1, seq, seq]`, large negative
     /// values on padding), or, if boolean, says which keys each query may attend to.
-    pub fn forward_t(&self, hidden: &Tensor, attention_bias: &Tensor, train: bool) -> Tensor {
+    fn forward_t(&self, hidden: &Tensor, attention_bias: &Tensor, train: bool) -> Tensor {
         let attended = self.attention.forward_t(hidden, attention_bias, train);
         let expanded = self.intermediate.forward(&attended).gelu("none");
         let projected = self.output.forward(&expanded).dropout(self.hidden_dropout, train);

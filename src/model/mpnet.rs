@@ -11,7 +11,7 @@ use serde::Deserialize;
 use tch::{nn, nn::Module, Kind, Tensor};
 
 use super::error::ConfigProblem;
-use super::layers::{check_activation, layer_norm, padding_bias, LayerNames, LayerShape, TransformerLayer};
+use super::layers::{check_activation, layer_norm, padding_bias, LayerNames, LayerShape, LayerStack};
 use super::Encoder;
 
 /// The fields of the publisher's `config.json` that this model reads.
@@ -71,7 +71,7 @@ impl MpnetEmbeddings {
 
 pub struct Mpnet {
     embeddings: MpnetEmbeddings,
-    layers: Vec<TransformerLayer>,
+    layers: LayerStack,
     relative_attention_bias: nn::Embedding,
     buckets: i64,
     hidden_size: i64,
@@ -104,9 +104,7 @@ impl Mpnet {
             padding_idx: config.pad_token_id,
         };
         let encoder = p / "encoder";
-        let layers = (0..config.num_hidden_layers)
-            .map(|i| TransformerLayer::new(&(&encoder / "layer" / i), &NAMES, &shape))
-            .collect();
+        let layers = LayerStack::new(&encoder, config.num_hidden_layers, &NAMES, &shape);
         let relative_attention_bias = nn::embedding(
             &encoder / "relative_attention_bias",
             config.relative_attention_num_buckets,
@@ -151,14 +149,11 @@ fn relative_position_bucket(relative: &Tensor, buckets: i64, max_distance: f64) 
 
 impl Encoder for Mpnet {
     fn forward_t(&self, input_ids: &Tensor, attention_mask: &Tensor, extra: Option<&Tensor>, train: bool) -> Tensor {
-        let mut hidden = self.embeddings.forward_t(input_ids, extra, train);
+        let hidden = self.embeddings.forward_t(input_ids, extra, train);
         let seq = input_ids.size()[1];
         let bias = self.position_bias(seq, input_ids.device()).to_kind(hidden.kind())
             + padding_bias(attention_mask, hidden.kind());
-        for layer in &self.layers {
-            hidden = layer.forward_t(&hidden, &bias, train);
-        }
-        hidden
+        self.layers.forward_t(hidden, &bias, train)
     }
 
     fn hidden_size(&self) -> i64 {
@@ -170,13 +165,11 @@ impl Encoder for Mpnet {
     }
 
     fn add_lora(&mut self, p: &nn::Path, rank: i64, alpha: f64) {
-        for layer in &mut self.layers {
-            layer.add_lora(p, rank, alpha);
-        }
+        self.layers.add_lora(p, rank, alpha);
     }
 
     fn fuse_for_inference(&mut self) {
-        self.layers.iter_mut().for_each(TransformerLayer::fuse);
+        self.layers.fuse();
     }
 }
 

@@ -1,17 +1,20 @@
-//! `stancemap export hf`: an entity model as a Hugging Face `BertForTokenClassification` folder
-//! (`config.json` with id2label/label2id, `model.safetensors`, `tokenizer.json`), merged (base + delta) so that
-//! Python `transformers` loads it with `AutoModelForTokenClassification`.
+//! `stancemap export hf`: an entity model as a Hugging Face `BertForTokenClassification` or
+//! `MPNetForTokenClassification` folder (`config.json` with id2label/label2id, `model.safetensors`,
+//! `tokenizer.json`), merged (base + delta, adapters folded in) so that Python `transformers` loads it with
+//! `AutoModelForTokenClassification`.
 //!
-//! The word-shape embedding has no place in a standard BERT, except one: BERT adds a token-type embedding to
-//! every token, and our shapes are exactly that, a per-token class. The export widens `token_type_embeddings`
-//! to the six shapes (row i = the base's type-0 row + shape i's embedding), so the merged model computes the
-//! same function when the caller passes each token's shape id as its `token_type_ids`. Without them (all 0,
-//! the "special" shape) it runs, but blind to capitalisation. `parity.json` holds a few inputs with our logits
-//! so `bench/check_hf_export.py` can show that transformers computes the same.
+//! The word-shape embedding has no place in a standard model, except one: BERT adds a token-type embedding to
+//! every token, and our shapes are exactly that, a per-token class. The BERT export widens
+//! `token_type_embeddings` to the six shapes (row i = the base's type-0 row + shape i's embedding), so the
+//! merged model computes the same function when the caller passes each token's shape id as its
+//! `token_type_ids`. MPNet has no token types: its export writes the shape embedding to `word_shapes.safetensors`
+//! and the caller adds it to the word embeddings and passes `inputs_embeds`. Without shapes either model runs,
+//! blind to capitalisation. `parity.json` holds a few inputs with our logits so `bench/check_hf_export.py` can
+//! show that transformers computes the same.
 
 use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use tch::{Device, Kind, Tensor};
 
 use crate::model::BaseEncoder;
@@ -30,17 +33,14 @@ const PARITY_TEXTS: &[&str] = &[
 
 pub fn export_hf(model_dir: &Path, out: &Path) -> anyhow::Result<()> {
     let model = EntityModel::load(model_dir, Device::Cpu)?;
-    if model.base != BaseEncoder::MiniLm {
-        bail!(
-            "export hf writes BERT models; {} is built on {} (MPNet export is not written yet)",
-            model_dir.display(),
-            model.base.folder()
-        );
-    }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let _guard = tch::no_grad_guard();
     let mut tensors: Vec<(String, Tensor)> = Vec::new();
     let shapes = model.head_vars.variables()["shape_embedding.weight"].shallow_clone();
+    let (prefix, architecture, shape_input) = match model.base {
+        BaseEncoder::MiniLm => ("bert", "BertForTokenClassification", "token_type_ids"),
+        BaseEncoder::Mpnet => ("mpnet", "MPNetForTokenClassification", "inputs_embeds"),
+    };
     for (name, tensor) in model.encoder.vars.variables() {
         let value = if name == "embeddings.token_type_embeddings.weight" {
             // [6, hidden]: type 0's row plus each shape's embedding.
@@ -48,7 +48,11 @@ pub fn export_hf(model_dir: &Path, out: &Path) -> anyhow::Result<()> {
         } else {
             tensor.shallow_clone()
         };
-        tensors.push((format!("bert.{name}"), value.to_kind(Kind::Float).contiguous()));
+        tensors.push((format!("{prefix}.{name}"), value.to_kind(Kind::Float).contiguous()));
+    }
+    if model.base == BaseEncoder::Mpnet {
+        let path = out.join("word_shapes.safetensors");
+        crate::model::safetensors::write_f32(&path, &[("weight".into(), shapes.shallow_clone())], &[("format", "pt")])?;
     }
     for name in ["classifier.weight", "classifier.bias"] {
         tensors.push((name.to_string(), model.head_vars.variables()[name].shallow_clone()));
@@ -59,15 +63,22 @@ pub fn export_hf(model_dir: &Path, out: &Path) -> anyhow::Result<()> {
     let base_dir = model.base.default_dir();
     let mut config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(base_dir.join("config.json"))?)?;
     let labels = &model.labels;
-    config["architectures"] = serde_json::json!(["BertForTokenClassification"]);
-    config["type_vocab_size"] = serde_json::json!(WordShape::COUNT);
+    config["architectures"] = serde_json::json!([architecture]);
+    if model.base == BaseEncoder::MiniLm {
+        config["type_vocab_size"] = serde_json::json!(WordShape::COUNT);
+    }
     config["id2label"] = labels.iter().enumerate().map(|(i, l)| (i.to_string(), serde_json::json!(l))).collect();
     config["label2id"] = labels.iter().enumerate().map(|(i, l)| (l.clone(), serde_json::json!(i))).collect();
-    config["stancemap"] = serde_json::json!({
-        "token_type_ids": "the word shape of each token's word: 0 special token or padding, 1 lowercase, \
-                           2 Capitalized, 3 UPPER (2+ letters), 4 MiXed, 5 no letters; words split as CoNLL does",
-        "exported_from": model_dir.display().to_string(),
-    });
+    let shapes_doc = "the word shape of each token's word: 0 special token or padding, 1 lowercase, 2 Capitalized, \
+                      3 UPPER (2+ letters), 4 MiXed, 5 no letters; words split as CoNLL does";
+    config["stancemap"] = match model.base {
+        BaseEncoder::MiniLm => serde_json::json!({ "token_type_ids": shapes_doc, "exported_from": model_dir }),
+        BaseEncoder::Mpnet => serde_json::json!({
+            "inputs_embeds": format!("word_embeddings(input_ids) + word_shapes.safetensors['weight'][shape_ids], with \
+                                      shape_ids {shapes_doc}"),
+            "exported_from": model_dir,
+        }),
+    };
     crate::output::write_json(&out.join("config.json"), &config)?;
 
     let mut tokenizer: serde_json::Value =
@@ -91,7 +102,8 @@ pub fn export_hf(model_dir: &Path, out: &Path) -> anyhow::Result<()> {
         parity.push(serde_json::json!({
             "text": text,
             "input_ids": input.tokens.ids,
-            "token_type_ids": input.shapes,
+            "word_shape_ids": input.shapes,
+            "shape_input": shape_input,
             "logits": rows,
         }));
     }

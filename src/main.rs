@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use stancemap::bench::{bench_encoders, BenchOptions};
 use stancemap::model::BaseEncoder;
-use stancemap::ner::conll::{ConllOptions, LabelMap};
+use stancemap::ner::conll::ConllOptions;
 use stancemap::ner::evaluate::evaluate_file;
 use stancemap::ner::export::export_hf;
 use stancemap::ner::model::{Adaptation, EntityModel};
@@ -304,7 +304,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 .map(|path| TrainSource { path, options: ConllOptions::default(), label_map: None })
                 .collect();
             for spec in &extra {
-                sources.push(extra_source(spec)?);
+                sources.push(TrainSource::from_spec(spec)?);
             }
             let options = NerTrainOptions {
                 train: sources,
@@ -380,22 +380,6 @@ fn try_main() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// `PATH@MAP` from `--extra`: a CoNLL-style file whose labels are mapped onto ours.
-fn extra_source(spec: &str) -> anyhow::Result<TrainSource> {
-    let (path, map) = spec.rsplit_once('@').ok_or_else(|| anyhow::anyhow!("--extra {spec}: expected PATH@MAP"))?;
-    let (map_spec, strip_language_prefix) = match map {
-        "wnut17" => ("person=PER,location=LOC,group=ORG,corporation=ORG,product=MISC,creative-work=MISC", false),
-        "wikiann" => ("PER=PER,ORG=ORG,LOC=LOC", true),
-        other => (other, false),
-    };
-    let label_map: LabelMap = map_spec.parse().map_err(|e| anyhow::anyhow!("--extra {spec}: {e}"))?;
-    Ok(TrainSource {
-        path: PathBuf::from(path),
-        options: ConllOptions { strip_language_prefix, label_map: Some(label_map) },
-        label_map: Some(map.to_string()),
-    })
 }
 
 /// The folder of shipped models.

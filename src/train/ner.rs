@@ -11,7 +11,7 @@ use tch::{nn, nn::OptimizerConfig, Device, Kind, Tensor};
 
 use crate::model::{BaseEncoder, Purpose};
 use crate::ner::card::{ModelCard, CARD_FILE, DELTA_FILE};
-use crate::ner::conll::{read_conll, ConllOptions, ConllSentence};
+use crate::ner::conll::{read_conll, ConllOptions, ConllSentence, LabelMap};
 use crate::ner::evaluate::{evaluate, LABELS};
 use crate::ner::features::EntityInput;
 use crate::ner::labels::LabelSet;
@@ -28,6 +28,26 @@ pub struct TrainSource {
     pub options: ConllOptions,
     /// How the file's labels were mapped (for the card), e.g. "person=PER,location=LOC".
     pub label_map: Option<String>,
+}
+
+impl TrainSource {
+    /// `PATH@MAP` (from `--extra`): a CoNLL-style file whose labels are mapped onto ours. MAP is `wnut17`,
+    /// `wikiann` (PER/ORG/LOC as they are, the `en:` prefix stripped from tokens) or a list such as
+    /// `person=PER,group=ORG` (types not listed become O).
+    pub fn from_spec(spec: &str) -> anyhow::Result<TrainSource> {
+        let (path, map) = spec.rsplit_once('@').with_context(|| format!("--extra {spec}: expected PATH@MAP"))?;
+        let (map_spec, strip_language_prefix) = match map {
+            "wnut17" => (LabelMap::WNUT17, false),
+            "wikiann" => ("PER=PER,ORG=ORG,LOC=LOC", true),
+            other => (other, false),
+        };
+        let label_map: LabelMap = map_spec.parse().with_context(|| format!("--extra {spec}"))?;
+        Ok(TrainSource {
+            path: PathBuf::from(path),
+            options: ConllOptions { strip_language_prefix, label_map: Some(label_map) },
+            label_map: Some(map.to_string()),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -278,4 +298,34 @@ pub fn base_dir(encoder: BaseEncoder) -> anyhow::Result<PathBuf> {
         bail!("{} is not installed in {}; run scripts/setup.sh", encoder.folder(), dir.display());
     }
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::labels::{EntityType, Tag};
+
+    #[test]
+    fn extra_sets_map_their_labels_onto_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let wnut = dir.path().join("wnut.txt");
+        std::fs::write(&wnut, "Apple\tB-corporation\nsold\tO\niPhones\tB-product\nin\tO\nParis\tB-location\n").unwrap();
+        let source = TrainSource::from_spec(&format!("{}@wnut17", wnut.display())).unwrap();
+        let sentences = read_conll(&source.path, &source.options).unwrap();
+        use EntityType::*;
+        assert_eq!(sentences[0].tags, [Tag::Begin(Org), Tag::Outside, Tag::Begin(Misc), Tag::Outside, Tag::Begin(Loc)]);
+
+        let wikiann = dir.path().join("wikiann.txt");
+        std::fs::write(&wikiann, "en:Lionel\tB-PER\nen:Messi\tI-PER\nen:of\tO\nen:Argentina\tB-LOC\n").unwrap();
+        let source = TrainSource::from_spec(&format!("{}@wikiann", wikiann.display())).unwrap();
+        let sentences = read_conll(&source.path, &source.options).unwrap();
+        assert_eq!(sentences[0].tokens, ["Lionel", "Messi", "of", "Argentina"]);
+        assert_eq!(sentences[0].tags, [Tag::Begin(Per), Tag::Inside(Per), Tag::Outside, Tag::Begin(Loc)]);
+
+        let custom = TrainSource::from_spec(&format!("{}@person=PER,location=O", wnut.display())).unwrap();
+        let sentences = read_conll(&custom.path, &custom.options).unwrap();
+        assert!(sentences[0].tags.iter().all(|t| *t == Tag::Outside), "unlisted and O-mapped types become O");
+        assert!(TrainSource::from_spec("no-map-given.txt").is_err());
+        assert!(TrainSource::from_spec("x.txt@person=NOPE").is_err());
+    }
 }

@@ -29,7 +29,7 @@ command -v "$PYTHON" >/dev/null || die "python3 with pip is needed to fetch libt
 command -v unzip >/dev/null || command -v "$PYTHON" >/dev/null || die "unzip or python3 is needed"
 command -v cargo >/dev/null || die "cargo is not on PATH; install Rust (rustup) first"
 
-PIP=("$PYTHON" -m pip --disable-pip-version-check --root-user-action=ignore)
+PIP=("$PYTHON" -m pip --disable-pip-version-check)
 CACHE="$ROOT/.cache/pypi"
 mkdir -p "$CACHE"
 

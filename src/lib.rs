@@ -12,5 +12,6 @@ pub mod ner;
 pub mod output;
 pub mod pipeline;
 pub mod span;
+pub mod stance;
 pub mod text;
 pub mod train;

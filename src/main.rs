@@ -13,6 +13,7 @@ use stancemap::ner::export::export_hf;
 use stancemap::ner::model::{Adaptation, EntityModel};
 use stancemap::output::FormulaGuard;
 use stancemap::pipeline::{run, RunOptions};
+use stancemap::stance::import::{import, ImportFormat, ImportOptions};
 use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
 
 #[derive(Parser)]
@@ -70,6 +71,20 @@ enum Command {
     /// Score a trained model on labeled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Convert a public stance set into canonical stance JSONL (one example per line), reporting rows read,
+    /// converted and skipped.
+    Import {
+        #[arg(value_enum)]
+        format: ImportFormatName,
+        /// The file or folder to read.
+        input: PathBuf,
+        /// The JSONL file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The split to take where the input holds several (semeval: train by default; ibm-claims: all).
+        #[arg(long)]
+        split: Option<String>,
+    },
     /// Write a trained model in another format.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -162,6 +177,25 @@ enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportFormatName {
+    Newsmtsc,
+    Pstance,
+    Semeval,
+    IbmClaims,
+}
+
+impl ImportFormatName {
+    fn format(self) -> ImportFormat {
+        match self {
+            ImportFormatName::Newsmtsc => ImportFormat::NewsMtsc,
+            ImportFormatName::Pstance => ImportFormat::PStance,
+            ImportFormatName::Semeval => ImportFormat::SemEval,
+            ImportFormatName::IbmClaims => ImportFormat::IbmClaims,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -347,6 +381,21 @@ fn try_main() -> anyhow::Result<ExitCode> {
             } else {
                 println!("{}", scores.table());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { format, input, out, split } => {
+            let report = import(format.format(), &input, &ImportOptions { split }, &out)?;
+            for skipped in &report.skipped {
+                eprintln!("skipped: {}: {}", skipped.place, skipped.reason);
+            }
+            println!(
+                "{}: {} read, {} converted, {} skipped; written to {}",
+                input.display(),
+                report.read,
+                report.converted,
+                report.skipped.len(),
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(ExportCommand::Hf { model, out }) => {

@@ -143,13 +143,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
     let corpus = Corpus::open(&options.corpus, ReadOptions { max_article_bytes: options.max_article_bytes })?;
     let files = corpus.file_count();
-    let mut gazetteer: Option<Gazetteer> = None;
+    let mut gazetteer = Gazetteer::default();
     for path in &options.gazetteers {
-        let more = Gazetteer::from_path(path)?;
-        match gazetteer.as_mut() {
-            Some(g) => g.extend(more),
-            None => gazetteer = Some(more),
-        }
+        gazetteer.extend(Gazetteer::from_path(path)?);
     }
     let entity_model = match &options.entity_model {
         Some(dir) => Some(
@@ -159,9 +155,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         None => None,
     };
     let mut models = serde_json::Map::new();
-    if let Some(dir) = &options.entity_model {
-        let card = crate::ner::card::ModelCard::read(&dir.join(crate::ner::card::CARD_FILE))?;
-        models.insert("entities".into(), serde_json::json!({ "path": dir, "card": card }));
+    if let (Some(dir), Some(model)) = (&options.entity_model, &entity_model) {
+        models.insert("entities".into(), serde_json::json!({ "path": dir, "card": model.card }));
     }
     let mut tables = Tables::create(&options.out, options.formula_guard, entity_model.is_some())?;
     let progress = progress_bar(options.progress, files);
@@ -184,8 +179,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
                     let units: Vec<_> = segmentation.paragraphs.iter().map(|p| p.span).collect();
                     let entities = find_entities(model, &article.text, &units, options.batch_size)
                         .with_context(|| format!("article {} ({})", article.id, article.origin))?;
-                    let empty = Gazetteer::default();
-                    let found = mentions(&article.text, &segmentation, &entities, gazetteer.as_ref().unwrap_or(&empty));
+                    let found = mentions(&article.text, &segmentation, &entities, &gazetteer);
                     timings.entities_s += clock.elapsed().as_secs_f64();
                     counts.mentions += found.len();
                     tables.write_mentions(&article, &found)?;

@@ -14,6 +14,8 @@ use crate::span::Span;
 pub struct EncoderTokenizer {
     inner: tokenizers::Tokenizer,
     pad_id: i64,
+    /// The special tokens around a single text, found once at load (None if the tokenizer adds other than two).
+    boundary: Option<(i64, i64)>,
 }
 
 /// One text as token ids, special tokens included.
@@ -51,7 +53,11 @@ impl EncoderTokenizer {
                 Some(id) => id,
                 None => return Err(failed("no padding token ([PAD] or <pad>) in the vocabulary".into())),
             };
-        Ok(EncoderTokenizer { inner, pad_id })
+        let boundary = match inner.encode("", true).map(|e| e.get_ids().to_vec()) {
+            Ok(ids) if ids.len() == 2 => Some((i64::from(ids[0]), i64::from(ids[1]))),
+            _ => None,
+        };
+        Ok(EncoderTokenizer { inner, pad_id, boundary })
     }
 
     /// The id that fills positions after the end of a shorter input in a batch.
@@ -73,13 +79,9 @@ impl EncoderTokenizer {
 
     /// The ids that open and close a single text (`[CLS]`/`[SEP]`, `<s>`/`</s>`).
     pub fn boundary_ids(&self) -> Result<(i64, i64), ModelError> {
-        let empty = self.encode("")?;
-        match empty.ids.as_slice() {
-            [open, close] => Ok((*open, *close)),
-            other => Err(ModelError::Encode {
-                message: format!("an empty text encodes to {other:?}, not two special tokens"),
-            }),
-        }
+        self.boundary.ok_or_else(|| ModelError::Encode {
+            message: "this tokenizer does not wrap a text in exactly two special tokens".into(),
+        })
     }
 
     /// Tokenizes several texts at once (in parallel where the machine allows).

@@ -26,26 +26,43 @@ impl EntityInput {
     }
 
     pub fn from_tokens(tokens: TokenizedText, text: &str, words: Vec<Span>) -> EntityInput {
-        let mut shapes = vec![WordShape::Special.id(); tokens.len()];
-        let mut first_tokens = vec![None; words.len()];
-        let mut word = 0;
-        for (index, (span, special)) in tokens.offsets.iter().zip(&tokens.special).enumerate() {
-            if *special || span.is_empty() {
-                continue;
-            }
-            while word < words.len() && words[word].end <= span.start {
-                word += 1;
-            }
-            if word == words.len() {
-                break;
-            }
-            if words[word].overlaps(*span) {
-                shapes[index] = WordShape::of(words[word].slice(text)).id();
-                if first_tokens[word].is_none() {
-                    first_tokens[word] = Some(index);
-                }
-            }
-        }
+        let token_words = token_words(&tokens, &words);
+        let word_shapes: Vec<i64> = words.iter().map(|w| WordShape::of(w.slice(text)).id()).collect();
+        let shapes = token_words.iter().map(|w| w.map_or(WordShape::Special.id(), |w| word_shapes[w])).collect();
+        let first_tokens = first_tokens(&token_words, words.len());
         EntityInput { tokens, shapes, first_tokens, words }
     }
+}
+
+/// For each token, the word (index into `words`, sorted and not overlapping) it falls in; None for special tokens
+/// and tokens outside every word.
+pub fn token_words(tokens: &TokenizedText, words: &[Span]) -> Vec<Option<usize>> {
+    let mut out = vec![None; tokens.len()];
+    let mut word = 0;
+    for (index, (span, special)) in tokens.offsets.iter().zip(&tokens.special).enumerate() {
+        if *special || span.is_empty() {
+            continue;
+        }
+        while word < words.len() && words[word].end <= span.start {
+            word += 1;
+        }
+        if word == words.len() {
+            break;
+        }
+        if words[word].overlaps(*span) {
+            out[index] = Some(word);
+        }
+    }
+    out
+}
+
+/// For each of `n_words` words, its first token, from [`token_words`]' answer.
+pub fn first_tokens(token_words: &[Option<usize>], n_words: usize) -> Vec<Option<usize>> {
+    let mut out = vec![None; n_words];
+    for (index, word) in token_words.iter().enumerate() {
+        if let Some(word) = *word {
+            out[word].get_or_insert(index);
+        }
+    }
+    out
 }

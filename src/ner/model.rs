@@ -51,6 +51,8 @@ pub struct EntityModel {
     classifier: nn::Linear,
     pub labels: Vec<String>,
     pub adaptation: Adaptation,
+    /// The card it was loaded with (None while training).
+    pub card: Option<super::card::ModelCard>,
     dropout: f64,
 }
 
@@ -102,7 +104,17 @@ impl EntityModel {
                 encoder.encoder.add_lora(&(&root / "lora"), rank, alpha);
             }
         }
-        Ok(EntityModel { base, encoder, head_vars, shape_embedding, classifier, labels, adaptation, dropout: 0.1 })
+        Ok(EntityModel {
+            base,
+            encoder,
+            head_vars,
+            shape_embedding,
+            classifier,
+            labels,
+            adaptation,
+            card: None,
+            dropout: 0.1,
+        })
     }
 
     /// Label logits `[batch, seq, labels]` at every token.
@@ -242,6 +254,7 @@ impl EntityModel {
             Purpose::Training,
         )?;
         model.adaptation = card.adaptation.unwrap_or(Adaptation::Full);
+        model.card = Some(card);
         model.load_delta(&dir.join(DELTA_FILE))?;
         model.encoder.prepare_for_inference();
         model.head_vars.freeze();

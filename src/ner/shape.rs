@@ -28,17 +28,17 @@ impl WordShape {
     pub fn of(word: &str) -> WordShape {
         let mut letters = word.chars().filter(|c| c.is_alphabetic());
         let Some(first) = letters.next() else { return WordShape::NoLetters };
-        let (mut upper, mut lower) = (0usize, 0usize);
-        for c in letters.clone() {
-            if c.is_uppercase() {
-                upper += 1;
-            } else if c.is_lowercase() {
-                lower += 1;
-            }
+        // Case counts over the letters after the first.
+        let (mut rest, mut upper, mut lower) = (0usize, 0usize, 0usize);
+        for c in letters {
+            rest += 1;
+            upper += usize::from(c.is_uppercase());
+            lower += usize::from(c.is_lowercase());
         }
         match (first.is_uppercase(), upper, lower) {
             (false, 0, _) => WordShape::Lower,
-            (true, 0, 0) if word.chars().filter(|c| c.is_alphabetic()).count() == 1 => WordShape::Capitalized,
+            // A lone capital letter ("W.") reads as a capitalised word, not an acronym.
+            (true, 0, 0) if rest == 0 => WordShape::Capitalized,
             (true, _, 0) => WordShape::Upper,
             (true, 0, _) => WordShape::Capitalized,
             _ => WordShape::Mixed,

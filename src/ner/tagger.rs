@@ -10,7 +10,7 @@ use crate::span::Span;
 
 use super::decode::{decode, EntitySpan, WordPrediction};
 use super::evaluate::word_probabilities;
-use super::features::EntityInput;
+use super::features::{first_tokens, token_words, EntityInput};
 use super::model::EntityModel;
 use super::windows::{owner, word_windows};
 use super::words::words;
@@ -53,7 +53,7 @@ pub fn find_entities(
             continue;
         }
         let tokens = tokenizer.encode_plain(unit_text)?;
-        let first_tokens = first_tokens(&tokens, &unit_words);
+        let first_tokens = first_tokens(&token_words(&tokens, &unit_words), unit_words.len());
         let starts: Vec<usize> = first_tokens.iter().flatten().copied().collect();
         let windows = word_windows(&starts, tokens.len(), window_tokens, stride)?;
         let first_window = inputs.len();
@@ -97,8 +97,8 @@ pub fn find_entities(
             let Some(first) = *first else { continue };
             let Some(local) = owner(&unit.windows, first) else { continue };
             let window = unit.first_window + local;
-            // The word's place among the words of its owning window.
-            let position = inputs[window].words.iter().position(|w| w == word);
+            // The word's place among the words of its owning window (in text order, so a binary search).
+            let position = inputs[window].words.binary_search_by_key(&word.start, |w| w.start).ok();
             if let Some(probs) = position.and_then(|p| window_probs[window].get(p)) {
                 predictions.push(WordPrediction { span: *word, probs: probs.clone() });
             }
@@ -109,25 +109,4 @@ pub fn find_entities(
         }
     }
     Ok(entities)
-}
-
-/// For each word, the first token whose span starts inside it.
-fn first_tokens(tokens: &TokenizedText, words: &[Span]) -> Vec<Option<usize>> {
-    let mut out = vec![None; words.len()];
-    let mut word = 0;
-    for (index, span) in tokens.offsets.iter().enumerate() {
-        if tokens.special[index] || span.is_empty() {
-            continue;
-        }
-        while word < words.len() && words[word].end <= span.start {
-            word += 1;
-        }
-        if word == words.len() {
-            break;
-        }
-        if words[word].overlaps(*span) && out[word].is_none() {
-            out[word] = Some(index);
-        }
-    }
-    out
 }

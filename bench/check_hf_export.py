@@ -3,6 +3,11 @@
 Usage (the venv comes from bench/python_encoders.sh --setup-only: torch 2.4.0 + transformers 4.46.3):
     cargo run --release -- export hf --model models/ner-fast --out /tmp/ner-fast-hf
     bench/.venv/bin/python bench/check_hf_export.py /tmp/ner-fast-hf
+    cargo run --release -- export hf --model models/stance-fast --out /tmp/stance-fast-hf
+    bench/.venv/bin/python bench/check_hf_export.py /tmp/stance-fast-hf
+
+Stance exports (AutoModelForSequenceClassification): parity.json holds each question as its marked passage and
+second segment; the tokenizer must give the same ids for the pair, and the model the same logits.
 
 The export folder's parity.json holds a few sentences with the token ids, word-shape ids and logits that
 stancemap computed. BERT exports take the shapes as token_type_ids; MPNet exports as inputs_embeds (word
@@ -18,7 +23,31 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import load_file
-from transformers import AutoModelForTokenClassification, AutoTokenizer
+from transformers import AutoConfig, AutoModelForSequenceClassification, AutoModelForTokenClassification, AutoTokenizer
+
+
+def check_stance(export_dir: Path, tolerance: float) -> int:
+    tokenizer = AutoTokenizer.from_pretrained(export_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(export_dir).eval()
+    temperature = model.config.stancemap["temperature"]
+    worst, ok = 0.0, True
+    for case in json.loads((export_dir / "parity.json").read_text()):
+        encoded = tokenizer(case["passage"], case["question"], return_tensors="pt")
+        if encoded["input_ids"][0].tolist() != case["input_ids"]:
+            print(f"token ids differ for {case['passage']!r}")
+            ok = False
+            continue
+        with torch.inference_mode():
+            logits = model(**encoded).logits[0]
+        difference = (logits - torch.tensor(case["logits"])).abs().max().item()
+        worst = max(worst, difference)
+        probs = (logits / temperature).softmax(-1).tolist()
+        shown = ", ".join(f"{model.config.id2label[i]} {p:.3f}" for i, p in enumerate(probs))
+        print(f"max |logit difference| {difference:.2e}  {case['passage']!r} / {case['question']!r}\n  {shown}")
+    print(f"largest difference: {worst:.2e} (tolerance {tolerance:g})")
+    ok = ok and worst <= tolerance
+    print("PARITY OK" if ok else "PARITY FAILED")
+    return 0 if ok else 1
 
 
 def main() -> int:
@@ -28,6 +57,8 @@ def main() -> int:
     args = parser.parse_args()
 
     torch.set_num_threads(2)
+    if any("SequenceClassification" in a for a in AutoConfig.from_pretrained(args.export_dir).architectures):
+        return check_stance(args.export_dir, args.tolerance)
     tokenizer = AutoTokenizer.from_pretrained(args.export_dir)
     model = AutoModelForTokenClassification.from_pretrained(args.export_dir).eval()
     cases = json.loads((args.export_dir / "parity.json").read_text())

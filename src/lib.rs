@@ -2,9 +2,12 @@
 //!
 //! The pipeline runs one direction, one stage per module, plain types between them:
 //! [`corpus`] reads articles, [`text`] segments them into paragraphs, sentences and quotations, [`model`] holds
-//! the base encoders, and [`output`] writes the tables; [`pipeline`] drives them for `stancemap run`, and
+//! the base encoders, [`ner`] finds the names, [`actors`] turns an article's mentions into actors and finds who
+//! speaks each quotation, [`stance`] classifies what a holder thinks of a target, and [`output`] writes the
+//! tables; [`train`] fine-tunes the task models; [`pipeline`] drives the stages for `stancemap run`, and
 //! [`bench`] measures throughput.
 
+pub mod actors;
 pub mod bench;
 pub mod corpus;
 pub mod model;

@@ -13,8 +13,13 @@ use stancemap::ner::export::export_hf;
 use stancemap::ner::model::{Adaptation, EntityModel};
 use stancemap::output::FormulaGuard;
 use stancemap::pipeline::{run, RunOptions};
+use stancemap::stance::evaluate::label_of;
+use stancemap::stance::example::read_examples;
 use stancemap::stance::import::{import, ImportFormat, ImportOptions};
+use stancemap::stance::input::StanceQuery;
+use stancemap::stance::model::{Pooling, StanceModel};
 use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
+use stancemap::train::stance::{train_stance, StanceSource, StanceTrainOptions};
 
 #[derive(Parser)]
 #[command(
@@ -71,8 +76,8 @@ enum Command {
     /// Score a trained model on labeled data.
     #[command(subcommand)]
     Eval(EvalCommand),
-    /// Convert a public stance set into canonical stance JSONL (one example per line), reporting rows read,
-    /// converted and skipped.
+    /// Convert a public stance set, or a corrected evidence.csv, into canonical stance JSONL (one example per line),
+    /// reporting rows read, converted and skipped.
     Import {
         #[arg(value_enum)]
         format: ImportFormatName,
@@ -81,9 +86,23 @@ enum Command {
         /// The JSONL file to write.
         #[arg(long)]
         out: PathBuf,
-        /// The split to take where the input holds several (semeval: train by default; ibm-claims: all).
+        /// The split to take where the input holds several (semeval: train by default; ibm-claims: all; basil:
+        /// a year or years such as 2010-2015, all by default).
         #[arg(long)]
         split: Option<String>,
+    },
+    /// Classify one stance: is HOLDER for, against or neutral toward TARGET in TEXT? Prints the label and the
+    /// three calibrated probabilities. Holder and target are marked where they first occur in the text.
+    Stance {
+        text: String,
+        /// Who holds the stance (default: the author).
+        #[arg(long)]
+        holder: Option<String>,
+        #[arg(long)]
+        target: String,
+        /// The model folder (default: models/stance-fast, or stance-accurate on a GPU).
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Write a trained model in another format.
     #[command(subcommand)]
@@ -96,8 +115,10 @@ enum Command {
 #[derive(Subcommand)]
 enum ExportCommand {
     /// A merged Hugging Face folder (config.json, model.safetensors, tokenizer.json) that Python transformers
-    /// loads with AutoModelForTokenClassification; token_type_ids carry word shapes (see its config.json), and
-    /// parity.json holds sample inputs with our logits (bench/check_hf_export.py compares them).
+    /// loads: entity models with AutoModelForTokenClassification (token_type_ids carry word shapes, see its
+    /// config.json), stance models with AutoModelForSequenceClassification (config.json says how the markers
+    /// and the second segment are written, and the temperature). parity.json holds sample inputs with our
+    /// logits (bench/check_hf_export.py compares them).
     Hf {
         /// The model folder, e.g. models/ner-fast.
         #[arg(long)]
@@ -161,6 +182,56 @@ enum TrainCommand {
         #[arg(long)]
         stop_after: Option<usize>,
     },
+    /// Fine-tune a stance classifier (favor, against, neutral) on canonical stance JSONL (see `import`); the
+    /// best epoch on --dev (mean macro-F1 over its sources) is kept in --out with a temperature fitted on dev.
+    Stance {
+        /// Training files, each PATH or PATH@WEIGHT: a weight of 0.5 shows a different half of the file each
+        /// epoch, 2 shows it twice.
+        #[arg(long, required = true, num_args = 1..)]
+        train: Vec<String>,
+        /// Development files (canonical JSONL), scored after every epoch, per source.
+        #[arg(long, required = true, num_args = 1..)]
+        dev: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = EncoderName::Minilm)]
+        encoder: EncoderName,
+        /// Output folder: the model, its card, and checkpoints.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        epochs: usize,
+        #[arg(long, default_value_t = 32)]
+        batch_size: usize,
+        /// Peak learning rate (default: full fine-tuning 1e-4 for minilm, 5e-5 for mpnet; 5e-4 with adapters).
+        #[arg(long)]
+        lr: Option<f64>,
+        /// Share of the steps spent warming up.
+        #[arg(long, default_value_t = 0.06)]
+        warmup: f64,
+        #[arg(long, default_value_t = 0.01)]
+        weight_decay: f64,
+        #[arg(long, default_value_t = 13)]
+        seed: u64,
+        /// Save a checkpoint every N steps (and after every epoch).
+        #[arg(long, default_value_t = 200)]
+        checkpoint_every: usize,
+        /// Continue from the checkpoint in --out.
+        #[arg(long)]
+        resume: bool,
+        /// Use the first N examples of each file only (for a quick trial).
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Low-rank adapters of this rank instead of the whole encoder (default: 16 for mpnet, full fine-tuning
+        /// for minilm). 0 means full fine-tuning.
+        #[arg(long)]
+        lora_rank: Option<i64>,
+        /// What the head reads: the first token (exports as a standard sequence classifier) or the mean of all
+        /// tokens (as the sentence-transformers bases were trained).
+        #[arg(long, value_enum, default_value_t = PoolingName::First)]
+        pooling: PoolingName,
+        /// Stop after N steps, leaving a checkpoint for --resume.
+        #[arg(long)]
+        stop_after: Option<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -177,6 +248,19 @@ enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Accuracy, per-class precision/recall/F1, macro-F1, F_avg (mean of favor and against F1), the confusion
+    /// matrix and the expected calibration error, overall and per source.
+    Stance {
+        /// Canonical stance JSONL with gold labels (see `import`).
+        #[arg(long)]
+        data: PathBuf,
+        /// The model folder, e.g. models/stance-fast.
+        #[arg(long)]
+        model: PathBuf,
+        /// Print JSON {"accuracy","macro_f1","f_avg","per_class","confusion","n","ece","per_source"}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -185,6 +269,8 @@ enum ImportFormatName {
     Pstance,
     Semeval,
     IbmClaims,
+    Basil,
+    Evidence,
 }
 
 impl ImportFormatName {
@@ -194,8 +280,16 @@ impl ImportFormatName {
             ImportFormatName::Pstance => ImportFormat::PStance,
             ImportFormatName::Semeval => ImportFormat::SemEval,
             ImportFormatName::IbmClaims => ImportFormat::IbmClaims,
+            ImportFormatName::Basil => ImportFormat::Basil,
+            ImportFormatName::Evidence => ImportFormat::Evidence,
         }
     }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PoolingName {
+    First,
+    Mean,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -345,10 +439,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 dev,
                 encoder: base,
                 base_dir: stancemap::train::ner::base_dir(base)?,
-                adaptation: match rank {
-                    0 => Adaptation::Full,
-                    rank => Adaptation::Lora { rank, alpha: 2.0 * rank as f64 },
-                },
+                adaptation: Adaptation::from_rank(rank),
                 out,
                 epochs,
                 batch_size,
@@ -370,6 +461,97 @@ fn try_main() -> anyhow::Result<ExitCode> {
             }
             println!("{}", report.dev.table());
             println!("best model in {}", options.out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Train(TrainCommand::Stance {
+            train,
+            dev,
+            encoder,
+            out,
+            epochs,
+            batch_size,
+            lr,
+            warmup,
+            weight_decay,
+            seed,
+            checkpoint_every,
+            resume,
+            limit,
+            lora_rank,
+            pooling,
+            stop_after,
+        }) => {
+            tch::set_num_threads(threads);
+            let base = encoder.base();
+            let rank = lora_rank.unwrap_or(if base == BaseEncoder::Mpnet { 16 } else { 0 });
+            let options = StanceTrainOptions {
+                pooling: match pooling {
+                    PoolingName::First => Pooling::First,
+                    PoolingName::Mean => Pooling::Mean,
+                },
+                train: train.iter().map(|spec| StanceSource::from_spec(spec)).collect::<anyhow::Result<_>>()?,
+                dev,
+                encoder: base,
+                base_dir: stancemap::train::ner::base_dir(base)?,
+                adaptation: Adaptation::from_rank(rank),
+                out,
+                epochs,
+                batch_size,
+                lr: lr.unwrap_or(match (rank > 0, base) {
+                    (true, _) => 5e-4,
+                    (false, BaseEncoder::MiniLm) => 1e-4,
+                    (false, BaseEncoder::Mpnet) => 5e-5,
+                }),
+                warmup,
+                weight_decay,
+                seed,
+                checkpoint_every,
+                resume,
+                limit,
+                stop_after,
+                command: std::env::args().collect::<Vec<_>>().join(" "),
+            };
+            let report = train_stance(&options)?;
+            if !report.finished {
+                println!("stopped early; continue with the same command and --resume");
+                return Ok(ExitCode::SUCCESS);
+            }
+            if let Some(dev) = report.dev {
+                println!("{}", dev.table());
+            }
+            println!("best model in {}", options.out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Stance { data, model, json }) => {
+            tch::set_num_threads(threads);
+            let loaded = StanceModel::load(&model, tch::Device::cuda_if_available())?;
+            let examples = read_examples(&data)?;
+            let (scores, _) = stancemap::stance::evaluate::evaluate(&loaded, &examples, 64)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&scores)?);
+            } else {
+                println!("{}", scores.table());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stance { text, holder, target, model } => {
+            tch::set_num_threads(threads);
+            let dir = model.unwrap_or_else(|| default_model("stance"));
+            let loaded = StanceModel::load(&dir, tch::Device::cuda_if_available())?;
+            let find = |name: &str| -> Option<[usize; 2]> {
+                let start = text.find(name)?;
+                let chars = text[..start].chars().count();
+                Some([chars, chars + name.chars().count()])
+            };
+            let query = StanceQuery {
+                text: &text,
+                holder: holder.as_deref(),
+                holder_span: holder.as_deref().and_then(find),
+                target: &target,
+                target_span: find(&target),
+            };
+            let p = stancemap::stance::evaluate::predict(&loaded, &[query], 1)?[0];
+            println!("{}\tp_favor {:.3}\tp_against {:.3}\tp_neutral {:.3}", label_of(&p).as_str(), p[0], p[1], p[2]);
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Ner { data, model, json }) => {
@@ -399,7 +581,11 @@ fn try_main() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(ExportCommand::Hf { model, out }) => {
-            export_hf(&model, &out)?;
+            let card = stancemap::model::card::ModelCard::read(&model.join(stancemap::model::card::CARD_FILE))?;
+            match card.task.as_str() {
+                "stance" => stancemap::stance::export::export_hf(&model, &out)?,
+                _ => export_hf(&model, &out)?,
+            }
             println!("wrote {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -436,12 +622,22 @@ fn models_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models")
 }
 
+/// The shipped model of a task (`ner`, `stance`): the accurate tier where a GPU is present and it is installed,
+/// the fast tier otherwise.
+fn default_model(task: &str) -> PathBuf {
+    let fast = models_dir().join(format!("{task}-fast"));
+    let accurate = models_dir().join(format!("{task}-accurate"));
+    if tch::Cuda::is_available() && accurate.join("card.json").is_file() {
+        accurate
+    } else {
+        fast
+    }
+}
+
 /// The entity model `run` uses when not told: the accurate tier where a GPU is present (and the model is
 /// installed), the fast tier otherwise.
 fn default_entity_model() -> Option<PathBuf> {
-    let fast = models_dir().join("ner-fast");
-    let accurate = models_dir().join("ner-accurate");
-    let chosen = if tch::Cuda::is_available() && accurate.join("card.json").is_file() { accurate } else { fast };
+    let chosen = default_model("ner");
     if chosen.join("card.json").is_file() {
         Some(chosen)
     } else {

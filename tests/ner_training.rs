@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use stancemap::model::card::ModelCard;
 use stancemap::model::BaseEncoder;
-use stancemap::ner::card::ModelCard;
 use stancemap::ner::conll::ConllOptions;
 use stancemap::ner::evaluate::evaluate_file;
 use stancemap::ner::model::{Adaptation, EntityModel};

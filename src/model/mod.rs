@@ -5,7 +5,10 @@
 //! articles: it takes padded batches of token ids and returns hidden states.
 
 mod bert;
+pub mod card;
+pub mod delta;
 mod error;
+pub mod export;
 mod layers;
 mod mpnet;
 pub mod safetensors;

@@ -71,6 +71,14 @@ impl EncoderTokenizer {
         Ok(tokenized(&encoding))
     }
 
+    /// Tokenizes a pair of texts as the model's two segments (`[CLS] a [SEP] b [SEP]`, `<s> a </s></s> b </s>`).
+    /// The offsets of the second segment's tokens are into `second`.
+    pub fn encode_pair(&self, first: &str, second: &str) -> Result<TokenizedText, ModelError> {
+        let encoding =
+            self.inner.encode((first, second), true).map_err(|e| ModelError::Encode { message: e.to_string() })?;
+        Ok(tokenized(&encoding))
+    }
+
     /// Tokenizes `text` without special tokens (for callers that cut it into windows and add them per window).
     pub fn encode_plain(&self, text: &str) -> Result<TokenizedText, ModelError> {
         let encoding = self.inner.encode(text, false).map_err(|e| ModelError::Encode { message: e.to_string() })?;

@@ -17,6 +17,7 @@ use std::path::Path;
 use anyhow::Context;
 use tch::{Device, Kind, Tensor};
 
+use crate::model::export::{hf_config, write_tokenizer};
 use crate::model::BaseEncoder;
 
 use super::features::EntityInput;
@@ -60,18 +61,9 @@ pub fn export_hf(model_dir: &Path, out: &Path) -> anyhow::Result<()> {
     tensors.sort_by(|a, b| a.0.cmp(&b.0));
     crate::model::safetensors::write_f32(&out.join("model.safetensors"), &tensors, &[("format", "pt")])?;
 
-    let base_dir = model.base.default_dir();
-    let mut config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(base_dir.join("config.json"))?)?;
-    let labels = &model.labels;
-    config["architectures"] = serde_json::json!([architecture]);
-    if model.base == BaseEncoder::MiniLm {
-        config["type_vocab_size"] = serde_json::json!(WordShape::COUNT);
-    }
-    config["id2label"] = labels.iter().enumerate().map(|(i, l)| (i.to_string(), serde_json::json!(l))).collect();
-    config["label2id"] = labels.iter().enumerate().map(|(i, l)| (l.clone(), serde_json::json!(i))).collect();
     let shapes_doc = "the word shape of each token's word: 0 special token or padding, 1 lowercase, 2 Capitalized, \
                       3 UPPER (2+ letters), 4 MiXed, 5 no letters; words split as CoNLL does";
-    config["stancemap"] = match model.base {
+    let note = match model.base {
         BaseEncoder::MiniLm => serde_json::json!({ "token_type_ids": shapes_doc, "exported_from": model_dir }),
         BaseEncoder::Mpnet => serde_json::json!({
             "inputs_embeds": format!("word_embeddings(input_ids) + word_shapes.safetensors['weight'][shape_ids], with \
@@ -79,18 +71,12 @@ pub fn export_hf(model_dir: &Path, out: &Path) -> anyhow::Result<()> {
             "exported_from": model_dir,
         }),
     };
-    crate::output::write_json(&out.join("config.json"), &config)?;
-
-    let mut tokenizer: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(base_dir.join("tokenizer.json"))?)?;
-    tokenizer["padding"] = serde_json::Value::Null;
-    tokenizer["truncation"] = serde_json::Value::Null;
-    crate::output::write_json(&out.join("tokenizer.json"), &tokenizer)?;
-    for file in ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json"] {
-        if base_dir.join(file).is_file() {
-            std::fs::copy(base_dir.join(file), out.join(file))?;
-        }
+    let mut config = hf_config(model.base, architecture, &model.labels, note)?;
+    if model.base == BaseEncoder::MiniLm {
+        config["type_vocab_size"] = serde_json::json!(WordShape::COUNT);
     }
+    crate::output::write_json(&out.join("config.json"), &config)?;
+    write_tokenizer(model.base, out)?;
 
     let mut parity = Vec::new();
     for text in PARITY_TEXTS {

@@ -2,7 +2,6 @@
 //! type (PER, ORG, LOC, MISC, the CoNLL-2003 scheme) and a confidence, from a token-classification head on a
 //! base encoder; plus the gazetteer that says which mentions stand for a country.
 
-pub mod card;
 pub mod conll;
 pub mod decode;
 pub mod evaluate;

@@ -2,6 +2,10 @@
 //! `{"id", "text", "holder", "holder_span", "target", "target_span", "label", "source"}`. Spans are character
 //! offsets (as Python indexes strings) into `text`, end exclusive; `holder: null` means the author.
 
+use std::io::BufRead;
+use std::path::Path;
+
+use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,6 +52,34 @@ impl StanceExample {
             source: source.into(),
         }
     }
+}
+
+/// Reads canonical stance JSONL. A line that is not a valid example (bad JSON, a missing field, an unknown
+/// label, a span outside the text) is an error naming the file and line: training data is checked, not guessed.
+pub fn read_examples(path: &Path) -> anyhow::Result<Vec<StanceExample>> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out = Vec::new();
+    for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let place = || format!("{}:{}", path.display(), index + 1);
+        let line = line.with_context(place)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let example: StanceExample = serde_json::from_str(&line).with_context(place)?;
+        let length = example.text.chars().count();
+        for (name, span) in [("holder_span", example.holder_span), ("target_span", example.target_span)] {
+            if let Some([start, end]) = span {
+                if start > end || end > length {
+                    bail!("{}: {name} [{start}, {end}] is outside the text ({length} characters)", place());
+                }
+            }
+        }
+        if example.text.trim().is_empty() {
+            bail!("{}: empty text", place());
+        }
+        out.push(example);
+    }
+    Ok(out)
 }
 
 /// The characters `[start, end)` of `text`, or None when the range runs past its end.

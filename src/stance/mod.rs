@@ -1,8 +1,11 @@
-//! Stance: whether a holder (an actor, or the author) is for, against or neutral toward a target. This module
-//! holds the canonical labeled example and the importers that turn public stance sets into it; the classifier
-//! comes with it in later work.
+//! Stance: whether a holder (an actor, or the author) is for, against or neutral toward a target. The canonical
+//! labeled example and its importers, how a question is put to the encoder, the classifier, and its scoring.
 
+pub mod evaluate;
 pub mod example;
+pub mod export;
 pub mod import;
+pub mod input;
+pub mod model;
 
 pub use example::{StanceExample, StanceLabel};

@@ -2,13 +2,17 @@
 //! checkpoints that let a run span sessions, and the progress bar.
 
 pub mod ner;
+pub mod stance;
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
+use tch::{nn, Kind, Tensor};
 
 /// Linear warm-up to the peak rate, then linear decay to zero at the last step.
 #[derive(Debug, Clone, Copy)]
@@ -97,6 +101,48 @@ pub struct CheckpointPaths {
 impl CheckpointPaths {
     pub fn in_dir(dir: &Path) -> CheckpointPaths {
         CheckpointPaths { weights: dir.join("checkpoint.safetensors"), state: dir.join("checkpoint.json") }
+    }
+
+    /// Writes every variable of the `stores` (each under its name prefix) and the state; the weights go to a
+    /// temporary file first, so an interrupted save leaves the previous checkpoint whole.
+    pub fn save(&self, stores: &[(&str, &nn::VarStore)], state: &CheckpointState) -> anyhow::Result<()> {
+        let mut tensors: Vec<(String, Tensor)> = Vec::new();
+        for (prefix, vars) in stores {
+            for (name, t) in vars.variables() {
+                tensors.push((format!("{prefix}{name}"), t));
+            }
+        }
+        let partial = self.weights.with_extension("safetensors.partial");
+        Tensor::write_safetensors(&tensors, &partial)?;
+        std::fs::rename(&partial, &self.weights)?;
+        crate::output::write_json(&self.state, state)?;
+        Ok(())
+    }
+
+    /// Loads a checkpoint written by [`CheckpointPaths::save`] into the `stores`, checking that it was made for
+    /// the same number of steps (same data, epochs and batch size).
+    pub fn restore(&self, stores: &[(&str, &nn::VarStore)], total_steps: usize) -> anyhow::Result<CheckpointState> {
+        let text = std::fs::read_to_string(&self.state)
+            .with_context(|| format!("--resume: no checkpoint at {}", self.state.display()))?;
+        let state: CheckpointState =
+            serde_json::from_str(&text).with_context(|| format!("{}", self.state.display()))?;
+        if state.total_steps != total_steps {
+            bail!(
+                "--resume: the checkpoint was made for {} steps, these options give {total_steps}; use the same data, epochs and batch size",
+                state.total_steps
+            );
+        }
+        let tensors: HashMap<String, Tensor> = Tensor::read_safetensors(&self.weights)?.into_iter().collect();
+        let _guard = tch::no_grad_guard();
+        for (prefix, vars) in stores {
+            for (name, mut var) in vars.variables() {
+                let saved = tensors
+                    .get(&format!("{prefix}{name}"))
+                    .with_context(|| format!("{}: no tensor {prefix}{name}", self.weights.display()))?;
+                var.copy_(&saved.to_kind(Kind::Float).to_device(var.device()));
+            }
+        }
+        Ok(state)
     }
 }
 

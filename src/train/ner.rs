@@ -1,16 +1,15 @@
 //! `stancemap train ner`: fine-tunes an entity model on CoNLL data, with checkpoints, resume and best-on-dev
 //! selection; the dev scores come from the same scorer as `stancemap eval ner`.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
 use serde::Serialize;
-use tch::{nn, nn::OptimizerConfig, Device, Kind, Tensor};
+use tch::{nn, nn::OptimizerConfig, Device, Tensor};
 
+use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
 use crate::model::{BaseEncoder, Purpose};
-use crate::ner::card::{ModelCard, CARD_FILE, DELTA_FILE};
 use crate::ner::conll::{read_conll, ConllOptions, ConllSentence, LabelMap};
 use crate::ner::evaluate::{evaluate, LABELS};
 use crate::ner::features::EntityInput;
@@ -248,47 +247,35 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
 
 fn save_model(options: &NerTrainOptions, model: &EntityModel, dev: &Scores) -> anyhow::Result<()> {
     model.save_delta(&options.out.join(DELTA_FILE))?;
-    let card = ModelCard::for_training(options, model, dev);
+    let training = TrainingCard {
+        data: options
+            .train
+            .iter()
+            .map(|s| match &s.label_map {
+                Some(map) => format!("{} ({map})", s.path.display()),
+                None => s.path.display().to_string(),
+            })
+            .collect(),
+        dev: options.dev.display().to_string(),
+        command: options.command.clone(),
+        options: serde_json::to_value(options).unwrap_or_default(),
+    };
+    let dev = serde_json::to_value(dev).unwrap_or_default();
+    let card = ModelCard::new("ner", model.base, model.labels.clone(), model.adaptation, training, dev);
     card.write(&options.out.join(CARD_FILE))?;
     Ok(())
 }
 
+fn stores(model: &EntityModel) -> [(&'static str, &nn::VarStore); 2] {
+    [("encoder.", &model.encoder.vars), ("head.", &model.head_vars)]
+}
+
 fn save_checkpoint(paths: &CheckpointPaths, model: &EntityModel, state: &CheckpointState) -> anyhow::Result<()> {
-    let mut tensors: Vec<(String, Tensor)> = Vec::new();
-    for (name, t) in model.encoder.vars.variables() {
-        tensors.push((format!("encoder.{name}"), t));
-    }
-    for (name, t) in model.head_vars.variables() {
-        tensors.push((format!("head.{name}"), t));
-    }
-    let partial = paths.weights.with_extension("safetensors.partial");
-    Tensor::write_safetensors(&tensors, &partial)?;
-    std::fs::rename(&partial, &paths.weights)?;
-    crate::output::write_json(&paths.state, state)?;
-    Ok(())
+    paths.save(&stores(model), state)
 }
 
 fn resume(paths: &CheckpointPaths, model: &mut EntityModel, total_steps: usize) -> anyhow::Result<CheckpointState> {
-    let text = std::fs::read_to_string(&paths.state)
-        .with_context(|| format!("--resume: no checkpoint at {}", paths.state.display()))?;
-    let state: CheckpointState = serde_json::from_str(&text).with_context(|| format!("{}", paths.state.display()))?;
-    if state.total_steps != total_steps {
-        bail!(
-            "--resume: the checkpoint was made for {} steps, these options give {total_steps}; use the same data, epochs and batch size",
-            state.total_steps
-        );
-    }
-    let tensors: HashMap<String, Tensor> = Tensor::read_safetensors(&paths.weights)?.into_iter().collect();
-    let _guard = tch::no_grad_guard();
-    for (prefix, vars) in [("encoder.", &model.encoder.vars), ("head.", &model.head_vars)] {
-        for (name, mut var) in vars.variables() {
-            let saved = tensors
-                .get(&format!("{prefix}{name}"))
-                .with_context(|| format!("{}: no tensor {prefix}{name}", paths.weights.display()))?;
-            var.copy_(&saved.to_kind(Kind::Float).to_device(var.device()));
-        }
-    }
-    Ok(state)
+    paths.restore(&stores(model), total_steps)
 }
 
 /// The default folder of a base encoder, checked to exist.

@@ -2,6 +2,8 @@
 //! importer counts the rows it read, converted and skipped, each skip with its place and reason, and the
 //! output is written to a temporary file and renamed, so a failed import leaves no half file.
 
+mod basil;
+mod evidence;
 mod ibm;
 mod newsmtsc;
 mod pstance;
@@ -14,6 +16,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::example::StanceExample;
+use crate::span::{CharIndex, Span};
 
 /// The formats `stancemap import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,9 +29,13 @@ pub enum ImportFormat {
     SemEval,
     /// IBM Debater claim stance CSV.
     IbmClaims,
+    /// BASIL media bias annotations: a folder with `articles/<year>/` and `annotations/<year>/`.
+    Basil,
+    /// stancemap's own `evidence.csv` (or a folder of `evidence*.csv`) with a corrected `label` column.
+    Evidence,
 }
 
-/// Which split to import where a set has several in one place (SemEval folders, the IBM file).
+/// Which split to import where a set has several in one place (SemEval folders, the IBM file, BASIL years).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportOptions {
     pub split: Option<String>,
@@ -67,6 +74,8 @@ pub fn import(format: ImportFormat, input: &Path, options: &ImportOptions, out: 
         ImportFormat::PStance => pstance::read(input, &mut report)?,
         ImportFormat::SemEval => semeval::read(input, options, &mut report)?,
         ImportFormat::IbmClaims => ibm::read(input, options, &mut report)?,
+        ImportFormat::Basil => basil::read(input, options, &mut report)?,
+        ImportFormat::Evidence => evidence::read(input, &mut report)?,
     };
     report.converted = examples.len();
     write_jsonl(out, &examples)?;
@@ -102,4 +111,41 @@ fn files_with(input: &Path, extension: &str) -> anyhow::Result<Vec<PathBuf>> {
         anyhow::bail!("{}: no .{extension} files", input.display());
     }
     Ok(files)
+}
+
+/// The first occurrence of `word` in `text` that is a whole word (no letter or digit right before or after it),
+/// so that a name is not found inside a longer one ("Biden" in "Bidenomics").
+fn whole_word(text: &str, word: &str) -> Option<Span> {
+    if word.is_empty() {
+        return None;
+    }
+    text.match_indices(word).map(|(start, _)| Span::new(start, start + word.len())).find(|span| {
+        let before = text[..span.start].chars().next_back();
+        let after = text[span.end..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// A byte span of `text` as the character offsets the canonical JSONL holds.
+fn char_span(text: &str, span: Span) -> [usize; 2] {
+    let mut index = CharIndex::new(text);
+    [index.to_chars(span.start), index.to_chars(span.end)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stance::example::char_slice;
+
+    #[test]
+    fn whole_words_skip_longer_words_and_spans_count_characters() {
+        let text = "Bidenomics, São Paulo said: “Biden’s plan”.";
+        let span = whole_word(text, "Biden").unwrap();
+        assert_eq!(span.slice(text), "Biden");
+        let [start, end] = char_span(text, span);
+        assert_eq!([start, end], [29, 34]);
+        assert_eq!(char_slice(text, start, end), Some("Biden"));
+        assert_eq!(whole_word(text, "Pau"), None);
+        assert_eq!(whole_word(text, ""), None);
+    }
 }

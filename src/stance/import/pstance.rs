@@ -10,6 +10,16 @@ use super::ImportReport;
 use crate::stance::example::{StanceExample, StanceLabel};
 
 pub const SOURCE: &str = "pstance";
+/// The source of the COVID-HCQ files (`hcq_*.csv`), kept apart so that scores are reported per set.
+pub const HCQ_SOURCE: &str = "covid_hcq";
+
+/// The set's own target names, spelled out where they are abbreviations (the model reads the name).
+fn target_name(raw: &str) -> String {
+    match raw.trim() {
+        "hcq" | "HCQ" => "hydroxychloroquine (HCQ)".into(),
+        other => other.to_string(),
+    }
+}
 
 pub fn read(input: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<StanceExample>> {
     let mut out = Vec::new();
@@ -24,6 +34,7 @@ pub fn read(input: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<Stanc
             anyhow::bail!("{}: expected the columns Tweet, Target and Stance, found {:?}", path.display(), header);
         };
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let source = if stem.starts_with("hcq") { HCQ_SOURCE } else { SOURCE };
         for (index, record) in reader.records().enumerate() {
             report.read += 1;
             let line = record.as_ref().ok().and_then(|r| r.position()).map(|p| p.line() as usize);
@@ -53,7 +64,7 @@ pub fn read(input: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<Stanc
                 continue;
             }
             let id = format!("{stem}-{}", index + 1);
-            out.push(StanceExample::by_author(id, text.to_string(), target.trim().to_string(), label, SOURCE));
+            out.push(StanceExample::by_author(id, text.to_string(), target_name(target), label, source));
         }
     }
     Ok(out)

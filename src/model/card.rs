@@ -1,16 +1,13 @@
 //! `card.json`: what a shipped model is. Its base encoder and that base's sha256 (so a delta is never applied
 //! to other weights), the label list (checked at load time), the training data and the exact command, the dev
-//! scores, and the date.
+//! scores, and the date. Every task model (entities, stance) has one.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::BaseEncoder;
-use crate::train::ner::NerTrainOptions;
-
-use super::model::{Adaptation, EntityModel};
-use super::scorer::Scores;
+use super::delta::Adaptation;
+use super::BaseEncoder;
 
 pub const CARD_FILE: &str = "card.json";
 pub const DELTA_FILE: &str = "model.safetensors";
@@ -24,6 +21,15 @@ pub struct ModelCard {
     #[serde(default)]
     pub adaptation: Option<Adaptation>,
     pub stored_as: String,
+    /// How the model's input is written (stance: the markers and the second segment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// What a sequence classifier's head reads (stance): `first` token or `mean` of all tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pooling: Option<crate::stance::model::Pooling>,
+    /// Temperature scaling fitted on dev, with the calibration error before and after (stance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<serde_json::Value>,
     pub training: TrainingCard,
     pub dev: serde_json::Value,
     pub date: String,
@@ -46,44 +52,34 @@ pub struct TrainingCard {
 }
 
 impl ModelCard {
-    pub fn for_training(options: &NerTrainOptions, model: &EntityModel, dev: &Scores) -> ModelCard {
+    /// A card for a model just trained on `base`, dated now.
+    pub fn new(
+        task: &str,
+        base: BaseEncoder,
+        labels: Vec<String>,
+        adaptation: Adaptation,
+        training: TrainingCard,
+        dev: serde_json::Value,
+    ) -> ModelCard {
         ModelCard {
-            task: "ner".into(),
+            task: task.into(),
             base: BaseCard {
-                name: model.base.name().into(),
-                folder: model.base.folder().into(),
-                sha256: model.base.weights_sha256().into(),
+                name: base.name().into(),
+                folder: base.folder().into(),
+                sha256: base.weights_sha256().into(),
             },
-            labels: model.labels.clone(),
-            adaptation: Some(model.adaptation),
-            stored_as: match model.adaptation {
-                Adaptation::Full => "shape embedding and classifier in fp32; every encoder weight except the word \
-                                     embeddings as an fp16 difference from the base (prefix `delta.`)"
-                    .into(),
-                Adaptation::Lora { .. } => "shape embedding, classifier and low-rank adapters (prefix `lora.`, \
-                                            merged as W + alpha/rank * B A) in fp32; layer norms as fp16 \
-                                            differences from the base (prefix `delta.`)"
-                    .into(),
-            },
-            training: TrainingCard {
-                data: options
-                    .train
-                    .iter()
-                    .map(|s| match &s.label_map {
-                        Some(map) => format!("{} ({map})", s.path.display()),
-                        None => s.path.display().to_string(),
-                    })
-                    .collect(),
-                dev: options.dev.display().to_string(),
-                command: options.command.clone(),
-                options: serde_json::to_value(options).unwrap_or_default(),
-            },
-            dev: serde_json::to_value(dev).unwrap_or_default(),
+            labels,
+            adaptation: Some(adaptation),
+            stored_as: adaptation.stored_as().into(),
+            input: None,
+            pooling: None,
+            calibration: None,
+            training,
+            dev,
             date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
             stancemap_version: env!("CARGO_PKG_VERSION").into(),
         }
     }
-
     pub fn read(path: &Path) -> anyhow::Result<ModelCard> {
         let text =
             std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;

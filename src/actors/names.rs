@@ -1,0 +1,488 @@
+//! Names of people and organisations: the titles and honorifics written around them, and the key under which
+//! two ways of writing one name match.
+//!
+//! News styles a person differently at each mention: "President Joe Biden", "Biden", "Mr. Biden", "former
+//! President Donald Trump", "Russian President Vladimir Putin", "National Security Adviser Jake Sullivan". The
+//! entity model usually marks only the name ("Joe Biden") but sometimes the title too ("Mr. Putin"), so styling
+//! is read both inside a mention (from its left end, [`styling_at_start`]) and in the words just before it (from
+//! the right, [`styling_before`]). What is read is kept, because later rules need it: the title lets "the
+//! president" find the actor introduced as "President X", the state before the title lets "the Russian leader"
+//! find a Russian, and honorifics and gendered titles ("Mr.", "Mrs.", "King", "Queen", "spokeswoman") say which
+//! pronouns fit.
+//!
+//! A title is read as `[former] [state] [qualifiers] TITLE [honorific]` ending right before the name:
+//! `former` also as "ex-" and "then-"; the state is any name the gazetteer knows ("U.S.", "Russian",
+//! "Ukraine’s"); qualifiers come from a closed list ("foreign", "deputy", "national", "security"...), so that
+//! "When President Joe Biden" does not take "When" into the title. Titles and honorifics are closed lists:
+//! capitalised words in general are not titles.
+//!
+//! [`name_key`] is what names are matched by: lowercase, diacritics kept ("Zelenskyy" and "Zelenskyy’s" match,
+//! "Erdoğan" and "Erdogan" do not), punctuation removed ("George W. Bush" is `george w bush`, "U.S." is `us`),
+//! hyphens and blanks as one space.
+
+use crate::ner::gazetteer::Gazetteer;
+
+use super::words::normalise;
+use super::Gender;
+
+/// A title an article gives a person ("former President", "Russian Foreign Minister").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title {
+    /// The title's words, normalised, abbreviations spelled out, qualifiers included, "former" and the state
+    /// left out: `president`, `national security adviser`, `foreign minister`, `senator` (for "Sen.").
+    pub role: String,
+    /// The word a description would use for it: `president`, `adviser`, `minister`, `secretary`.
+    pub head: &'static str,
+    /// "former President", "ex-Senator", "then-President".
+    pub former: bool,
+    /// ISO code of the state named with the title ("Russian President", "U.S. Senator", "Ukraine’s President").
+    pub country: Option<String>,
+}
+
+impl Title {
+    /// Whether a description's role words ("president", "foreign minister", "leader") fit this title.
+    pub fn fits(&self, role: &str) -> bool {
+        if role == "leader" {
+            return LEADER_HEADS.contains(&self.head);
+        }
+        self.head == role || self.role == role || self.role.ends_with(&format!(" {role}"))
+    }
+}
+
+/// The title and honorific written before a name, and how many words they take.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Styling {
+    pub title: Option<Title>,
+    /// From an honorific ("Mr.", "Ms.") or a gendered title ("King", "spokeswoman").
+    pub gender: Option<Gender>,
+    /// The number of words taken.
+    pub words: usize,
+}
+
+/// One title as written (normalised words), what it is called in full, its head word and the gender it says.
+struct TitleForm {
+    written: &'static str,
+    role: &'static str,
+    head: &'static str,
+    gender: Option<Gender>,
+}
+
+const fn title(written: &'static str, role: &'static str, head: &'static str) -> TitleForm {
+    TitleForm { written, role, head, gender: None }
+}
+
+const fn gendered(written: &'static str, role: &'static str, head: &'static str, gender: Gender) -> TitleForm {
+    TitleForm { written, role, head, gender: Some(gender) }
+}
+
+use Gender::{Female, Male};
+
+/// Titles, longest first where one ends another ("secretary of state" before "state" can never be a title).
+const TITLES: &[TitleForm] = &[
+    title("secretary of state", "secretary of state", "secretary"),
+    title("secretary of defense", "secretary of defense", "secretary"),
+    title("secretary general", "secretary-general", "secretary-general"),
+    title("secretary-general", "secretary-general", "secretary-general"),
+    title("attorney general", "attorney general", "attorney general"),
+    title("chief executive", "chief executive", "chief executive"),
+    title("vice president", "vice president", "vice president"),
+    title("vice-president", "vice president", "vice president"),
+    title("prime minister", "prime minister", "prime minister"),
+    gendered("crown prince", "crown prince", "prince", Male),
+    title("president", "president", "president"),
+    title("pres", "president", "president"),
+    title("president-elect", "president-elect", "president"),
+    title("premier", "prime minister", "prime minister"),
+    title("minister", "minister", "minister"),
+    title("secretary", "secretary", "secretary"),
+    title("chancellor", "chancellor", "chancellor"),
+    title("senator", "senator", "senator"),
+    title("sen", "senator", "senator"),
+    title("governor", "governor", "governor"),
+    title("gov", "governor", "governor"),
+    title("representative", "representative", "representative"),
+    title("rep", "representative", "representative"),
+    gendered("congressman", "representative", "representative", Male),
+    gendered("congresswoman", "representative", "representative", Female),
+    title("mayor", "mayor", "mayor"),
+    gendered("king", "king", "king", Male),
+    gendered("queen", "queen", "queen", Female),
+    gendered("prince", "prince", "prince", Male),
+    gendered("princess", "princess", "princess", Female),
+    gendered("emperor", "emperor", "emperor", Male),
+    gendered("pope", "pope", "pope", Male),
+    gendered("sheikh", "sheikh", "sheikh", Male),
+    gendered("emir", "emir", "emir", Male),
+    gendered("sultan", "sultan", "sultan", Male),
+    gendered("ayatollah", "ayatollah", "ayatollah", Male),
+    title("general", "general", "general"),
+    title("gen", "general", "general"),
+    title("admiral", "admiral", "admiral"),
+    title("adm", "admiral", "admiral"),
+    title("colonel", "colonel", "colonel"),
+    title("col", "colonel", "colonel"),
+    title("lt", "lieutenant", "lieutenant"),
+    title("capt", "captain", "captain"),
+    title("sgt", "sergeant", "sergeant"),
+    title("ambassador", "ambassador", "ambassador"),
+    title("envoy", "envoy", "envoy"),
+    title("adviser", "adviser", "adviser"),
+    title("advisor", "adviser", "adviser"),
+    gendered("spokesman", "spokesperson", "spokesperson", Male),
+    gendered("spokeswoman", "spokesperson", "spokesperson", Female),
+    title("spokesperson", "spokesperson", "spokesperson"),
+    gendered("chairman", "chair", "chair", Male),
+    gendered("chairwoman", "chair", "chair", Female),
+    title("director", "director", "director"),
+    title("chief", "chief", "chief"),
+    title("leader", "leader", "leader"),
+    title("judge", "judge", "judge"),
+    title("justice", "justice", "justice"),
+    title("commissioner", "commissioner", "commissioner"),
+    title("speaker", "speaker", "speaker"),
+    gendered("cardinal", "cardinal", "cardinal", Male),
+    gendered("archbishop", "archbishop", "archbishop", Male),
+    title("bishop", "bishop", "bishop"),
+    title("rabbi", "rabbi", "rabbi"),
+    title("rev", "reverend", "reverend"),
+    title("reverend", "reverend", "reverend"),
+];
+
+/// Heads of titles that "the leader" may stand for: those who lead a state, government, party or movement.
+const LEADER_HEADS: &[&str] =
+    &["president", "prime minister", "chancellor", "king", "queen", "leader", "emir", "sultan", "ayatollah", "chair"];
+
+/// Honorifics, normalised ("Mr." is `mr`), and the gender they say.
+const HONORIFICS: &[(&str, Option<Gender>)] = &[
+    ("mr", Some(Male)),
+    ("mister", Some(Male)),
+    ("sir", Some(Male)),
+    ("lord", Some(Male)),
+    ("mrs", Some(Female)),
+    ("ms", Some(Female)),
+    ("miss", Some(Female)),
+    ("mme", Some(Female)),
+    ("dame", Some(Female)),
+    ("dr", None),
+    ("prof", None),
+];
+
+/// Words that may stand between a state's name and a title's head: "Foreign Minister", "National Security
+/// Adviser", "Deputy Prime Minister", "opposition leader".
+const QUALIFIERS: &[&str] = &[
+    "deputy",
+    "vice",
+    "foreign",
+    "defense",
+    "defence",
+    "finance",
+    "interior",
+    "home",
+    "economy",
+    "economic",
+    "health",
+    "trade",
+    "energy",
+    "education",
+    "environment",
+    "labor",
+    "labour",
+    "national",
+    "security",
+    "senior",
+    "special",
+    "assistant",
+    "executive",
+    "acting",
+    "interim",
+    "top",
+    "opposition",
+    "supreme",
+    "party",
+    "army",
+    "military",
+];
+
+/// Words that make the title a past one: "former President", and the prefixes of "ex-President" and
+/// "then-President" ("then" alone is too common: "and then President Biden left").
+const FORMER: &[&str] = &["former"];
+const FORMER_PREFIXES: &[&str] = &["ex-", "then-", "former-"];
+
+/// Generational suffixes, which are never a surname.
+const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+/// The title and honorific that end `words` (the words right before a name, as written, in order).
+pub fn styling_before(words: &[&str], gazetteer: &Gazetteer) -> Styling {
+    let normalised: Vec<String> = words.iter().map(|w| normalise(w)).collect();
+    let mut end = words.len();
+    let mut styling = Styling::default();
+    if let Some(gender) = end.checked_sub(1).and_then(|last| honorific(&normalised[last])) {
+        styling.gender = gender;
+        end -= 1;
+    }
+    if let Some((title, gender, start)) = title_ending_at(words, &normalised, end, gazetteer) {
+        styling.title = Some(title);
+        styling.gender = styling.gender.or(gender);
+        end = start;
+    }
+    styling.words = words.len() - end;
+    styling
+}
+
+/// The title and honorific at the start of `words` (a mention as the model marked it: "Mr. Putin",
+/// "President Joe Biden"), taking all but at least the last word.
+pub fn styling_at_start(words: &[&str], gazetteer: &Gazetteer) -> Styling {
+    (1..words.len())
+        .rev()
+        .map(|taken| (taken, styling_before(&words[..taken], gazetteer)))
+        .find(|(taken, styling)| styling.words == *taken)
+        .map(|(_, styling)| styling)
+        .unwrap_or_default()
+}
+
+/// `Some(gender)` when `word` (normalised) is an honorific.
+fn honorific(word: &str) -> Option<Option<Gender>> {
+    HONORIFICS.iter().find(|(form, _)| *form == word).map(|(_, gender)| *gender)
+}
+
+/// The title ending right before word `end`: its head from [`TITLES`], then qualifiers, a state, "former".
+/// Returns the title, the gender it says, and the index of its first word.
+fn title_ending_at(
+    words: &[&str],
+    normalised: &[String],
+    end: usize,
+    gazetteer: &Gazetteer,
+) -> Option<(Title, Option<Gender>, usize)> {
+    let mut former = false;
+    let (form, mut start) = TITLES.iter().find_map(|form| {
+        let length = form.written.split(' ').count();
+        let start = end.checked_sub(length)?;
+        let mut written: Vec<&str> = normalised[start..end].iter().map(String::as_str).collect();
+        let (prefixed, bare) = strip_former_prefix(written[0]);
+        written[0] = bare;
+        (written.join(" ") == form.written).then(|| {
+            former = prefixed;
+            (form, start)
+        })
+    })?;
+    let mut role_words: Vec<&str> = vec![form.role];
+    while start > 0 && QUALIFIERS.contains(&normalised[start - 1].as_str()) {
+        start -= 1;
+        role_words.insert(0, &normalised[start]);
+    }
+    let mut country = None;
+    if let Some((code, first)) = state_ending_at(words, normalised, start, gazetteer) {
+        country = Some(code);
+        start = first;
+    }
+    if start > 0 {
+        let (prefixed, bare) = strip_former_prefix(&normalised[start - 1]);
+        if prefixed || FORMER.contains(&bare) {
+            former = true;
+            start -= 1;
+        }
+    }
+    let title = Title { role: role_words.join(" "), head: form.head, former, country };
+    Some((title, form.gender, start))
+}
+
+/// A state named right before word `end` ("U.S.", "Russian", "United States", "Ukraine’s"): its code and
+/// first word.
+fn state_ending_at(
+    words: &[&str],
+    normalised: &[String],
+    end: usize,
+    gazetteer: &Gazetteer,
+) -> Option<(String, usize)> {
+    let end = match end.checked_sub(1) {
+        Some(last) if normalised[last] == "'s" => last,
+        _ => end,
+    };
+    (1..=3).rev().find_map(|length| {
+        let start = end.checked_sub(length)?;
+        if !words[start].chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
+        let entry = gazetteer.lookup(&words[start..end].join(" "))?;
+        Some((entry.country.clone(), start))
+    })
+}
+
+/// `(true, rest)` for "ex-president", "then-president"; `(false, word)` otherwise.
+fn strip_former_prefix(word: &str) -> (bool, &str) {
+    FORMER_PREFIXES
+        .iter()
+        .find_map(|prefix| word.strip_prefix(prefix).filter(|rest| !rest.is_empty()).map(|rest| (true, rest)))
+        .unwrap_or((false, word))
+}
+
+/// `name` without a final possessive: "Putin’s" is "Putin", "Davis'" is "Davis".
+pub fn strip_possessive(name: &str) -> &str {
+    for suffix in ["'s", "’s", "'S", "’S"] {
+        if let Some(rest) = name.strip_suffix(suffix).filter(|rest| !rest.is_empty()) {
+            return rest;
+        }
+    }
+    for suffix in ["'", "’"] {
+        if let Some(rest) = name.strip_suffix(suffix).filter(|rest| rest.ends_with('s')) {
+            return rest;
+        }
+    }
+    name
+}
+
+/// The key two spellings of one name share: lowercase, diacritics kept, punctuation removed, words separated
+/// by one space, a final possessive dropped. "George W. Bush" is `george w bush`; "Putin’s" is `putin`.
+pub fn name_key(name: &str) -> String {
+    let mut key = String::new();
+    let mut gap = false;
+    for c in strip_possessive(name.trim()).chars() {
+        if c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c) {
+            if gap && !key.is_empty() {
+                key.push(' ');
+            }
+            gap = false;
+            key.extend(c.to_lowercase());
+        } else if c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}' | '–' | '/') {
+            gap = true;
+        }
+    }
+    key
+}
+
+/// A person's surname in a key: the last word that is not a generational suffix ("jr").
+pub fn surname(key: &str) -> Option<&str> {
+    key.split(' ').rev().find(|word| !SUFFIXES.contains(word))
+}
+
+/// A person's given name in a key: its first word, when the key has more than one.
+pub fn given_name(key: &str) -> Option<&str> {
+    let mut words = key.split(' ');
+    let first = words.next()?;
+    words.next().map(|_| first)
+}
+
+/// Whether two full-name keys name one person: equal, or one is only the other's given name and surname
+/// ("george bush" and "george w bush"). Two different middle names or initials are two people ("george w
+/// bush" and "george h w bush").
+pub fn same_full_name(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.split(' ').count() <= b.split(' ').count() { (a, b) } else { (b, a) };
+    let short_is_given_and_surname = short.split(' ').count() == 2;
+    short_is_given_and_surname && given_name(short) == given_name(long) && surname(short) == surname(long)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gazetteer() -> Gazetteer {
+        let tsv = "name\tcountry\tkind\tcanonical\nRussia\tRU\tcountry\tRussia\nRussian\tRU\tdemonym\tRussia\n\
+                   U.S.\tUS\tcountry\tUnited States\nUnited States\tUS\tcountry\tUnited States\n\
+                   Ukraine\tUA\tcountry\tUkraine\n";
+        Gazetteer::from_reader("test", tsv.as_bytes()).unwrap()
+    }
+
+    fn words(text: &str) -> Vec<&str> {
+        crate::ner::words::words(text).into_iter().map(|s| s.slice(text)).collect()
+    }
+
+    fn before(text: &str) -> Styling {
+        styling_before(&words(text), &gazetteer())
+    }
+
+    fn title(role: &str, head: &'static str, former: bool, country: Option<&str>) -> Option<Title> {
+        Some(Title { role: role.into(), head, former, country: country.map(String::from) })
+    }
+
+    #[test]
+    fn titles_before_a_name_are_read_from_the_right() {
+        let styling = before("But beyond that, when President");
+        assert_eq!(styling.title, title("president", "president", false, None));
+        assert_eq!(styling.words, 1, "\"when\" is not part of the title");
+        let styling = before("after four years of turmoil under former President");
+        assert_eq!((styling.title, styling.words), (title("president", "president", true, None), 2));
+        let styling = before("Russian Foreign Minister");
+        assert_eq!((styling.title, styling.words), (title("foreign minister", "minister", false, Some("RU")), 3));
+        let styling = before("National Security Adviser");
+        assert_eq!(styling.title, title("national security adviser", "adviser", false, None));
+        let styling = before("former U.S. Secretary of State");
+        assert_eq!((styling.title, styling.words), (title("secretary of state", "secretary", true, Some("US")), 5));
+        let styling = before("a visit by Ukraine’s President");
+        assert_eq!((styling.title, styling.words), (title("president", "president", false, Some("UA")), 3));
+        let styling = before("the then-President");
+        assert_eq!((styling.title, styling.words), (title("president", "president", true, None), 1));
+        let styling = before("ex-Sen");
+        assert_eq!((styling.title, styling.words), (title("senator", "senator", true, None), 1));
+    }
+
+    #[test]
+    fn honorifics_and_gendered_titles_say_the_gender() {
+        assert_eq!(before("talks with Mr.").gender, Some(Gender::Male));
+        assert_eq!(before("talks with Mr.").words, 1);
+        assert_eq!(before("said Ms").gender, Some(Gender::Female));
+        assert_eq!(before("Queen").gender, Some(Gender::Female));
+        assert_eq!(before("Foreign Ministry spokeswoman").gender, Some(Gender::Female));
+        assert_eq!(before("President").gender, None);
+        assert_eq!(before("Dr.").gender, None);
+        assert_eq!(before("Dr.").words, 1);
+        let nothing = before("talks with");
+        assert_eq!(nothing, Styling::default());
+        assert_eq!(before(""), Styling::default());
+    }
+
+    #[test]
+    fn styling_inside_a_mention_is_read_from_the_left() {
+        let at_start = |text: &str| styling_at_start(&words(text), &gazetteer());
+        assert_eq!(at_start("Mr. Putin").words, 1);
+        assert_eq!(at_start("Mr. Putin").gender, Some(Gender::Male));
+        assert_eq!(at_start("President Joe Biden").words, 1);
+        assert_eq!(at_start("former President Donald Trump").words, 2);
+        assert_eq!(
+            at_start("Russian President Vladimir Putin").title,
+            title("president", "president", false, Some("RU"))
+        );
+        assert_eq!(at_start("Joe Biden").words, 0);
+        // A name never loses its last word, even one that could be a title.
+        assert_eq!(at_start("President").words, 0);
+        assert_eq!(at_start("Martin Luther King").words, 0);
+    }
+
+    #[test]
+    fn keys_drop_punctuation_and_case_but_keep_diacritics() {
+        assert_eq!(name_key("George W. Bush"), "george w bush");
+        assert_eq!(name_key("Putin’s"), "putin");
+        assert_eq!(name_key("  Recep Tayyip  Erdoğan "), "recep tayyip erdoğan");
+        assert_ne!(name_key("Erdoğan"), name_key("Erdogan"));
+        assert_eq!(name_key("Jean-Pierre O'Brien"), "jean pierre obrien");
+        assert_eq!(name_key("U.S."), "us");
+        assert_eq!(name_key("Davis’"), "davis");
+        assert_eq!(name_key("’s"), "s");
+        assert_eq!(strip_possessive("Zelenskyy’s"), "Zelenskyy");
+        assert_eq!(strip_possessive("Paris"), "Paris");
+    }
+
+    #[test]
+    fn full_names_match_with_and_without_middle_initials() {
+        assert_eq!(surname("martin luther king jr"), Some("king"));
+        assert_eq!(given_name("joe biden"), Some("joe"));
+        assert_eq!(given_name("biden"), None);
+        assert!(same_full_name("george bush", "george w bush"));
+        assert!(same_full_name("george w bush", "george w bush"));
+        assert!(!same_full_name("george w bush", "jeb bush"));
+        assert!(!same_full_name("george w bush", "george h w bush"));
+        assert!(same_full_name("george bush", "george h w bush"), "compatible with both: the caller decides");
+        assert!(!same_full_name("joe biden", "hunter biden"));
+    }
+
+    #[test]
+    fn description_roles_fit_titles() {
+        let president = Title { role: "president".into(), head: "president", former: false, country: None };
+        let minister = Title { role: "foreign minister".into(), head: "minister", former: false, country: None };
+        assert!(president.fits("president") && president.fits("leader"));
+        assert!(minister.fits("minister") && minister.fits("foreign minister"));
+        assert!(!minister.fits("defense minister") && !minister.fits("leader") && !president.fits("senator"));
+    }
+}

@@ -1,0 +1,148 @@
+//! The words of an article, as the actor rules read them.
+//!
+//! Titles ("former President"), pronouns ("he"), descriptions ("the Russian leader") and speech cues
+//! ("said", "according to") are all found by looking at the words around a mention. The words are cut as the
+//! entity model cuts them (see [`crate::ner::words`]: "Mr." and "U.S." whole, a possessive "’s" on its own),
+//! and each is also kept in a normalised form for comparisons: lowercase, curly apostrophes straightened, one
+//! final full stop dropped (so "Mr." and the British "Mr" are both `mr`).
+
+use std::ops::Range;
+
+use crate::span::Span;
+
+/// A name right after one of these is not the subject of its clause, nor a speaker.
+const PREPOSITIONS: &[&str] = &[
+    "about",
+    "against",
+    "at",
+    "by",
+    "for",
+    "from",
+    "in",
+    "into",
+    "of",
+    "on",
+    "onto",
+    "over",
+    "to",
+    "toward",
+    "towards",
+    "under",
+    "with",
+    "without",
+    "between",
+    "among",
+    "behind",
+    "near",
+    "after",
+    "before",
+    "during",
+    "than",
+    "like",
+    "via",
+    "including",
+];
+
+/// The words of one text with their byte spans and normalised forms, in order.
+pub(crate) struct ArticleWords<'t> {
+    text: &'t str,
+    spans: Vec<Span>,
+    normalised: Vec<String>,
+}
+
+impl<'t> ArticleWords<'t> {
+    pub(crate) fn new(text: &'t str) -> ArticleWords<'t> {
+        let spans = crate::ner::words::words(text);
+        let normalised = spans.iter().map(|span| normalise(span.slice(text))).collect();
+        ArticleWords { text, spans, normalised }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub(crate) fn span(&self, index: usize) -> Span {
+        self.spans[index]
+    }
+
+    /// The word as written.
+    pub(crate) fn written(&self, index: usize) -> &'t str {
+        self.spans[index].slice(self.text)
+    }
+
+    /// The word normalised: lowercase, `’` as `'`, without one final full stop.
+    pub(crate) fn normalised(&self, index: usize) -> &str {
+        &self.normalised[index]
+    }
+
+    /// The words lying inside `span`, as a range of word indices.
+    pub(crate) fn within(&self, span: Span) -> Range<usize> {
+        let start = self.spans.partition_point(|w| w.start < span.start);
+        let end = self.spans.partition_point(|w| w.end <= span.end);
+        start..end.max(start)
+    }
+
+    /// The index of the first word that starts at or after byte `offset`.
+    pub(crate) fn first_from(&self, offset: usize) -> usize {
+        self.spans.partition_point(|w| w.start < offset)
+    }
+
+    /// Whether a preposition stands right before `span` ("about Putin", "to President Biden"), looking back
+    /// over articles, "former" and capitalised words (titles) up to four words.
+    pub(crate) fn follows_preposition(&self, span: Span) -> bool {
+        let first = self.first_from(span.start);
+        for index in (first.saturating_sub(4)..first).rev() {
+            let word = self.normalised(index);
+            if PREPOSITIONS.contains(&word) {
+                return true;
+            }
+            if !(matches!(word, "the" | "a" | "an" | "former") || self.is_capitalised(index)) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// Whether the word starts with a capital letter.
+    pub(crate) fn is_capitalised(&self, index: usize) -> bool {
+        self.written(index).chars().next().is_some_and(char::is_uppercase)
+    }
+}
+
+/// Lowercase, `’` and `‘` as `'`, without one final full stop (unless the word is only that).
+pub(crate) fn normalise(word: &str) -> String {
+    let lowered: String =
+        word.chars().map(|c| if matches!(c, '’' | '‘') { '\'' } else { c }).flat_map(char::to_lowercase).collect();
+    match lowered.strip_suffix('.') {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => lowered,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_normalised_and_found_by_offset() {
+        let text = "Mr. Putin’s aides met Sen. Ruiz in São Paulo.";
+        let words = ArticleWords::new(text);
+        let normalised: Vec<&str> = (0..words.len()).map(|i| words.normalised(i)).collect();
+        assert_eq!(normalised, ["mr", "putin", "'s", "aides", "met", "sen", "ruiz", "in", "são", "paulo", "."]);
+        let start = text.find("São").unwrap();
+        let span = Span::new(start, start + "São Paulo".len());
+        let inside = words.within(span);
+        assert_eq!(inside, 8..10);
+        assert_eq!(words.written(inside.start), "São");
+        assert_eq!(words.span(9).slice(text), "Paulo");
+        assert_eq!(words.first_from(start), 8);
+        assert!(words.is_capitalised(0) && !words.is_capitalised(3));
+        let ruiz = text.find("Ruiz").unwrap();
+        assert!(!words.follows_preposition(Span::new(ruiz, ruiz + 4)), "met Sen. Ruiz");
+        let text = "He spoke to President Ruiz about the U.S. and Putin.";
+        let words = ArticleWords::new(text);
+        let at = |needle: &str| Span::new(text.find(needle).unwrap(), text.find(needle).unwrap() + needle.len());
+        assert!(words.follows_preposition(at("Ruiz")) && words.follows_preposition(at("U.S.")));
+        assert!(!words.follows_preposition(at("Putin")) && !words.follows_preposition(at("He")));
+    }
+}

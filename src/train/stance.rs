@@ -1,0 +1,349 @@
+//! `stancemap train stance`: fine-tunes a stance classifier on canonical stance JSONL from several sources, each
+//! with a weight (how many times per epoch its examples are seen: 0.5 takes a different seeded half each epoch,
+//! 2 takes them twice), with checkpoints, resume and best-on-dev selection. Each time the model improves on dev
+//! its temperature is fitted on the dev logits and the card records the calibration error before and after.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use serde::Serialize;
+use tch::{nn, nn::OptimizerConfig, Device, Tensor};
+
+use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
+use crate::model::delta::Adaptation;
+use crate::model::{BaseEncoder, Purpose, TokenBatch};
+use crate::stance::evaluate::{
+    evaluate, expected_calibration_error, fit_temperature, label_index, probabilities, Probabilities, StanceScores,
+};
+use crate::stance::example::{read_examples, StanceExample, StanceLabel};
+use crate::stance::input::{StanceQuery, INPUT_DOC};
+use crate::stance::model::{Pooling, StanceModel, LABELS};
+
+use super::{length_batches, CheckpointPaths, CheckpointState, Rng, Schedule, TrainProgress};
+
+/// One training file and its weight.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StanceSource {
+    pub path: PathBuf,
+    pub weight: f64,
+}
+
+impl StanceSource {
+    /// `PATH` or `PATH@WEIGHT` (a non-negative number; default 1).
+    pub fn from_spec(spec: &str) -> anyhow::Result<StanceSource> {
+        if let Some((path, weight)) = spec.rsplit_once('@') {
+            if let Ok(weight) = weight.parse::<f64>() {
+                if !(weight.is_finite() && weight >= 0.0) {
+                    bail!("--train {spec}: the weight must be a number of at least 0");
+                }
+                return Ok(StanceSource { path: path.into(), weight });
+            }
+        }
+        Ok(StanceSource { path: spec.into(), weight: 1.0 })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StanceTrainOptions {
+    pub train: Vec<StanceSource>,
+    pub dev: Vec<PathBuf>,
+    pub encoder: BaseEncoder,
+    pub base_dir: PathBuf,
+    pub adaptation: Adaptation,
+    pub pooling: Pooling,
+    pub out: PathBuf,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub lr: f64,
+    pub warmup: f64,
+    pub weight_decay: f64,
+    pub seed: u64,
+    pub checkpoint_every: usize,
+    pub resume: bool,
+    /// Use only the first N examples of each source (for quick trials and tests).
+    pub limit: Option<usize>,
+    /// Stop this run after N optimizer steps, leaving a checkpoint that `--resume` continues from.
+    pub stop_after: Option<usize>,
+    /// The command line, for the card.
+    pub command: String,
+}
+
+/// What a training run reports.
+pub struct StanceTrainReport {
+    /// The best dev scores so far (calibrated), None when the run stopped before its first evaluation.
+    pub dev: Option<StanceScores>,
+    pub losses: Vec<f64>,
+    pub finished: bool,
+}
+
+/// An example ready for the model.
+struct Encoded {
+    ids: Vec<i64>,
+    label: i64,
+}
+
+/// The examples of one epoch: each source's examples `floor(weight)` times, plus a seeded sample of the
+/// fractional part, so that the count per epoch is fixed and the sample changes with the epoch.
+fn epoch_examples(sizes: &[(usize, f64)], seed: u64, epoch: usize) -> Vec<usize> {
+    let mut rng = Rng::new(seed ^ 0x5EED ^ (epoch as u64).wrapping_mul(0x9E37_79B9));
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for &(size, weight) in sizes {
+        let whole = weight.floor() as usize;
+        for _ in 0..whole {
+            out.extend(offset..offset + size);
+        }
+        let extra = ((weight - whole as f64) * size as f64).round() as usize;
+        if extra > 0 {
+            let mut pick: Vec<usize> = (offset..offset + size).collect();
+            rng.shuffle(&mut pick);
+            out.extend_from_slice(&pick[..extra.min(size)]);
+        }
+        offset += size;
+    }
+    out
+}
+
+pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainReport> {
+    tch::manual_seed(options.seed as i64);
+    std::fs::create_dir_all(&options.out).with_context(|| format!("cannot create {}", options.out.display()))?;
+    let device = Device::cuda_if_available();
+    let model = StanceModel::new(
+        options.encoder,
+        &options.base_dir,
+        options.adaptation,
+        options.pooling,
+        device,
+        Purpose::Training,
+    )?;
+
+    let mut train: Vec<Encoded> = Vec::new();
+    let mut sizes = Vec::new();
+    for source in &options.train {
+        let mut examples = read_examples(&source.path)?;
+        if let Some(limit) = options.limit {
+            examples.truncate(limit);
+        }
+        let counts = label_counts(&examples);
+        eprintln!(
+            "train: {} examples from {} (weight {}; favor {}, against {}, neutral {})",
+            examples.len(),
+            source.path.display(),
+            source.weight,
+            counts[0],
+            counts[1],
+            counts[2]
+        );
+        sizes.push((examples.len(), source.weight));
+        for example in &examples {
+            let ids = StanceQuery::of(example).encode(&model.encoder.tokenizer)?;
+            train.push(Encoded { ids, label: label_index(example.label) as i64 });
+        }
+    }
+    let mut dev = Vec::new();
+    for path in &options.dev {
+        let mut examples = read_examples(path)?;
+        if let Some(limit) = options.limit {
+            examples.truncate(limit);
+        }
+        eprintln!("dev: {} examples from {}", examples.len(), path.display());
+        dev.extend(examples);
+    }
+    let per_epoch = epoch_examples(&sizes, options.seed, 0).len();
+    if per_epoch == 0 {
+        bail!("no training examples (check the files and their weights)");
+    }
+    if dev.is_empty() {
+        bail!("no dev examples: the best epoch and the temperature are chosen on dev");
+    }
+
+    let batches_per_epoch = per_epoch.div_ceil(options.batch_size);
+    let total_steps = batches_per_epoch * options.epochs;
+    let schedule = Schedule::new(options.lr, options.warmup, total_steps);
+    let adamw = nn::AdamW { wd: options.weight_decay, ..Default::default() };
+    let mut encoder_optimizer = adamw.build(&model.encoder.vars, options.lr)?;
+    let mut head_optimizer = adamw.build(&model.head_vars, options.lr)?;
+
+    let paths = CheckpointPaths::in_dir(&options.out);
+    let stores = [("encoder.", &model.encoder.vars), ("head.", &model.head_vars)];
+    let mut state =
+        CheckpointState { step: 0, epoch: 0, batch_in_epoch: 0, best_dev_f1: None, seed: options.seed, total_steps };
+    if options.resume {
+        state = paths.restore(&stores, total_steps)?;
+        eprintln!("resumed at step {} (epoch {}, batch {})", state.step, state.epoch + 1, state.batch_in_epoch);
+    }
+
+    let progress = TrainProgress::new(total_steps, state.step);
+    let mut best: Option<StanceScores> = None;
+    let (mut tokens_seen, mut clock) = (0usize, Instant::now());
+    let mut losses = Vec::new();
+    let mut stopped_early = false;
+    'epochs: while state.epoch < options.epochs {
+        let chosen = epoch_examples(&sizes, options.seed, state.epoch);
+        let lengths: Vec<usize> = chosen.iter().map(|&i| train[i].ids.len()).collect();
+        let batches = length_batches(&lengths, options.batch_size, options.seed, state.epoch);
+        for batch in batches.iter().skip(state.batch_in_epoch) {
+            let rows: Vec<&Encoded> = batch.iter().map(|&b| &train[chosen[b]]).collect();
+            let ids: Vec<&[i64]> = rows.iter().map(|r| r.ids.as_slice()).collect();
+            let tokens = TokenBatch::pad(&ids, model.encoder.tokenizer.pad_id(), device);
+            let labels: Vec<i64> = rows.iter().map(|r| r.label).collect();
+            let labels = Tensor::from_slice(&labels).to_device(device);
+            let loss = model.logits(&tokens, true).cross_entropy_for_logits(&labels);
+            let lr = schedule.lr(state.step);
+            encoder_optimizer.set_lr(lr);
+            head_optimizer.set_lr(lr);
+            encoder_optimizer.zero_grad();
+            head_optimizer.zero_grad();
+            loss.backward();
+            encoder_optimizer.clip_grad_norm(1.0);
+            head_optimizer.clip_grad_norm(1.0);
+            encoder_optimizer.step();
+            head_optimizer.step();
+            state.step += 1;
+            state.batch_in_epoch += 1;
+            tokens_seen += rows.iter().map(|r| r.ids.len()).sum::<usize>();
+            let speed = tokens_seen as f64 / clock.elapsed().as_secs_f64().max(1e-9);
+            let loss = loss.double_value(&[]);
+            losses.push(loss);
+            progress.step(state.step, total_steps, loss, speed);
+            if options.checkpoint_every > 0 && state.step.is_multiple_of(options.checkpoint_every) {
+                paths.save(&stores, &state)?;
+            }
+            if options.stop_after.is_some_and(|n| losses.len() >= n) && state.step < total_steps {
+                paths.save(&stores, &state)?;
+                progress.println(&format!(
+                    "stopped after {} steps at step {}; continue with --resume",
+                    losses.len(),
+                    state.step
+                ));
+                stopped_early = true;
+                break 'epochs;
+            }
+        }
+        state.epoch += 1;
+        state.batch_in_epoch = 0;
+        let (scores, calibration) = score_and_calibrate(&model, &dev)?;
+        progress.println(&format!(
+            "epoch {}/{}: dev accuracy {:.4} macro-F1 {:.4} F_avg {:.4} (selection {:.4}), temperature {:.3}, ECE {:.4} -> {:.4}",
+            state.epoch,
+            options.epochs,
+            scores.accuracy,
+            scores.macro_f1,
+            scores.f_avg,
+            scores.selection_score(),
+            calibration.temperature,
+            calibration.ece_before,
+            calibration.ece_after
+        ));
+        for (source, s) in &scores.per_source {
+            progress.println(&format!("  {source}: n {} macro-F1 {:.4} F_avg {:.4}", s.n, s.macro_f1, s.f_avg));
+        }
+        if state.best_dev_f1.is_none_or(|best| scores.selection_score() > best) {
+            state.best_dev_f1 = Some(scores.selection_score());
+            save_model(options, &model, &scores, &calibration)?;
+            best = Some(scores);
+        }
+        paths.save(&stores, &state)?;
+        (tokens_seen, clock) = (0, Instant::now());
+    }
+    progress.finish();
+    if stopped_early {
+        return Ok(StanceTrainReport { dev: best, losses, finished: false });
+    }
+    let dev = match best {
+        Some(scores) => scores,
+        // Resumed after the last epoch's evaluation: score the saved best again.
+        None => {
+            let saved = StanceModel::load(&options.out, device)?;
+            evaluate(&saved, &dev, 64)?.0
+        }
+    };
+    Ok(StanceTrainReport { dev: Some(dev), losses, finished: true })
+}
+
+fn label_counts(examples: &[StanceExample]) -> [usize; 3] {
+    let mut counts = [0; 3];
+    for e in examples {
+        counts[label_index(e.label)] += 1;
+    }
+    counts
+}
+
+/// Temperature scaling fitted on dev, and the calibration error before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct Calibration {
+    pub temperature: f64,
+    pub ece_before: f64,
+    pub ece_after: f64,
+    pub fitted_on: usize,
+}
+
+/// Scores the model (uncalibrated while it trains) on dev with the temperature fitted there.
+fn score_and_calibrate(model: &StanceModel, dev: &[StanceExample]) -> anyhow::Result<(StanceScores, Calibration)> {
+    let (raw, logits) = evaluate(model, dev, 64)?;
+    let gold: Vec<StanceLabel> = dev.iter().map(|e| e.label).collect();
+    let temperature = fit_temperature(&logits, &gold);
+    let calibrated: Vec<Probabilities> = logits.iter().map(|l| probabilities(l, temperature)).collect();
+    let sources: Vec<&str> = dev.iter().map(|e| e.source.as_str()).collect();
+    let scores = StanceScores::of(&gold, &calibrated, &sources);
+    let calibration = Calibration {
+        temperature,
+        ece_before: raw.ece,
+        ece_after: expected_calibration_error(&gold, &calibrated),
+        fitted_on: dev.len(),
+    };
+    Ok((scores, calibration))
+}
+
+fn save_model(
+    options: &StanceTrainOptions,
+    model: &StanceModel,
+    dev: &StanceScores,
+    calibration: &Calibration,
+) -> anyhow::Result<()> {
+    model.save_delta(&options.out.join(DELTA_FILE))?;
+    let training = TrainingCard {
+        data: options.train.iter().map(|s| format!("{} (weight {})", s.path.display(), s.weight)).collect(),
+        dev: options.dev.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        command: options.command.clone(),
+        options: serde_json::to_value(options).unwrap_or_default(),
+    };
+    let labels = LABELS.iter().map(|l| l.as_str().to_string()).collect();
+    let mut card = ModelCard::new(
+        "stance",
+        model.base,
+        labels,
+        model.adaptation,
+        training,
+        serde_json::to_value(dev).unwrap_or_default(),
+    );
+    card.input = Some(INPUT_DOC.into());
+    card.pooling = Some(model.pooling);
+    card.calibration = Some(serde_json::to_value(calibration)?);
+    card.write(&options.out.join(CARD_FILE))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_weights_set_how_often_examples_are_seen() {
+        let sizes = [(4, 1.0), (10, 0.5), (3, 2.0)];
+        let epoch0 = epoch_examples(&sizes, 1, 0);
+        assert_eq!(epoch0.len(), 4 + 5 + 6);
+        assert_eq!(epoch0.iter().filter(|&&i| i < 4).count(), 4);
+        assert_eq!(epoch0.iter().filter(|&&i| i >= 14).count(), 6, "weight 2: twice");
+        let half = |e: &[usize]| -> Vec<usize> { e.iter().copied().filter(|i| (4..14).contains(i)).collect() };
+        assert_eq!(epoch0, epoch_examples(&sizes, 1, 0), "same seed and epoch, same sample");
+        assert_ne!(half(&epoch0), half(&epoch_examples(&sizes, 1, 1)), "another epoch, another half");
+        assert_eq!(StanceSource::from_spec("a.jsonl@0.25").unwrap().weight, 0.25);
+        assert_eq!(
+            StanceSource::from_spec("a@b.jsonl").unwrap(),
+            StanceSource { path: "a@b.jsonl".into(), weight: 1.0 }
+        );
+        assert!(StanceSource::from_spec("a.jsonl@-1").is_err());
+    }
+}

@@ -1,0 +1,86 @@
+//! The stance commands as a user runs them: `stancemap stance` on one sentence, `eval stance --json` on a
+//! labeled file, with the shipped fast model. Needs the base encoders (scripts/setup.sh).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn stancemap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stancemap")).args(args).output().expect("the stancemap binary runs")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn base_installed() -> bool {
+    let installed = repo().join("models/base/all-MiniLM-L6-v2/model.safetensors").is_file();
+    if !installed {
+        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+    }
+    installed
+}
+
+fn fast_model() -> String {
+    repo().join("models/stance-fast").display().to_string()
+}
+
+#[test]
+fn stance_prints_the_label_and_three_probabilities_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    let output = stancemap(&[
+        "--threads",
+        "2",
+        "stance",
+        "Senator Alma Reyes strongly condemned the tax increase, calling it a disaster for families.",
+        "--holder",
+        "Alma Reyes",
+        "--target",
+        "the tax increase",
+        "--model",
+        &fast_model(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let fields: Vec<&str> = stdout.trim().split('\t').collect();
+    assert_eq!(fields[0], "against", "{stdout}");
+    let probabilities: Vec<f64> = fields[1..].iter().map(|f| f.rsplit(' ').next().unwrap().parse().unwrap()).collect();
+    assert_eq!(probabilities.len(), 3, "{stdout}");
+    assert!((probabilities.iter().sum::<f64>() - 1.0).abs() < 0.01, "{stdout}");
+    assert!(probabilities[1] > probabilities[0] && probabilities[1] > probabilities[2], "{stdout}");
+}
+
+#[test]
+fn eval_stance_json_has_the_documented_keys_and_a_breakdown_per_source_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("two-sources.jsonl");
+    let fixture = std::fs::read_to_string(repo().join("tests/fixtures/stance_small.jsonl")).unwrap();
+    let mut lines: Vec<String> = fixture.lines().map(String::from).collect();
+    let mut first: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    first["source"] = "other".into();
+    lines[0] = first.to_string();
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let output = stancemap(&["eval", "stance", "--data", data.to_str().unwrap(), "--model", &fast_model(), "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let scores: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for key in ["accuracy", "macro_f1", "f_avg", "per_class", "confusion", "n", "ece"] {
+        assert!(scores.get(key).is_some(), "no {key} in {scores}");
+    }
+    assert_eq!(scores["n"], 8);
+    let confusion_total: u64 = ["favor", "against", "neutral"]
+        .iter()
+        .flat_map(|g| ["favor", "against", "neutral"].map(|p| scores["confusion"][g][p].as_u64().unwrap()))
+        .sum();
+    assert_eq!(confusion_total, 8);
+    assert_eq!(scores["per_source"]["other"]["n"], 1);
+    assert_eq!(scores["per_source"]["fixture"]["n"], 7);
+    assert_eq!(scores["per_class"]["neutral"]["support"], 2);
+
+    let missing = stancemap(&["eval", "stance", "--data", "no-such.jsonl", "--model", &fast_model()]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such.jsonl"));
+}

@@ -1,0 +1,196 @@
+//! Training, calibrating, saving, loading and scoring a stance classifier end to end on a small hand-made
+//! fixture (`tests/fixtures/stance_small.jsonl`), and the shipped stance models on sentences whose stance is
+//! plain. Needs the base encoders (scripts/setup.sh).
+
+use std::path::PathBuf;
+
+use stancemap::model::card::ModelCard;
+use stancemap::model::delta::Adaptation;
+use stancemap::model::BaseEncoder;
+use stancemap::stance::evaluate::{evaluate, label_of, predict};
+use stancemap::stance::example::read_examples;
+use stancemap::stance::input::StanceQuery;
+use stancemap::stance::model::{Pooling, StanceModel};
+use stancemap::stance::StanceLabel;
+use stancemap::train::stance::{train_stance, StanceSource, StanceTrainOptions};
+use tch::Device;
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stance_small.jsonl")
+}
+
+fn base_installed() -> bool {
+    let installed = BaseEncoder::MiniLm.default_dir().join("model.safetensors").is_file();
+    if !installed {
+        eprintln!("skipped: the base encoders are not installed (scripts/setup.sh)");
+    }
+    installed
+}
+
+fn options(out: PathBuf) -> StanceTrainOptions {
+    StanceTrainOptions {
+        train: vec![StanceSource { path: fixture(), weight: 1.0 }],
+        dev: vec![fixture()],
+        encoder: BaseEncoder::MiniLm,
+        base_dir: BaseEncoder::MiniLm.default_dir(),
+        adaptation: Adaptation::Full,
+        pooling: Pooling::First,
+        out,
+        epochs: 10,
+        batch_size: 4,
+        lr: 3e-4,
+        warmup: 0.1,
+        weight_decay: 0.0,
+        seed: 3,
+        checkpoint_every: 0,
+        resume: false,
+        limit: None,
+        stop_after: None,
+        command: "cargo test".into(),
+    }
+}
+
+#[test]
+fn a_tiny_run_learns_its_examples_and_the_saved_model_scores_the_same_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    tch::set_num_threads(2);
+    let out = tempfile::tempdir().unwrap();
+    let report = train_stance(&options(out.path().to_path_buf())).unwrap();
+    assert!(report.finished);
+    assert_eq!(report.losses.len(), 10 * 2, "8 examples in batches of 4, 10 epochs");
+    let early: f64 = report.losses[..2].iter().sum::<f64>() / 2.0;
+    let late: f64 = report.losses[report.losses.len() - 2..].iter().sum::<f64>() / 2.0;
+    assert!(late < early / 3.0, "loss fell from {early:.3} to only {late:.3}");
+    let dev = report.dev.unwrap();
+    assert!(dev.accuracy >= 0.75, "it learns its own examples: accuracy {}", dev.accuracy);
+
+    // Loaded onto the base with its temperature, the model scores what it scored in training.
+    let model = StanceModel::load(out.path(), Device::Cpu).unwrap();
+    let examples = read_examples(&fixture()).unwrap();
+    let (scores, _) = evaluate(&model, &examples, 3).unwrap();
+    assert!((scores.macro_f1 - dev.macro_f1).abs() < 1e-9, "saved {} vs trained {}", scores.macro_f1, dev.macro_f1);
+    assert!((scores.ece - dev.ece).abs() < 1e-6, "calibrated ECE {} vs {}", scores.ece, dev.ece);
+
+    let card = ModelCard::read(&out.path().join("card.json")).unwrap();
+    assert_eq!(card.task, "stance");
+    assert_eq!(card.labels, ["favor", "against", "neutral"]);
+    let calibration = card.calibration.expect("the card records the calibration");
+    assert!(calibration["temperature"].as_f64().unwrap() > 0.0);
+    assert!((calibration["temperature"].as_f64().unwrap() - model.temperature).abs() < 1e-12);
+    assert!(card.input.unwrap().contains("<t>"));
+    for key in ["accuracy", "macro_f1", "f_avg", "per_class", "confusion", "n", "ece"] {
+        assert!(card.dev.get(key).is_some(), "dev scores lack {key}");
+    }
+    let size = std::fs::metadata(out.path().join("model.safetensors")).unwrap().len();
+    assert!(size < 25 * 1024 * 1024, "the delta is {size} bytes");
+}
+
+#[test]
+fn a_stopped_run_resumes_and_adapters_merge_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    tch::set_num_threads(2);
+    let out = tempfile::tempdir().unwrap();
+    let mut first = options(out.path().to_path_buf());
+    first.epochs = 2; // 4 steps
+    first.adaptation = Adaptation::Lora { rank: 4, alpha: 8.0 };
+    first.lr = 2e-3;
+    first.stop_after = Some(3);
+    let stopped = train_stance(&first).unwrap();
+    assert!(!stopped.finished);
+    assert_eq!(stopped.losses.len(), 3);
+    let mut second = first.clone();
+    second.stop_after = None;
+    second.resume = true;
+    let resumed = train_stance(&second).unwrap();
+    assert!(resumed.finished);
+    assert_eq!(resumed.losses.len(), 1, "only the remaining step runs");
+    // The adapters, merged at load time, compute what they computed in training.
+    let model = StanceModel::load(out.path(), Device::Cpu).unwrap();
+    let (scores, _) = evaluate(&model, &read_examples(&fixture()).unwrap(), 8).unwrap();
+    let dev = resumed.dev.unwrap();
+    assert!((scores.accuracy - dev.accuracy).abs() < 1e-9 && (scores.ece - dev.ece).abs() < 1e-6);
+    let size = std::fs::metadata(out.path().join("model.safetensors")).unwrap().len();
+    assert!(size < 2 * 1024 * 1024, "adapters, norms and head only: {size} bytes");
+}
+
+#[test]
+fn bad_training_lines_are_named_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.jsonl");
+    let good = std::fs::read_to_string(fixture()).unwrap().lines().next().unwrap().to_string();
+    std::fs::write(&path, format!("{good}\n{}\n", good.replace("[8,18]", "[8,999]").replace("[8, 18]", "[8, 999]")))
+        .unwrap();
+    let error = format!("{:#}", read_examples(&path).unwrap_err());
+    assert!(error.contains("bad.jsonl:2") && error.contains("holder_span"), "{error}");
+    std::fs::write(&path, format!("{good}\n{{\"id\": \"x\"\n")).unwrap();
+    let error = format!("{:#}", read_examples(&path).unwrap_err());
+    assert!(error.contains("bad.jsonl:2"), "{error}");
+}
+
+/// Sentences written for this test whose stance a reader sees at once.
+const PLAIN: &[(&str, Option<&str>, &str, StanceLabel)] = &[
+    (
+        "Senator Alma Reyes strongly condemned the tax increase, calling it a disaster for families.",
+        Some("Alma Reyes"),
+        "the tax increase",
+        StanceLabel::Against,
+    ),
+    (
+        "Alma Reyes said she wholeheartedly supports the peace agreement and urged others to back it.",
+        Some("Alma Reyes"),
+        "the peace agreement",
+        StanceLabel::Favor,
+    ),
+    ("The council will meet on Thursday to discuss the budget.", None, "the budget", StanceLabel::Neutral),
+    (
+        "Governor Tom Hale praised the new hospital as a wonderful achievement for the city.",
+        Some("Tom Hale"),
+        "the new hospital",
+        StanceLabel::Favor,
+    ),
+    (
+        "Protesters denounced the corrupt regime and demanded its immediate resignation.",
+        Some("Protesters"),
+        "the corrupt regime",
+        StanceLabel::Against,
+    ),
+];
+
+#[test]
+fn the_shipped_stance_models_read_plain_stances_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    tch::set_num_threads(2);
+    for tier in ["stance-fast", "stance-accurate"] {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join(tier);
+        if !dir.join("card.json").is_file() {
+            eprintln!("{tier} not shipped yet");
+            continue;
+        }
+        let model = StanceModel::load(&dir, Device::Cpu).unwrap();
+        let span = |text: &str, name: &str| {
+            text.find(name).map(|b| text[..b].chars().count()).map(|c| [c, c + name.chars().count()])
+        };
+        let queries: Vec<StanceQuery> = PLAIN
+            .iter()
+            .map(|&(text, holder, target, _)| StanceQuery {
+                text,
+                holder,
+                holder_span: holder.and_then(|h| span(text, h)),
+                target,
+                target_span: span(text, target),
+            })
+            .collect();
+        let predicted = predict(&model, &queries, 8).unwrap();
+        for ((text, _, _, gold), p) in PLAIN.iter().zip(&predicted) {
+            assert_eq!(label_of(p), *gold, "{tier}: {text} -> {p:?}");
+            let sum: f32 = p.iter().sum();
+            assert!((sum - 1.0).abs() < 1e-4);
+        }
+    }
+}

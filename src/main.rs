@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use stancemap::bench::{bench_encoders, BenchOptions};
 use stancemap::model::BaseEncoder;
 use stancemap::ner::conll::ConllOptions;
@@ -143,44 +143,11 @@ enum TrainCommand {
         /// CoNLL development file, scored after every epoch.
         #[arg(long)]
         dev: PathBuf,
-        #[arg(long, value_enum, default_value_t = EncoderName::Minilm)]
-        encoder: EncoderName,
-        /// Output folder: the model, its card, and checkpoints.
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, default_value_t = 3)]
-        epochs: usize,
-        #[arg(long, default_value_t = 32)]
-        batch_size: usize,
-        /// Peak learning rate (default 1e-4 for full fine-tuning, 3e-4 with adapters).
-        #[arg(long)]
-        lr: Option<f64>,
-        /// Share of the steps spent warming up.
-        #[arg(long, default_value_t = 0.06)]
-        warmup: f64,
-        #[arg(long, default_value_t = 0.01)]
-        weight_decay: f64,
-        #[arg(long, default_value_t = 13)]
-        seed: u64,
-        /// Save a checkpoint every N steps (and after every epoch).
-        #[arg(long, default_value_t = 200)]
-        checkpoint_every: usize,
-        /// Continue from the checkpoint in --out.
-        #[arg(long)]
-        resume: bool,
-        /// Train on the first N sentences only (for a quick trial).
-        #[arg(long)]
-        limit: Option<usize>,
         /// Leave out the word-shape (capitalisation) embedding, to measure what it gains.
         #[arg(long)]
         no_word_shape: bool,
-        /// Train low-rank adapters of this rank instead of the whole encoder (default: 16 for mpnet, whose full
-        /// delta would not fit 25 MB; full fine-tuning for minilm). 0 means full fine-tuning.
-        #[arg(long)]
-        lora_rank: Option<i64>,
-        /// Stop after N steps, leaving a checkpoint for --resume (to fit training into time-limited sessions).
-        #[arg(long)]
-        stop_after: Option<usize>,
+        #[command(flatten)]
+        run: TrainFlags,
     },
     /// Fine-tune a stance classifier (favor, against, neutral) on canonical stance JSONL (see `import`); the
     /// best epoch on --dev (mean macro-F1 over its sources) is kept in --out with a temperature fitted on dev.
@@ -192,46 +159,61 @@ enum TrainCommand {
         /// Development files (canonical JSONL), scored after every epoch, per source.
         #[arg(long, required = true, num_args = 1..)]
         dev: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = EncoderName::Minilm)]
-        encoder: EncoderName,
-        /// Output folder: the model, its card, and checkpoints.
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, default_value_t = 3)]
-        epochs: usize,
-        #[arg(long, default_value_t = 32)]
-        batch_size: usize,
-        /// Peak learning rate (default: full fine-tuning 1e-4 for minilm, 5e-5 for mpnet; 5e-4 with adapters).
-        #[arg(long)]
-        lr: Option<f64>,
-        /// Share of the steps spent warming up.
-        #[arg(long, default_value_t = 0.06)]
-        warmup: f64,
-        #[arg(long, default_value_t = 0.01)]
-        weight_decay: f64,
-        #[arg(long, default_value_t = 13)]
-        seed: u64,
-        /// Save a checkpoint every N steps (and after every epoch).
-        #[arg(long, default_value_t = 200)]
-        checkpoint_every: usize,
-        /// Continue from the checkpoint in --out.
-        #[arg(long)]
-        resume: bool,
-        /// Use the first N examples of each file only (for a quick trial).
-        #[arg(long)]
-        limit: Option<usize>,
-        /// Low-rank adapters of this rank instead of the whole encoder (default: 16 for mpnet, full fine-tuning
-        /// for minilm). 0 means full fine-tuning.
-        #[arg(long)]
-        lora_rank: Option<i64>,
         /// What the head reads: the first token (exports as a standard sequence classifier) or the mean of all
         /// tokens (as the sentence-transformers bases were trained).
         #[arg(long, value_enum, default_value_t = PoolingName::First)]
         pooling: PoolingName,
-        /// Stop after N steps, leaving a checkpoint for --resume.
-        #[arg(long)]
-        stop_after: Option<usize>,
+        #[command(flatten)]
+        run: TrainFlags,
     },
+}
+
+/// The flags every `train` subcommand takes: the encoder, where the model goes, and the training loop.
+#[derive(Args)]
+struct TrainFlags {
+    #[arg(long, value_enum, default_value_t = EncoderName::Minilm)]
+    encoder: EncoderName,
+    /// Output folder: the model, its card, and checkpoints.
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, default_value_t = 3)]
+    epochs: usize,
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Peak learning rate (default with adapters: ner 3e-4, stance 5e-4; full fine-tuning: ner 1e-4, stance
+    /// 1e-4 on minilm and 5e-5 on mpnet).
+    #[arg(long)]
+    lr: Option<f64>,
+    /// Share of the steps spent warming up.
+    #[arg(long, default_value_t = 0.06)]
+    warmup: f64,
+    #[arg(long, default_value_t = 0.01)]
+    weight_decay: f64,
+    #[arg(long, default_value_t = 13)]
+    seed: u64,
+    /// Save a checkpoint every N steps (and after every epoch).
+    #[arg(long, default_value_t = 200)]
+    checkpoint_every: usize,
+    /// Continue from the checkpoint in --out.
+    #[arg(long)]
+    resume: bool,
+    /// Train on the first N training sentences (ner) or examples of each file (stance) only, for a quick trial.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Train low-rank adapters of this rank instead of the whole encoder (default: 16 for mpnet, whose full
+    /// delta would not fit 25 MB; full fine-tuning for minilm). 0 means full fine-tuning.
+    #[arg(long)]
+    lora_rank: Option<i64>,
+    /// Stop after N steps, leaving a checkpoint for --resume (to fit training into time-limited sessions).
+    #[arg(long)]
+    stop_after: Option<usize>,
+}
+
+impl TrainFlags {
+    fn adaptation(&self) -> Adaptation {
+        let base = self.encoder.base();
+        Adaptation::from_rank(self.lora_rank.unwrap_or(if base == BaseEncoder::Mpnet { 16 } else { 0 }))
+    }
 }
 
 #[derive(Subcommand)]
@@ -404,29 +386,10 @@ fn try_main() -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train(TrainCommand::Ner {
-            train,
-            extra,
-            dev,
-            encoder,
-            out,
-            epochs,
-            batch_size,
-            lr,
-            warmup,
-            weight_decay,
-            seed,
-            checkpoint_every,
-            resume,
-            limit,
-            no_word_shape,
-            lora_rank,
-            stop_after,
-        }) => {
+        Command::Train(TrainCommand::Ner { train, extra, dev, no_word_shape, run }) => {
             tch::set_num_threads(threads);
-            let base = encoder.base();
-            // MPNet's full delta (172 MB) would not fit a 25 MB model: adapters by default.
-            let rank = lora_rank.unwrap_or(if base == BaseEncoder::Mpnet { 16 } else { 0 });
+            let base = run.encoder.base();
+            let adaptation = run.adaptation();
             let mut sources: Vec<TrainSource> = train
                 .into_iter()
                 .map(|path| TrainSource { path, options: ConllOptions::default(), label_map: None })
@@ -438,20 +401,20 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 train: sources,
                 dev,
                 encoder: base,
-                base_dir: stancemap::train::ner::base_dir(base)?,
-                adaptation: Adaptation::from_rank(rank),
-                out,
-                epochs,
-                batch_size,
-                lr: lr.unwrap_or(if rank > 0 { 3e-4 } else { 1e-4 }),
-                warmup,
-                weight_decay,
-                seed,
-                checkpoint_every,
-                resume,
-                limit,
+                base_dir: stancemap::train::base_dir(base)?,
+                adaptation,
+                out: run.out,
+                epochs: run.epochs,
+                batch_size: run.batch_size,
+                lr: run.lr.unwrap_or(if adaptation == Adaptation::Full { 1e-4 } else { 3e-4 }),
+                warmup: run.warmup,
+                weight_decay: run.weight_decay,
+                seed: run.seed,
+                checkpoint_every: run.checkpoint_every,
+                resume: run.resume,
+                limit: run.limit,
                 word_shape: !no_word_shape,
-                stop_after,
+                stop_after: run.stop_after,
                 command: std::env::args().collect::<Vec<_>>().join(" "),
             };
             let report = train_ner(&options)?;
@@ -463,52 +426,35 @@ fn try_main() -> anyhow::Result<ExitCode> {
             println!("best model in {}", options.out.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train(TrainCommand::Stance {
-            train,
-            dev,
-            encoder,
-            out,
-            epochs,
-            batch_size,
-            lr,
-            warmup,
-            weight_decay,
-            seed,
-            checkpoint_every,
-            resume,
-            limit,
-            lora_rank,
-            pooling,
-            stop_after,
-        }) => {
+        Command::Train(TrainCommand::Stance { train, dev, pooling, run }) => {
             tch::set_num_threads(threads);
-            let base = encoder.base();
-            let rank = lora_rank.unwrap_or(if base == BaseEncoder::Mpnet { 16 } else { 0 });
+            let base = run.encoder.base();
+            let adaptation = run.adaptation();
             let options = StanceTrainOptions {
+                train: train.iter().map(|spec| StanceSource::from_spec(spec)).collect::<anyhow::Result<_>>()?,
+                dev,
+                encoder: base,
+                base_dir: stancemap::train::base_dir(base)?,
+                adaptation,
                 pooling: match pooling {
                     PoolingName::First => Pooling::First,
                     PoolingName::Mean => Pooling::Mean,
                 },
-                train: train.iter().map(|spec| StanceSource::from_spec(spec)).collect::<anyhow::Result<_>>()?,
-                dev,
-                encoder: base,
-                base_dir: stancemap::train::ner::base_dir(base)?,
-                adaptation: Adaptation::from_rank(rank),
-                out,
-                epochs,
-                batch_size,
-                lr: lr.unwrap_or(match (rank > 0, base) {
-                    (true, _) => 5e-4,
-                    (false, BaseEncoder::MiniLm) => 1e-4,
-                    (false, BaseEncoder::Mpnet) => 5e-5,
+                out: run.out,
+                epochs: run.epochs,
+                batch_size: run.batch_size,
+                lr: run.lr.unwrap_or(match (adaptation, base) {
+                    (Adaptation::Lora { .. }, _) => 5e-4,
+                    (Adaptation::Full, BaseEncoder::MiniLm) => 1e-4,
+                    (Adaptation::Full, BaseEncoder::Mpnet) => 5e-5,
                 }),
-                warmup,
-                weight_decay,
-                seed,
-                checkpoint_every,
-                resume,
-                limit,
-                stop_after,
+                warmup: run.warmup,
+                weight_decay: run.weight_decay,
+                seed: run.seed,
+                checkpoint_every: run.checkpoint_every,
+                resume: run.resume,
+                limit: run.limit,
+                stop_after: run.stop_after,
                 command: std::env::args().collect::<Vec<_>>().join(" "),
             };
             let report = train_stance(&options)?;

@@ -12,7 +12,9 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
-use tch::{nn, Kind, Tensor};
+use tch::{nn, nn::OptimizerConfig, Kind, Tensor};
+
+use crate::model::BaseEncoder;
 
 /// Linear warm-up to the peak rate, then linear decay to zero at the last step.
 #[derive(Debug, Clone, Copy)]
@@ -78,6 +80,32 @@ pub fn length_batches(lengths: &[usize], batch_size: usize, seed: u64, epoch: us
     let mut batches: Vec<Vec<usize>> = order.chunks(batch_size.max(1)).map(<[usize]>::to_vec).collect();
     rng.shuffle(&mut batches);
     batches
+}
+
+/// AdamW over the encoder and the task head, stepped together on gradients clipped to norm 1.
+pub struct Optimizers {
+    encoder: nn::Optimizer,
+    head: nn::Optimizer,
+}
+
+impl Optimizers {
+    pub fn new(encoder: &nn::VarStore, head: &nn::VarStore, lr: f64, weight_decay: f64) -> anyhow::Result<Optimizers> {
+        let adamw = nn::AdamW { wd: weight_decay, ..Default::default() };
+        Ok(Optimizers { encoder: adamw.build(encoder, lr)?, head: adamw.build(head, lr)? })
+    }
+
+    /// One update from `loss` at learning rate `lr`.
+    pub fn step(&mut self, loss: &Tensor, lr: f64) {
+        for optimizer in [&mut self.encoder, &mut self.head] {
+            optimizer.set_lr(lr);
+            optimizer.zero_grad();
+        }
+        loss.backward();
+        for optimizer in [&mut self.encoder, &mut self.head] {
+            optimizer.clip_grad_norm(1.0);
+            optimizer.step();
+        }
+    }
 }
 
 /// Where a training run stands; written beside the checkpoint weights.
@@ -180,6 +208,15 @@ impl TrainProgress {
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// The default folder of a base encoder, checked to exist.
+pub fn base_dir(encoder: BaseEncoder) -> anyhow::Result<PathBuf> {
+    let dir = encoder.default_dir();
+    if !Path::new(&dir).join("model.safetensors").is_file() {
+        bail!("{} is not installed in {}; run scripts/setup.sh", encoder.folder(), dir.display());
+    }
+    Ok(dir)
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! `stancemap train ner`: fine-tunes an entity model on CoNLL data, with checkpoints, resume and best-on-dev
 //! selection; the dev scores come from the same scorer as `stancemap eval ner`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
 use serde::Serialize;
-use tch::{nn, nn::OptimizerConfig, Device, Tensor};
+use tch::{nn, Device, Tensor};
 
 use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
 use crate::model::{BaseEncoder, Purpose};
@@ -17,7 +17,7 @@ use crate::ner::labels::LabelSet;
 use crate::ner::model::{Adaptation, EntityBatch, EntityModel};
 use crate::ner::scorer::Scores;
 
-use super::{length_batches, CheckpointPaths, CheckpointState, Schedule, TrainProgress};
+use super::{length_batches, CheckpointPaths, CheckpointState, Optimizers, Schedule, TrainProgress};
 
 /// One training file and how to read it.
 #[derive(Debug, Clone, Serialize)]
@@ -154,9 +154,7 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
     let batches_per_epoch = train.len().div_ceil(options.batch_size);
     let total_steps = batches_per_epoch * options.epochs;
     let schedule = Schedule::new(options.lr, options.warmup, total_steps);
-    let adamw = nn::AdamW { wd: options.weight_decay, ..Default::default() };
-    let mut encoder_optimizer = adamw.build(&model.encoder.vars, options.lr)?;
-    let mut head_optimizer = adamw.build(&model.head_vars, options.lr)?;
+    let mut optimizers = Optimizers::new(&model.encoder.vars, &model.head_vars, options.lr, options.weight_decay)?;
 
     let paths = CheckpointPaths::in_dir(&options.out);
     let mut state =
@@ -187,16 +185,7 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
                 IGNORE,
                 0.0,
             );
-            let lr = schedule.lr(state.step);
-            encoder_optimizer.set_lr(lr);
-            head_optimizer.set_lr(lr);
-            encoder_optimizer.zero_grad();
-            head_optimizer.zero_grad();
-            loss.backward();
-            encoder_optimizer.clip_grad_norm(1.0);
-            head_optimizer.clip_grad_norm(1.0);
-            encoder_optimizer.step();
-            head_optimizer.step();
+            optimizers.step(&loss, schedule.lr(state.step));
             state.step += 1;
             state.batch_in_epoch += 1;
             tokens_seen += inputs.iter().map(|i| i.tokens.len()).sum::<usize>();
@@ -276,15 +265,6 @@ fn save_checkpoint(paths: &CheckpointPaths, model: &EntityModel, state: &Checkpo
 
 fn resume(paths: &CheckpointPaths, model: &mut EntityModel, total_steps: usize) -> anyhow::Result<CheckpointState> {
     paths.restore(&stores(model), total_steps)
-}
-
-/// The default folder of a base encoder, checked to exist.
-pub fn base_dir(encoder: BaseEncoder) -> anyhow::Result<PathBuf> {
-    let dir = encoder.default_dir();
-    if !Path::new(&dir).join("model.safetensors").is_file() {
-        bail!("{} is not installed in {}; run scripts/setup.sh", encoder.folder(), dir.display());
-    }
-    Ok(dir)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use serde::Serialize;
-use tch::{nn, nn::OptimizerConfig, Device, Tensor};
+use tch::{Device, Tensor};
 
 use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
 use crate::model::delta::Adaptation;
@@ -20,7 +20,7 @@ use crate::stance::example::{read_examples, StanceExample, StanceLabel};
 use crate::stance::input::{StanceQuery, INPUT_DOC};
 use crate::stance::model::{Pooling, StanceModel, LABELS};
 
-use super::{length_batches, CheckpointPaths, CheckpointState, Rng, Schedule, TrainProgress};
+use super::{length_batches, CheckpointPaths, CheckpointState, Optimizers, Rng, Schedule, TrainProgress};
 
 /// One training file and its weight.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -161,9 +161,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
     let batches_per_epoch = per_epoch.div_ceil(options.batch_size);
     let total_steps = batches_per_epoch * options.epochs;
     let schedule = Schedule::new(options.lr, options.warmup, total_steps);
-    let adamw = nn::AdamW { wd: options.weight_decay, ..Default::default() };
-    let mut encoder_optimizer = adamw.build(&model.encoder.vars, options.lr)?;
-    let mut head_optimizer = adamw.build(&model.head_vars, options.lr)?;
+    let mut optimizers = Optimizers::new(&model.encoder.vars, &model.head_vars, options.lr, options.weight_decay)?;
 
     let paths = CheckpointPaths::in_dir(&options.out);
     let stores = [("encoder.", &model.encoder.vars), ("head.", &model.head_vars)];
@@ -190,16 +188,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
             let labels: Vec<i64> = rows.iter().map(|r| r.label).collect();
             let labels = Tensor::from_slice(&labels).to_device(device);
             let loss = model.logits(&tokens, true).cross_entropy_for_logits(&labels);
-            let lr = schedule.lr(state.step);
-            encoder_optimizer.set_lr(lr);
-            head_optimizer.set_lr(lr);
-            encoder_optimizer.zero_grad();
-            head_optimizer.zero_grad();
-            loss.backward();
-            encoder_optimizer.clip_grad_norm(1.0);
-            head_optimizer.clip_grad_norm(1.0);
-            encoder_optimizer.step();
-            head_optimizer.step();
+            optimizers.step(&loss, schedule.lr(state.step));
             state.step += 1;
             state.batch_in_epoch += 1;
             tokens_seen += rows.iter().map(|r| r.ids.len()).sum::<usize>();

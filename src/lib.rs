@@ -8,13 +8,16 @@
 //! [`bench`] measures throughput.
 
 pub mod actors;
+pub mod aggregate;
 pub mod bench;
 pub mod corpus;
 pub mod model;
 pub mod ner;
 pub mod output;
+pub mod pairs;
 pub mod pipeline;
 pub mod span;
 pub mod stance;
+pub mod targets;
 pub mod text;
 pub mod train;

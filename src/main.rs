@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use stancemap::aggregate::Period;
 use stancemap::bench::{bench_encoders, BenchOptions};
 use stancemap::model::BaseEncoder;
 use stancemap::ner::conll::ConllOptions;
@@ -69,6 +70,31 @@ enum Command {
         /// Text windows per model batch.
         #[arg(long, default_value_t = 32)]
         batch_size: usize,
+        /// The stance model folder (default: models/stance-fast on CPU, models/stance-accurate on a GPU).
+        #[arg(long)]
+        stance_model: Option<PathBuf>,
+        /// Skip the stance stage (no evidence.csv, stances.csv, matrix.csv or actors.csv).
+        #[arg(long)]
+        no_stance: bool,
+        /// Your alias table (actor_id, name, type, aliases separated by |, valid_from, valid_to): overrides and
+        /// extends the automatic merging of actors. Every run writes its own actors.csv in this format.
+        #[arg(long)]
+        actors: Option<PathBuf>,
+        /// Your topics (target_id, label, keywords separated by |), matched by keyword as stance targets.
+        #[arg(long)]
+        targets: Option<PathBuf>,
+        /// Do not look for issue targets after cues ("opposes …", "urges X to …").
+        #[arg(long)]
+        no_auto_targets: bool,
+        /// Also aggregate per day, week or month of the articles' dates.
+        #[arg(long, value_enum)]
+        period: Option<Period>,
+        /// Leave out of stances.csv and matrix.csv the cells with fewer pieces of evidence.
+        #[arg(long, default_value_t = 1)]
+        min_evidence: usize,
+        /// Leave out of the aggregates the evidence whose top probability is lower (evidence.csv keeps it).
+        #[arg(long, default_value_t = 0.0)]
+        min_confidence: f32,
     },
     /// Train a model on labeled data.
     #[command(subcommand)]
@@ -355,6 +381,14 @@ fn try_main() -> anyhow::Result<ExitCode> {
             no_entities,
             gazetteer,
             batch_size,
+            stance_model,
+            no_stance,
+            actors,
+            targets,
+            no_auto_targets,
+            period,
+            min_evidence,
+            min_confidence,
         } => {
             tch::set_num_threads(threads);
             let entity_model = match (no_entities, model) {
@@ -373,6 +407,17 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 entity_model,
                 gazetteers,
                 batch_size,
+                stance_model: match (no_stance, stance_model) {
+                    (true, _) => None,
+                    (false, Some(dir)) => Some(dir),
+                    (false, None) => Some(default_model("stance")).filter(|dir| dir.join("card.json").is_file()),
+                },
+                actors,
+                targets,
+                auto_targets: !no_auto_targets,
+                period,
+                min_evidence,
+                min_confidence,
             };
             let summary = run(&options)?;
             eprintln!(

@@ -1,8 +1,11 @@
-//! `stancemap run`: streams a corpus through the stages that exist and writes the tables.
+//! `stancemap run`: streams a corpus through the stages and writes the tables.
 //!
-//! Articles are read one at a time, segmented, and written out at once, so memory does not grow with the
-//! corpus. Bad input is reported on stderr (file and line) and in run.json, and the run goes on.
+//! Articles are read one at a time: segmented, their entities found, their actors resolved and given corpus
+//! ids, their (holder, target) pairs classified, and their rows written at once; only the aggregate cells and
+//! the actor and target lists grow with the corpus. Bad input is reported on stderr (file and line) and in
+//! run.json, and the run goes on.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
@@ -11,13 +14,22 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+use crate::actors::registry::{iso_day, Registry, ACTOR_COLUMNS};
+use crate::actors::{resolve, ArticleActors};
+use crate::aggregate::{Aggregator, Evidence, Period};
 use crate::corpus::{Article, Corpus, Problem, ReadOptions};
 use crate::ner::gazetteer::Gazetteer;
 use crate::ner::mentions::{mentions, Mention};
 use crate::ner::model::EntityModel;
 use crate::ner::tagger::find_entities;
+use crate::output::stances::{write_matrix, write_stances, TargetInfo, EVIDENCE_COLUMNS};
 use crate::output::{manifest, FormulaGuard, Manifest, ProblemRecord, Table};
+use crate::pairs::{Pair, Target};
 use crate::span::CharIndex;
+use crate::stance::evaluate::{label_of, predict};
+use crate::stance::input::StanceQuery;
+use crate::stance::model::StanceModel;
+use crate::targets::Topics;
 use crate::text::{segment, Segmentation};
 
 /// What `stancemap run` was asked to do.
@@ -35,6 +47,20 @@ pub struct RunOptions {
     pub gazetteers: Vec<PathBuf>,
     /// Windows per model batch.
     pub batch_size: usize,
+    /// The stance model folder; None skips the stance stage (no evidence, stances, matrix or actors tables).
+    pub stance_model: Option<PathBuf>,
+    /// The user's alias table (`actors.csv` format).
+    pub actors: Option<PathBuf>,
+    /// The user's topics (`target_id, label, keywords`).
+    pub targets: Option<PathBuf>,
+    /// Find issue targets after cues ("opposes …", "urges X to …").
+    pub auto_targets: bool,
+    /// Also aggregate per day, week or month of the articles' dates.
+    pub period: Option<Period>,
+    /// Aggregate rows with fewer pieces of evidence are left out of stances.csv and matrix.csv.
+    pub min_evidence: usize,
+    /// Evidence whose top probability is lower is left out of the aggregates (never out of evidence.csv).
+    pub min_confidence: f32,
 }
 
 /// What a finished run counted, for the caller's summary and exit code.
@@ -52,8 +78,19 @@ pub const ARTICLE_COLUMNS: &[&str] =
     &["article_id", "title", "date", "source", "n_sentences", "n_chars", "url", "origin"];
 pub const SENTENCE_COLUMNS: &[&str] =
     &["article_id", "sentence_index", "start", "end", "in_quote", "text", "paragraph_index"];
-pub const MENTION_COLUMNS: &[&str] =
-    &["article_id", "mention_id", "sentence_index", "start", "end", "text", "type", "confidence", "country", "source"];
+pub const MENTION_COLUMNS: &[&str] = &[
+    "article_id",
+    "mention_id",
+    "sentence_index",
+    "start",
+    "end",
+    "text",
+    "type",
+    "confidence",
+    "country",
+    "source",
+    "actor_id",
+];
 
 /// The tables of one run, open for writing.
 struct Tables {
@@ -74,7 +111,13 @@ impl Tables {
         })
     }
 
-    fn write_mentions(&mut self, article: &Article, found: &[Mention]) -> anyhow::Result<()> {
+    fn write_mentions(
+        &mut self,
+        article: &Article,
+        found: &[Mention],
+        actors: &ArticleActors,
+        actor_ids: &[String],
+    ) -> anyhow::Result<()> {
         let Some(table) = self.mentions.as_mut() else { return Ok(()) };
         let text = &article.text;
         let mut chars = CharIndex::new(text);
@@ -92,6 +135,7 @@ impl Tables {
                 &format!("{:.4}", mention.confidence),
                 mention.country.as_deref().unwrap_or(""),
                 mention.source.as_str(),
+                actors.actor_at(mention.span).and_then(|a| actor_ids.get(a)).map_or("", String::as_str),
             ])?;
         }
         Ok(())
@@ -136,6 +180,210 @@ impl Tables {
     }
 }
 
+/// The stance stage, and what it gathers over the corpus: corpus-wide actor ids, the targets seen, the
+/// aggregate cells; evidence rows are written as each article is done.
+struct StanceStage {
+    model: StanceModel,
+    registry: Registry,
+    topics: Topics,
+    auto_targets: bool,
+    aggregator: Aggregator,
+    /// Targets other than actors, by id.
+    targets: BTreeMap<String, TargetInfo>,
+    evidence: Table,
+    batch_size: usize,
+}
+
+impl StanceStage {
+    fn open(options: &RunOptions, model_dir: &Path, problems: &mut Vec<String>) -> anyhow::Result<StanceStage> {
+        let model = StanceModel::load(model_dir, tch::Device::cuda_if_available())
+            .with_context(|| format!("cannot load the stance model in {}", model_dir.display()))?;
+        let registry = match &options.actors {
+            Some(path) => {
+                let (registry, found) = Registry::with_table(path)?;
+                problems.extend(found);
+                registry
+            }
+            None => Registry::default(),
+        };
+        let topics = match &options.targets {
+            Some(path) => {
+                let (topics, found) = Topics::read(path)?;
+                problems.extend(found);
+                topics
+            }
+            None => Topics::default(),
+        };
+        Ok(StanceStage {
+            model,
+            registry,
+            topics,
+            auto_targets: options.auto_targets,
+            aggregator: Aggregator::new(options.period, options.min_confidence),
+            targets: BTreeMap::new(),
+            evidence: Table::create(&options.out, "evidence.csv", EVIDENCE_COLUMNS, options.formula_guard)?,
+            batch_size: options.batch_size,
+        })
+    }
+
+    /// Corpus ids for the article's actors.
+    fn identify(&mut self, article: &Article, actors: &ArticleActors) -> Vec<String> {
+        actors.actors.iter().map(|actor| self.registry.identify(actor, article.date.as_deref())).collect()
+    }
+
+    /// Classifies the article's pairs, writes its evidence and adds it to the cells; returns the evidence count.
+    fn article(
+        &mut self,
+        article: &Article,
+        segmentation: &Segmentation,
+        actors: &ArticleActors,
+        actor_ids: &[String],
+    ) -> anyhow::Result<usize> {
+        let text = &article.text;
+        let pairs = crate::pairs::build(text, segmentation, actors, &self.topics, self.auto_targets);
+        if pairs.is_empty() {
+            return Ok(0);
+        }
+        let targets: Vec<(String, String)> = pairs.iter().map(|pair| self.target_of(pair, actors, actor_ids)).collect();
+        let queries: Vec<Query> = pairs
+            .iter()
+            .zip(&targets)
+            .map(|(pair, (_, name))| Query::of(text, segmentation, actors, pair, name))
+            .collect();
+        let stance_queries: Vec<StanceQuery> = queries.iter().map(Query::as_stance_query).collect();
+        let predicted = predict(&self.model, &stance_queries, self.batch_size)
+            .with_context(|| format!("article {} ({})", article.id, article.origin))?;
+        let day = article.date.as_deref().map(iso_day).unwrap_or_default();
+        let mut chars = CharIndex::new(text);
+        for (index, ((pair, (target_id, _)), probabilities)) in pairs.iter().zip(&targets).zip(&predicted).enumerate() {
+            let evidence_id = format!("{}-e{index}", article.id);
+            let label = label_of(probabilities);
+            let sentence = segmentation.sentences[pair.sentence_index].span;
+            let (start, end) = (chars.to_chars(pair.target_span.start), chars.to_chars(pair.target_span.end));
+            let actor_id = actor_ids[pair.holder].as_str();
+            self.evidence.row([
+                evidence_id.as_str(),
+                article.id.as_str(),
+                &pair.sentence_index.to_string(),
+                &start.to_string(),
+                &end.to_string(),
+                actor_id,
+                &pair.holder_surface,
+                target_id,
+                pair.target_span.slice(text),
+                if pair.in_quote { "true" } else { "false" },
+                label.as_str(),
+                &format!("{:.4}", probabilities[0]),
+                &format!("{:.4}", probabilities[1]),
+                &format!("{:.4}", probabilities[2]),
+                sentence.slice(text),
+            ])?;
+            self.aggregator.add(&Evidence {
+                evidence_id: &evidence_id,
+                article_id: &article.id,
+                actor_id,
+                target_id,
+                day: &day,
+                label,
+                probabilities: *probabilities,
+            });
+        }
+        Ok(pairs.len())
+    }
+
+    /// The target's corpus id and the name the stance model is told, recording topics and issues seen.
+    fn target_of(&mut self, pair: &Pair, actors: &ArticleActors, actor_ids: &[String]) -> (String, String) {
+        match &pair.target {
+            Target::Actor(index) => (actor_ids[*index].clone(), actors.actors[*index].name.clone()),
+            Target::Topic(index) => {
+                let topic = &self.topics.topics[*index];
+                self.targets
+                    .entry(topic.id.clone())
+                    .or_insert_with(|| TargetInfo { label: topic.label.clone(), target_type: "topic".into() });
+                (topic.id.clone(), topic.label.clone())
+            }
+            Target::Issue(phrase) => {
+                let id = phrase.id();
+                let info = self
+                    .targets
+                    .entry(id.clone())
+                    .or_insert_with(|| TargetInfo { label: phrase.label.clone(), target_type: "issue".into() });
+                (id, info.label.clone())
+            }
+        }
+    }
+
+    /// Writes stances.csv, matrix.csv and actors.csv.
+    fn finish(self, options: &RunOptions) -> anyhow::Result<Vec<PathBuf>> {
+        let mut written = vec![self.evidence.finish()?];
+        let mut targets = self.targets;
+        for row in self.registry.rows() {
+            targets.insert(row[0].clone(), TargetInfo { label: row[1].clone(), target_type: row[2].clone() });
+        }
+        let guard = options.formula_guard;
+        written.push(write_stances(
+            &options.out,
+            guard,
+            &self.aggregator,
+            &self.registry,
+            &targets,
+            options.min_evidence,
+        )?);
+        written.push(write_matrix(
+            &options.out,
+            guard,
+            &self.aggregator,
+            &self.registry,
+            &targets,
+            options.min_evidence,
+        )?);
+        let mut actors = Table::create(&options.out, "actors.csv", ACTOR_COLUMNS, guard)?;
+        for row in self.registry.rows() {
+            actors.row(row)?;
+        }
+        written.push(actors.finish()?);
+        Ok(written)
+    }
+}
+
+/// A pair put as the stance model's question: the sentence, with the spans in characters from its start.
+struct Query<'t> {
+    text: &'t str,
+    holder: String,
+    holder_span: Option<[usize; 2]>,
+    target: String,
+    target_span: Option<[usize; 2]>,
+}
+
+impl<'t> Query<'t> {
+    fn of(text: &'t str, segmentation: &Segmentation, actors: &ArticleActors, pair: &Pair, target: &str) -> Query<'t> {
+        let sentence = segmentation.sentences[pair.sentence_index].span;
+        let local = |span: crate::span::Span| {
+            (sentence.contains(span)).then(|| {
+                let start = text[sentence.start..span.start].chars().count();
+                [start, start + span.slice(text).chars().count()]
+            })
+        };
+        Query {
+            text: sentence.slice(text),
+            holder: actors.actors[pair.holder].name.clone(),
+            holder_span: pair.holder_span.and_then(local),
+            target: target.to_string(),
+            target_span: local(pair.target_span),
+        }
+    }
+
+    fn as_stance_query(&self) -> StanceQuery<'_> {
+        StanceQuery {
+            text: self.text,
+            holder: Some(&self.holder),
+            holder_span: self.holder_span,
+            target: &self.target,
+            target_span: self.target_span,
+        }
+    }
+}
+
 pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let started = Instant::now();
     let started_at = SystemTime::now();
@@ -158,11 +406,29 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     if let (Some(dir), Some(model)) = (&options.entity_model, &entity_model) {
         models.insert("entities".into(), serde_json::json!({ "path": dir, "card": model.card }));
     }
+    let mut table_problems = Vec::new();
+    let mut stance = match (&options.stance_model, &entity_model) {
+        (Some(dir), Some(_)) => Some(StanceStage::open(options, dir, &mut table_problems)?),
+        _ => None,
+    };
+    for problem in &table_problems {
+        eprintln!("skipped: {problem}");
+    }
+    if let (Some(dir), Some(stage)) = (&options.stance_model, &stance) {
+        models.insert("stance".into(), serde_json::json!({ "path": dir, "card": stage.model.card }));
+    }
     let mut tables = Tables::create(&options.out, options.formula_guard, entity_model.is_some())?;
     let progress = progress_bar(options.progress, files);
 
     let mut counts = manifest::Counts::default();
     let mut problems = Vec::new();
+    // Rows of the user's actors.csv / targets.csv that were left out (each message names its file and line).
+    for message in table_problems {
+        counts.skipped += 1;
+        *counts.problems_by_kind.entry("table_row".into()).or_default() += 1;
+        let path = message.split(':').next().unwrap_or_default().to_string();
+        problems.push(ProblemRecord { path, line: None, kind: "table_row".into(), message, skipped: true });
+    }
     let mut timings = manifest::Timings::default();
     let mut corpus = corpus;
     loop {
@@ -182,7 +448,19 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
                     let found = mentions(&article.text, &segmentation, &entities, &gazetteer);
                     timings.entities_s += clock.elapsed().as_secs_f64();
                     counts.mentions += found.len();
-                    tables.write_mentions(&article, &found)?;
+                    let clock = Instant::now();
+                    let actors = resolve(&article.text, &segmentation, &found, &gazetteer);
+                    let actor_ids = match stance.as_mut() {
+                        Some(stage) => stage.identify(&article, &actors),
+                        None => Vec::new(),
+                    };
+                    timings.actors_s += clock.elapsed().as_secs_f64();
+                    tables.write_mentions(&article, &found, &actors, &actor_ids)?;
+                    if let Some(stage) = stance.as_mut() {
+                        let clock = Instant::now();
+                        counts.evidence += stage.article(&article, &segmentation, &actors, &actor_ids)?;
+                        timings.stance_s += clock.elapsed().as_secs_f64();
+                    }
                 }
                 let clock = Instant::now();
                 tables.write(&article, &segmentation)?;
@@ -204,7 +482,10 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         progress.set_message(format!("{} articles", counts.articles));
     }
     progress.finish_and_clear();
-    let outputs = tables.finish()?;
+    let mut outputs = tables.finish()?;
+    if let Some(stage) = stance {
+        outputs.extend(stage.finish(options)?);
+    }
 
     let elapsed = started.elapsed();
     timings.total_s = elapsed.as_secs_f64();

@@ -1,12 +1,12 @@
 //! End-to-end tests of `stancemap run`: drive the built binary on real and hand-made corpora and read its tables
 //! as a user would.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn stancemap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stancemap")).args(args).output().expect("the stancemap binary runs")
-}
+use std::path::Path;
+use std::process::Output;
+
+use common::{chars, manifest, repo, run_with, stancemap, table};
 
 fn run(corpus: &Path, out: &Path) -> Output {
     run_with(corpus, out, &[])
@@ -15,38 +15,6 @@ fn run(corpus: &Path, out: &Path) -> Output {
 /// Runs `stancemap run` without entity detection: these tests are about reading, segmenting and writing.
 fn run_without_entities(corpus: &Path, out: &Path) -> Output {
     run_with(corpus, out, &["--no-entities"])
-}
-
-fn run_with(corpus: &Path, out: &Path, flags: &[&str]) -> Output {
-    let mut args = vec!["run", corpus.to_str().unwrap(), "--out", out.to_str().unwrap()];
-    args.extend_from_slice(flags);
-    let output = stancemap(&args);
-    assert!(output.status.success(), "stancemap run failed: {}", String::from_utf8_lossy(&output.stderr));
-    output
-}
-
-/// The rows of a CSV table as header -> value maps.
-fn table(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| header.iter().map(String::from).zip(r.unwrap().iter().map(String::from)).collect())
-        .collect()
-}
-
-fn manifest(out: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
-}
-
-/// Slices `text` by character offsets, as a Python user of the CSV would.
-fn chars(text: &str, start: &str, end: &str) -> String {
-    let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
-    text.chars().skip(start).take(end - start).collect()
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]

@@ -36,8 +36,9 @@ mod chains;
 mod coref;
 mod names;
 mod references;
+pub mod registry;
 mod speakers;
-mod words;
+pub(crate) mod words;
 
 use crate::ner::gazetteer::Gazetteer;
 use crate::ner::mentions::Mention;
@@ -69,6 +70,19 @@ impl ActorType {
             ActorType::Country => "country",
             ActorType::Place => "place",
             ActorType::Other => "other",
+        }
+    }
+
+    /// The type a table names ("person", "organisation" or "organization", "country", "place", "other"), in any
+    /// case.
+    pub fn parse(name: &str) -> Option<ActorType> {
+        match name.trim().to_lowercase().as_str() {
+            "person" | "per" => Some(ActorType::Person),
+            "organisation" | "organization" | "org" => Some(ActorType::Organisation),
+            "country" | "state" => Some(ActorType::Country),
+            "place" | "loc" => Some(ActorType::Place),
+            "other" | "misc" => Some(ActorType::Other),
+            _ => None,
         }
     }
 }

@@ -57,6 +57,11 @@ impl<'t> ArticleWords<'t> {
         ArticleWords { text, spans, normalised }
     }
 
+    /// The text the words were cut from.
+    pub(crate) fn text(&self) -> &'t str {
+        self.text
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.spans.len()
     }

@@ -40,6 +40,8 @@ pub struct Counts {
     pub chars: usize,
     pub words: usize,
     pub mentions: usize,
+    /// Rows of evidence.csv: (holder, target, sentence) questions put to the stance model.
+    pub evidence: usize,
     /// Items skipped because of a problem.
     pub skipped: usize,
     /// Problems that did not stop an item from being read (e.g. text decoded as Windows-1252).
@@ -63,6 +65,8 @@ pub struct Timings {
     pub read_s: f64,
     pub segment_s: f64,
     pub entities_s: f64,
+    pub actors_s: f64,
+    pub stance_s: f64,
     pub write_s: f64,
     pub articles_per_s: f64,
     pub words_per_s: f64,

@@ -7,6 +7,8 @@
 //! leading `'` (the OWASP rule). No other character of any text is changed.
 
 pub mod manifest;
+pub mod read;
+pub mod stances;
 
 pub use manifest::{Manifest, ProblemRecord};
 
@@ -37,10 +39,19 @@ impl FormulaGuard {
     /// The cell as it should be written.
     pub fn apply(self, cell: &str) -> std::borrow::Cow<'_, str> {
         match self {
-            FormulaGuard::On if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{cell}").into(),
+            // A plain number ("-0.412") is a value, not a formula: left as it is.
+            FormulaGuard::On if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(cell) => {
+                format!("'{cell}").into()
+            }
             _ => cell.into(),
         }
     }
+}
+
+/// Whether `cell` is a plain decimal number ("-0.412", "+3", "1e-5"), which a spreadsheet reads as a value.
+fn is_number(cell: &str) -> bool {
+    cell.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+        && cell.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// One CSV table being written: rows go to `<name>.partial`, [`Table::finish`] renames it to `<name>`.
@@ -57,7 +68,8 @@ impl Table {
         let partial = dir.join(format!("{name}.partial"));
         let file = File::create(&partial).map_err(|source| OutputError::Io { path: partial.clone(), source })?;
         let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::new(file));
-        writer.write_record(header).map_err(|source| OutputError::Csv { path: partial.clone(), source })?;
+        let header: Vec<String> = header.iter().map(|cell| guard.apply(cell).into_owned()).collect();
+        writer.write_record(&header).map_err(|source| OutputError::Csv { path: partial.clone(), source })?;
         Ok(Table { writer, partial, path, guard })
     }
 
@@ -99,6 +111,8 @@ mod tests {
         let guard = FormulaGuard::On;
         assert_eq!(guard.apply("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(guard.apply("-1 said Putin"), "'-1 said Putin");
+        assert_eq!(guard.apply("-0.412"), "-0.412", "a negative score is a number, not a formula");
+        assert_eq!(guard.apply("-1+2"), "'-1+2");
         assert_eq!(guard.apply("@Kremlin"), "'@Kremlin");
         assert_eq!(guard.apply("\tTab"), "'\tTab");
         assert_eq!(guard.apply("São Paulo “quoted” = fine"), "São Paulo “quoted” = fine");

@@ -1,0 +1,131 @@
+//! The stance tables: `evidence.csv` (one row per question put to the stance model, written as articles are
+//! done), `stances.csv` (one row per holder × target × period cell) and `matrix.csv` (holders as rows,
+//! targets as columns, the score in each cell: the one-look spreadsheet view).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::{FormulaGuard, OutputError, Table};
+use crate::actors::registry::Registry;
+use crate::aggregate::{Aggregator, ALL};
+
+pub const EVIDENCE_COLUMNS: &[&str] = &[
+    "evidence_id",
+    "article_id",
+    "sentence_index",
+    "start",
+    "end",
+    "actor_id",
+    "actor_surface",
+    "target_id",
+    "target_surface",
+    "in_quote",
+    "label",
+    "p_favor",
+    "p_against",
+    "p_neutral",
+    "text",
+];
+
+pub const STANCE_COLUMNS: &[&str] = &[
+    "actor_id",
+    "actor",
+    "actor_type",
+    "target_id",
+    "target",
+    "target_type",
+    "period",
+    "n_evidence",
+    "n_favor",
+    "n_against",
+    "n_neutral",
+    "stance",
+    "score",
+    "ci_low",
+    "ci_high",
+    "n_articles",
+    "top_evidence_id",
+];
+
+/// A target's name and type for the tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetInfo {
+    pub label: String,
+    /// An actor type (`person`, `country`…), `topic` or `issue`.
+    pub target_type: String,
+}
+
+/// Writes `stances.csv`: every cell with at least `min_evidence` pieces of evidence, by holder, target, period.
+pub fn write_stances(
+    dir: &Path,
+    guard: FormulaGuard,
+    aggregator: &Aggregator,
+    registry: &Registry,
+    targets: &BTreeMap<String, TargetInfo>,
+    min_evidence: usize,
+) -> Result<PathBuf, OutputError> {
+    let mut table = Table::create(dir, "stances.csv", STANCE_COLUMNS, guard)?;
+    for ((actor_id, target_id, period), cell) in &aggregator.cells {
+        if cell.n_evidence() < min_evidence {
+            continue;
+        }
+        let actor = registry.get(actor_id);
+        let target = targets.get(target_id);
+        let (ci_low, ci_high) = match cell.interval() {
+            Some((low, high)) => (format!("{low:.3}"), format!("{high:.3}")),
+            None => (String::new(), String::new()),
+        };
+        table.row([
+            actor_id.as_str(),
+            actor.map_or(actor_id.as_str(), |a| a.name.as_str()),
+            actor.map_or("", |a| a.actor_type.as_str()),
+            target_id,
+            target.map_or(target_id.as_str(), |t| t.label.as_str()),
+            target.map_or("", |t| t.target_type.as_str()),
+            period,
+            &cell.n_evidence().to_string(),
+            &cell.n_favor.to_string(),
+            &cell.n_against.to_string(),
+            &cell.n_neutral.to_string(),
+            cell.stance(),
+            &format!("{:.3}", cell.score()),
+            &ci_low,
+            &ci_high,
+            &cell.articles.len().to_string(),
+            cell.top_evidence.as_ref().map_or("", |(_, id)| id.as_str()),
+        ])?;
+    }
+    table.finish()
+}
+
+/// Writes `matrix.csv`: one row per holder, one column per target (over the whole corpus), the mean score in
+/// each cell that has at least `min_evidence` pieces of evidence, empty otherwise.
+pub fn write_matrix(
+    dir: &Path,
+    guard: FormulaGuard,
+    aggregator: &Aggregator,
+    registry: &Registry,
+    targets: &BTreeMap<String, TargetInfo>,
+    min_evidence: usize,
+) -> Result<PathBuf, OutputError> {
+    let kept =
+        || aggregator.cells.iter().filter(|((_, _, period), cell)| period == ALL && cell.n_evidence() >= min_evidence);
+    let columns: BTreeSet<&str> = kept().map(|((_, target, _), _)| target.as_str()).collect();
+    let columns: Vec<&str> = columns.into_iter().collect();
+    let mut header = vec!["actor_id".to_string(), "actor".to_string()];
+    header.extend(columns.iter().map(|id| targets.get(*id).map_or(id.to_string(), |t| t.label.clone())));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut table = Table::create(dir, "matrix.csv", &header, guard)?;
+    let mut rows: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for ((actor, target, _), cell) in kept() {
+        let row = rows.entry(actor.as_str()).or_insert_with(|| vec![String::new(); columns.len()]);
+        if let Ok(column) = columns.binary_search(&target.as_str()) {
+            row[column] = format!("{:.3}", cell.score());
+        }
+    }
+    for (actor_id, cells) in rows {
+        let name = registry.get(actor_id).map_or(actor_id, |a| a.name.as_str());
+        table.row([actor_id, name].into_iter().chain(cells.iter().map(String::as_str)))?;
+    }
+    table.finish()
+}

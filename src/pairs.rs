@@ -1,0 +1,224 @@
+//! The pair builder: which (holder, target) questions each sentence asks the stance model.
+//!
+//! **Holders.** A sentence inside an attributed quotation has one holder, its speaker (`“…,” Bush said`: Bush
+//! for every sentence of the quotation), whether or not the speaker is named in that sentence. Any other
+//! sentence's holder is its subject, read as the first reference that is not inside a quotation, not right
+//! after a preposition ("with Putin", "to the Kremlin"), not a dateline ("GENEVA —") and not part of an issue
+//! phrase, when it is a person, organisation or state; with the reference joined to it by "and" ("Moscow and
+//! Washington share…"). A demonym ("Russian") never holds a stance.
+//!
+//! **Targets.** Every other actor referred to in the sentence (its first reference there; names, metonyms,
+//! descriptions and pronouns, not demonyms), every user topic whose keyword occurs, and every issue phrase
+//! found after a cue (see [`crate::targets::issues`]). A holder is never its own target, nor is a person's own
+//! state (from a title: "Russian President Vladimir Putin" and Russia).
+//!
+//! At most [`MAX_HOLDERS`] holders and [`MAX_TARGETS`] targets per sentence, in text order.
+
+use crate::actors::words::ArticleWords;
+use crate::actors::{ActorType, ArticleActors, MentionKind};
+use crate::span::Span;
+use crate::targets::{issues, IssuePhrase, Topics};
+use crate::text::Segmentation;
+
+pub const MAX_HOLDERS: usize = 2;
+pub const MAX_TARGETS: usize = 8;
+
+/// What a stance is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// An actor of the article (an index into its actors).
+    Actor(usize),
+    /// A user topic (an index into the topics).
+    Topic(usize),
+    /// An issue found after a cue.
+    Issue(IssuePhrase),
+}
+
+/// One question for the stance model: what does `holder` think of `target`, as this sentence shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    pub sentence_index: usize,
+    /// An index into the article's actors.
+    pub holder: usize,
+    /// The holder's reference in the sentence; None for a quotation's speaker named outside it.
+    pub holder_span: Option<Span>,
+    /// How the text names the holder here: the reference in the sentence, else at the quotation's cue ("he" in
+    /// `“…,” he said`), else the actor's name.
+    pub holder_surface: String,
+    pub target: Target,
+    /// Byte span of the target in the article.
+    pub target_span: Span,
+    /// The sentence lies inside a quotation.
+    pub in_quote: bool,
+}
+
+/// The pairs of one article, sentence by sentence.
+pub fn build(
+    text: &str,
+    segmentation: &Segmentation,
+    actors: &ArticleActors,
+    topics: &Topics,
+    auto_issues: bool,
+) -> Vec<Pair> {
+    let words = ArticleWords::new(text);
+    // Every reference, in text order: (span, actor index, kind).
+    let mut references: Vec<(Span, usize, MentionKind)> = actors
+        .actors
+        .iter()
+        .enumerate()
+        .flat_map(|(index, actor)| actor.mentions.iter().map(move |m| (m.span, index, m.kind)))
+        .collect();
+    references.sort_by_key(|&(span, index, _)| (span.start, span.end, index));
+    let names: Vec<Span> = references.iter().map(|r| r.0).collect();
+    let mut pairs = Vec::new();
+    for (sentence_index, sentence) in segmentation.sentences.iter().enumerate() {
+        let in_sentence: Vec<(Span, usize, MentionKind)> =
+            references.iter().copied().filter(|(span, _, _)| sentence.span.contains(*span)).collect();
+        let phrases = if auto_issues { issues::find(&words, sentence.span, &names) } else { Vec::new() };
+        let holders = holders(text, segmentation, &words, actors, sentence_index, &in_sentence, &phrases);
+        if holders.is_empty() {
+            continue;
+        }
+        let mut targets: Vec<(Target, Span)> = Vec::new();
+        let mut seen = Vec::new();
+        for &(span, index, kind) in &in_sentence {
+            if kind != MentionKind::Demonym && !seen.contains(&index) {
+                seen.push(index);
+                targets.push((Target::Actor(index), span));
+            }
+        }
+        for (topic, span) in topics.find_in(sentence.span.slice(text)) {
+            targets.push((
+                Target::Topic(topic),
+                Span::new(sentence.span.start + span.start, sentence.span.start + span.end),
+            ));
+        }
+        for phrase in phrases {
+            let span = phrase.span;
+            targets.push((Target::Issue(phrase), span));
+        }
+        targets.sort_by_key(|(_, span)| span.start);
+        for holder in &holders {
+            let own_state = actors.actors[holder.actor].country.as_deref();
+            let kept = targets.iter().filter(|(target, span)| match target {
+                Target::Actor(index) => {
+                    let actor = &actors.actors[*index];
+                    *index != holder.actor
+                        && !(actor.actor_type == ActorType::Country
+                            && actor.country.as_deref() == own_state
+                            && own_state.is_some())
+                        && holder.span.is_none_or(|h| !h.overlaps(*span))
+                }
+                _ => holder.span.is_none_or(|h| !h.overlaps(*span)),
+            });
+            for (target, span) in kept.take(MAX_TARGETS) {
+                pairs.push(Pair {
+                    sentence_index,
+                    holder: holder.actor,
+                    holder_span: holder.span,
+                    holder_surface: holder.surface.clone(),
+                    target: target.clone(),
+                    target_span: *span,
+                    in_quote: sentence.in_quote,
+                });
+            }
+        }
+    }
+    pairs
+}
+
+/// Whether `span` is a dateline: the place a paragraph opens with, before a dash ("GENEVA —", "VALMORA (AP)
+/// —").
+fn is_dateline(text: &str, paragraph_start: usize, span: Span) -> bool {
+    if span.start != paragraph_start {
+        return false;
+    }
+    let after = text[span.end..].trim_start();
+    let after = match after.strip_prefix('(') {
+        Some(rest) => rest.split_once(')').map_or(rest, |(_, rest)| rest).trim_start(),
+        None => after,
+    };
+    after.starts_with(['—', '–', '-'])
+}
+
+/// A holder of one sentence.
+struct Holder {
+    actor: usize,
+    span: Option<Span>,
+    surface: String,
+}
+
+/// The holders of sentence `sentence_index` (see the module documentation).
+fn holders(
+    text: &str,
+    segmentation: &Segmentation,
+    words: &ArticleWords<'_>,
+    actors: &ArticleActors,
+    sentence_index: usize,
+    in_sentence: &[(Span, usize, MentionKind)],
+    phrases: &[IssuePhrase],
+) -> Vec<Holder> {
+    let sentence = &segmentation.sentences[sentence_index];
+    let can_hold = |index: usize, kind: MentionKind| {
+        kind != MentionKind::Demonym
+            && matches!(
+                actors.actors[index].actor_type,
+                ActorType::Person | ActorType::Organisation | ActorType::Country
+            )
+    };
+    if let Some(speaker) = crate::actors::holder_of_sentence(actors, segmentation, sentence_index) {
+        let quote =
+            actors.quotes.iter().find(|q| q.direct && q.speaker == Some(speaker) && q.span.overlaps(sentence.span));
+        let cue = quote.and_then(|q| q.speaker_span);
+        let span = in_sentence
+            .iter()
+            .find(|(_, index, _)| *index == speaker)
+            .map(|r| r.0)
+            .or(cue.filter(|c| sentence.span.contains(*c)));
+        let surface = match span.or(cue) {
+            Some(span) => span.slice(text).to_string(),
+            None => actors.actors[speaker].name.clone(),
+        };
+        return vec![Holder { actor: speaker, span, surface }];
+    }
+    let quoted = |span: Span| segmentation.quotes_in(span).iter().any(|q| q.span.contains(span));
+    let in_phrase = |span: Span| phrases.iter().any(|p| p.span.overlaps(span));
+    let paragraph_start = segmentation.paragraphs[sentence.paragraph].span.start;
+    // The subject: the first reference outside quotations, prepositions, issue phrases and datelines (a
+    // demonym only qualifies it: "Russian officials"). When it cannot hold a stance ("The Northern League", a
+    // name of no known type), the sentence has no holder: the next reference is its object.
+    let Some(first) = in_sentence.iter().position(|&(span, _, kind)| {
+        kind != MentionKind::Demonym
+            && !quoted(span)
+            && !words.follows_preposition(span)
+            && !in_phrase(span)
+            && !is_dateline(text, paragraph_start, span)
+    }) else {
+        return Vec::new();
+    };
+    if !can_hold(in_sentence[first].1, in_sentence[first].2) {
+        return Vec::new();
+    }
+    let mut out: Vec<Holder> = Vec::new();
+    let mut previous: Option<Span> = None;
+    for &(span, index, kind) in &in_sentence[first..] {
+        if let Some(before) = previous {
+            if span.start < before.end {
+                continue; // nested in the last reference ("Russian" in "the Russian president")
+            }
+            // Only a reference joined to the last holder by "and" also holds.
+            let between = text[before.end..span.start].trim();
+            if !(between == "and" || between == "," || between == "or") || !can_hold(index, kind) {
+                break;
+            }
+        }
+        if out.len() == MAX_HOLDERS {
+            break;
+        }
+        if !out.iter().any(|h| h.actor == index) {
+            out.push(Holder { actor: index, span: Some(span), surface: span.slice(text).to_string() });
+        }
+        previous = Some(span);
+    }
+    out
+}

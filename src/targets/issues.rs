@@ -1,0 +1,427 @@
+//! Issues found without being listed: the phrase an actor supports, opposes, urges, demands, criticises or
+//! draws a red line on, so that a user learns what actors argue about before listing any topic.
+//!
+//! A rule reads a sentence's words for a **cue** and takes the phrase after it:
+//!
+//! * a verb taking the issue as its object: `supports`, `backs`, `opposes`, `rejects`, `condemns`,
+//!   `criticises`, `denounces`, `welcomes`, `praises`, `endorses`, `demands`, `downplays`, `fears`, `calls
+//!   for`, `pushes for`, `argues for/against`, `objects to`, `is critical of`, `is opposed to`, `in favour of`
+//!   (any tense); a leading `the idea of` / `the notion of` / `the prospect of` is skipped ("downplayed the
+//!   idea of a prisoner exchange" -> "prisoner exchange");
+//! * `urges`, `presses`, `calls on`, `asks` + someone + `to` + a list of verb phrases: each item is an issue,
+//!   without a leading `stop`/`end`/`cease`/`halt` ("urges Putin to stop interfering with democratic elections,
+//!   ease tensions with Ukraine" -> "interfering with democratic elections", "ease tensions with Ukraine");
+//! * a red line: `… red line … is X` -> X; `X is a red line` -> X.
+//!
+//! The phrase runs to the next punctuation mark or quotation mark, or a word that opens a new clause (`that`,
+//! `which`, `because`, `but`, `while`, `when`, `if`, `as`, `so`, `saying`), or an `and` followed by a verb in
+//! the past tense ("condemned the hijacking and called for…"). Phrases of more than twelve words are dropped
+//! rather than cut, and so are phrases that are only a name or a pronoun (those are actor targets already).
+//!
+//! The label is the phrase as written, without leading determiners; phrases with the same **key** (lowercase
+//! words without determiners, straight apostrophes) are one issue across the corpus, with the id `issue:` +
+//! the key's words joined by `-`. Phrases that say the same in other words stay apart (merging them by
+//! sentence embedding is not done yet).
+
+use crate::actors::words::ArticleWords;
+use crate::span::Span;
+
+/// An issue phrase in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuePhrase {
+    /// Byte span of the phrase in the article.
+    pub span: Span,
+    /// The phrase without leading determiners, as written.
+    pub label: String,
+    /// What phrases of one issue share (see the module documentation).
+    pub key: String,
+    /// Byte span of the cue ("opposes", "red line").
+    pub cue: Span,
+}
+
+impl IssuePhrase {
+    /// The corpus-wide target id.
+    pub fn id(&self) -> String {
+        format!("issue:{}", self.key.replace(' ', "-"))
+    }
+}
+
+/// Verbs (all forms) whose object is the issue.
+const OBJECT_VERBS: &[&str] = &[
+    "support",
+    "supports",
+    "supported",
+    "supporting",
+    "backs",
+    "backed",
+    "backing",
+    "oppose",
+    "opposes",
+    "opposed",
+    "opposing",
+    "reject",
+    "rejects",
+    "rejected",
+    "rejecting",
+    "condemn",
+    "condemns",
+    "condemned",
+    "condemning",
+    "criticise",
+    "criticises",
+    "criticised",
+    "criticising",
+    "criticize",
+    "criticizes",
+    "criticized",
+    "criticizing",
+    "denounce",
+    "denounces",
+    "denounced",
+    "denouncing",
+    "welcome",
+    "welcomes",
+    "welcomed",
+    "welcoming",
+    "praise",
+    "praises",
+    "praised",
+    "praising",
+    "endorse",
+    "endorses",
+    "endorsed",
+    "endorsing",
+    "demand",
+    "demands",
+    "demanded",
+    "demanding",
+    "downplay",
+    "downplays",
+    "downplayed",
+    "downplaying",
+    "fear",
+    "fears",
+    "feared",
+    "fearing",
+    "decry",
+    "decries",
+    "decried",
+    "slam",
+    "slams",
+    "slammed",
+    "champion",
+    "champions",
+    "championed",
+    "resist",
+    "resists",
+    "resisted",
+    "favour",
+    "favours",
+    "favoured",
+    "favor",
+    "favors",
+    "favored",
+];
+
+/// Verbs followed by a preposition that opens the issue: ("call", "for").
+const PREPOSITION_VERBS: &[(&str, &str)] = &[
+    ("call", "for"),
+    ("calls", "for"),
+    ("called", "for"),
+    ("calling", "for"),
+    ("push", "for"),
+    ("pushes", "for"),
+    ("pushed", "for"),
+    ("pushing", "for"),
+    ("argue", "for"),
+    ("argues", "for"),
+    ("argued", "for"),
+    ("argue", "against"),
+    ("argues", "against"),
+    ("argued", "against"),
+    ("object", "to"),
+    ("objects", "to"),
+    ("objected", "to"),
+    ("critical", "of"),
+    ("opposed", "to"),
+    ("favour", "of"),
+    ("favor", "of"),
+    ("campaign", "against"),
+    ("campaigned", "against"),
+    ("campaigns", "against"),
+    ("protest", "against"),
+    ("protested", "against"),
+    ("warned", "against"),
+    ("vote", "against"),
+    ("votes", "against"),
+    ("voted", "against"),
+    ("vote", "for"),
+    ("votes", "for"),
+    ("voted", "for"),
+    ("warns", "against"),
+];
+
+/// Verbs of the form "urge someone to do something".
+const URGE_VERBS: &[&str] =
+    &["urge", "urges", "urged", "urging", "press", "presses", "pressed", "asks", "asked", "implored", "pushed"];
+
+/// Words skipped at the start of an object: "the idea of …".
+const SKIPPED_OPENINGS: &[&[&str]] = &[
+    &["that"],
+    &["the", "idea", "of"],
+    &["the", "notion", "of"],
+    &["the", "prospect", "of"],
+    &["the", "possibility", "of"],
+    &["any", "idea", "of"],
+];
+
+/// Verbs dropped at the start of an urged action: the holder is against what follows them.
+const STOPPING: &[&str] = &["stop", "end", "cease", "halt", "quit"];
+
+/// Words that open a new clause, ending a phrase.
+const CLAUSE_WORDS: &[&str] = &[
+    "that", "which", "who", "whom", "because", "but", "while", "whilst", "although", "though", "when", "if", "as",
+    "so", "saying", "said", "says", "since", "unless", "whereas",
+];
+
+const DETERMINERS: &[&str] =
+    &["a", "an", "the", "his", "her", "its", "their", "our", "your", "my", "this", "these", "those"];
+
+const PRONOUNS: &[&str] = &[
+    "him",
+    "her",
+    "them",
+    "it",
+    "us",
+    "me",
+    "you",
+    "this",
+    "that",
+    "these",
+    "those",
+    "himself",
+    "herself",
+    "themselves",
+];
+
+/// A phrase opening with one of these is not an object ("is supported by", "turned his back on").
+const OPENING_PREPOSITIONS: &[&str] =
+    &["by", "to", "in", "on", "at", "with", "from", "for", "of", "about", "over", "into", "up", "out", "off"];
+
+/// The longest phrase kept, in words.
+const MAX_WORDS: usize = 12;
+
+/// The issue phrases of the sentence `sentence` (a byte span of the article `words` was made from). `names`
+/// are the byte spans of actor mentions: a phrase that is only a name is not an issue.
+pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &[Span]) -> Vec<IssuePhrase> {
+    let range = words.within(sentence);
+    let (first, end) = (range.start, range.end);
+    let word = |i: usize| words.normalised(i);
+    let mut found = Vec::new();
+    let mut i = first;
+    while i < end {
+        let w = word(i);
+        // "red line ... is X" and "X is a red line"
+        if w == "red" && i + 1 < end && matches!(word(i + 1), "line" | "lines") {
+            let cue = Span::new(words.span(i).start, words.span(i + 1).end);
+            let after = (i + 2..end).take_while(|&j| !is_boundary(words.written(j)));
+            if let Some(is) = after.clone().find(|&j| matches!(word(j), "is" | "was" | "are" | "remains")) {
+                if let Some(phrase) = phrase(words, is + 1, end, cue, names) {
+                    found.push(phrase);
+                }
+            } else if let Some(is) = (first..i)
+                .rev()
+                .find(|&j| matches!(word(j), "is" | "was" | "are" | "remains"))
+                .filter(|&is| (is + 1..i).all(|j| DETERMINERS.contains(&word(j))))
+            {
+                let start = (first..is).rev().take_while(|&j| !is_boundary(words.written(j))).last().unwrap_or(is);
+                if let Some(phrase) = phrase(words, start, is, cue, names) {
+                    found.push(phrase);
+                }
+            }
+            i += 2;
+            continue;
+        }
+        let cue = words.span(i);
+        if OBJECT_VERBS.contains(&w) {
+            if let Some(phrase) = phrase(words, skip_opening(words, i + 1, end), end, cue, names) {
+                found.push(phrase);
+            }
+        } else if i + 1 < end && PREPOSITION_VERBS.contains(&(w, word(i + 1))) {
+            let cue = Span::new(cue.start, words.span(i + 1).end);
+            if let Some(phrase) = phrase(words, skip_opening(words, i + 2, end), end, cue, names) {
+                found.push(phrase);
+            }
+        } else if URGE_VERBS.contains(&w) || (w == "calls" || w == "called") && i + 1 < end && word(i + 1) == "on" {
+            // The person urged runs up to "to"; then a list of actions.
+            if let Some(to) = (i + 1..end.min(i + 8)).find(|&j| word(j) == "to") {
+                let mut start = to + 1;
+                while start < end {
+                    let action = if start < end && STOPPING.contains(&word(start)) { start + 1 } else { start };
+                    let stop = phrase_end(words, action, end);
+                    if let Some(phrase) = phrase(words, action, stop, cue, names) {
+                        found.push(phrase);
+                    }
+                    // The next item of the list: ", ease …", ", and stop …".
+                    let mut next = stop;
+                    while next < end && matches!(word(next), "," | "and" | "or") {
+                        next += 1;
+                    }
+                    if next == stop || next >= end || words.written(stop) != "," {
+                        break;
+                    }
+                    start = next;
+                }
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+/// Past the openings that say nothing of the issue ("the idea of").
+fn skip_opening(words: &ArticleWords<'_>, start: usize, end: usize) -> usize {
+    for opening in SKIPPED_OPENINGS {
+        if start + opening.len() <= end && opening.iter().enumerate().all(|(k, w)| words.normalised(start + k) == *w) {
+            return start + opening.len();
+        }
+    }
+    start
+}
+
+/// Whether a word (as written) ends a phrase by itself: punctuation or a quotation mark.
+fn is_boundary(written: &str) -> bool {
+    written.chars().all(|c| !c.is_alphanumeric()) && !matches!(written, "'s" | "’s" | "-" | "'" | "’")
+}
+
+/// Where a phrase starting at word `start` ends (exclusive), before `end` at the latest.
+fn phrase_end(words: &ArticleWords<'_>, start: usize, end: usize) -> usize {
+    let mut j = start;
+    while j < end {
+        let w = words.normalised(j);
+        if is_boundary(words.written(j)) || (j > start && CLAUSE_WORDS.contains(&w)) {
+            break;
+        }
+        if w == "and" && j + 1 < end && words.normalised(j + 1).ends_with("ed") {
+            break;
+        }
+        j += 1;
+    }
+    j
+}
+
+/// The issue phrase from word `start` to its end (at most `end`), if it is one.
+fn phrase(words: &ArticleWords<'_>, start: usize, end: usize, cue: Span, names: &[Span]) -> Option<IssuePhrase> {
+    let stop = phrase_end(words, start, end);
+    let mut first = start;
+    while first < stop && DETERMINERS.contains(&words.normalised(first)) {
+        first += 1;
+    }
+    if first >= stop || stop - first > MAX_WORDS || OPENING_PREPOSITIONS.contains(&words.normalised(first)) {
+        return None;
+    }
+    let span = Span::new(words.span(first).start, words.span(stop - 1).end);
+    let only_a_name = names.iter().any(|name| name.contains(span) || span == *name);
+    // "praised President Diallo for his leadership": the object is an actor (a target already), and what
+    // follows it is not the issue. "Russia's invasion" is an issue: the name is a possessive.
+    let opens_with_a_name = names.iter().any(|name| {
+        let at = words.first_from(name.start);
+        name.start >= span.start
+            && at < first + 3
+            && (first..at).all(|j| words.is_capitalised(j))
+            && words.within(*name).end < stop
+            && words.normalised(words.within(*name).end) != "'s"
+    });
+    if opens_with_a_name {
+        return None;
+    }
+    let contentful = (first..stop).any(|j| {
+        let w = words.normalised(j);
+        w.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !PRONOUNS.contains(&w)
+    });
+    if only_a_name || !contentful {
+        return None;
+    }
+    let mut key_words: Vec<String> = Vec::new();
+    for w in (first..stop).map(|j| words.normalised(j)) {
+        if w == "'s" {
+            // A possessive stays on its word: "ukraine's".
+            if let Some(last) = key_words.last_mut() {
+                last.push_str(w);
+            }
+        } else if !DETERMINERS.contains(&w) && !is_boundary(w) {
+            key_words.push(w.to_string());
+        }
+    }
+    let label = span.slice(words.text()).to_string();
+    Some(IssuePhrase { span, label, key: key_words.join(" "), cue })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issues(text: &str, names: &[&str]) -> Vec<String> {
+        let words = ArticleWords::new(text);
+        let names: Vec<Span> =
+            names.iter().map(|n| Span::new(text.find(n).unwrap(), text.find(n).unwrap() + n.len())).collect();
+        find(&words, Span::new(0, text.len()), &names)
+            .into_iter()
+            .map(|p| format!("{} [{}]", p.label, p.id()))
+            .collect()
+    }
+
+    #[test]
+    fn phrases_after_cues_become_issues() {
+        assert_eq!(
+            issues(
+                "Biden urges Putin to stop interfering with democratic elections, ease tensions with Ukraine, and stop \
+                 giving hackers conducting cyber and ransomware attacks a safe harbor.",
+                &["Biden", "Putin", "Ukraine"]
+            ),
+            [
+                "interfering with democratic elections [issue:interfering-with-democratic-elections]",
+                "ease tensions with Ukraine [issue:ease-tensions-with-ukraine]",
+                "giving hackers conducting cyber and ransomware attacks a safe harbor \
+                 [issue:giving-hackers-conducting-cyber-and-ransomware-attacks-safe-harbor]",
+            ]
+        );
+        assert_eq!(
+            issues("The White House has strongly downplayed the idea of cybercrime prisoner exchange.", &[]),
+            ["cybercrime prisoner exchange [issue:cybercrime-prisoner-exchange]"]
+        );
+        assert_eq!(
+            issues("The main red line in Moscow is Ukraine’s desire to join NATO.", &["Moscow", "Ukraine", "NATO"]),
+            ["Ukraine’s desire to join NATO [issue:ukraine's-desire-to-join-nato]"]
+        );
+        assert_eq!(
+            issues("Lithuania condemned the hijacking and called for new sanctions, officials said.", &["Lithuania"]),
+            ["hijacking [issue:hijacking]", "new sanctions [issue:new-sanctions]"]
+        );
+        assert_eq!(
+            issues("Moscow was critical of U.S. operations, but feared that instability would spread.", &[]),
+            ["U.S. operations [issue:u.s-operations]", "instability would spread [issue:instability-would-spread]"]
+        );
+        assert_eq!(
+            issues("For Kyiv, membership is the red line. His main goal is to draw his red line.", &["Kyiv"]),
+            ["membership [issue:membership]"]
+        );
+    }
+
+    #[test]
+    fn names_pronouns_and_long_phrases_are_not_issues() {
+        assert!(issues("Trump praised Putin, who smiled.", &["Putin"]).is_empty());
+        assert!(issues("Trump praised him.", &[]).is_empty());
+        assert!(issues("Hart praised President Omar Diallo for his leadership.", &["Omar Diallo"]).is_empty());
+        assert_eq!(
+            issues("Kyiv condemned Russia’s invasion of the east.", &["Kyiv", "Russia"]),
+            ["Russia’s invasion of the east [issue:russia's-invasion-of-east]"]
+        );
+        assert!(issues(
+            "She supports one two three four five six seven eight nine ten eleven twelve thirteen words.",
+            &[]
+        )
+        .is_empty());
+        assert!(issues("The weather was mild and nobody said anything.", &[]).is_empty());
+    }
+}

@@ -1,0 +1,43 @@
+//! What the end-to-end tests share: running the built binary and reading its tables as a user would.
+#![allow(dead_code)] // each test file uses some of these
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn stancemap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stancemap")).args(args).output().expect("the stancemap binary runs")
+}
+
+/// `stancemap run CORPUS --out OUT FLAGS…`, which must succeed.
+pub fn run_with(corpus: &Path, out: &Path, flags: &[&str]) -> Output {
+    let mut args = vec!["run", corpus.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(flags);
+    let output = stancemap(&args);
+    assert!(output.status.success(), "stancemap run failed: {}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+/// The rows of a CSV table as header -> value maps.
+pub fn table(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| header.iter().map(String::from).zip(r.unwrap().iter().map(String::from)).collect())
+        .collect()
+}
+
+pub fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
+}
+
+/// Slices `text` by character offsets, as a Python user of the CSV would.
+pub fn chars(text: &str, start: &str, end: &str) -> String {
+    let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
+    text.chars().skip(start).take(end - start).collect()
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

@@ -22,7 +22,7 @@ use crate::ner::gazetteer::Gazetteer;
 use crate::ner::mentions::{mentions, Mention};
 use crate::ner::model::EntityModel;
 use crate::ner::tagger::find_entities;
-use crate::output::stances::{write_matrix, write_stances, TargetInfo, EVIDENCE_COLUMNS};
+use crate::output::stances::{StanceTables, TargetInfo, EVIDENCE_COLUMNS};
 use crate::output::{manifest, FormulaGuard, Manifest, ProblemRecord, Table};
 use crate::pairs::{Pair, Target};
 use crate::span::CharIndex;
@@ -321,22 +321,16 @@ impl StanceStage {
             targets.insert(row[0].clone(), TargetInfo { label: row[1].clone(), target_type: row[2].clone() });
         }
         let guard = options.formula_guard;
-        written.push(write_stances(
-            &options.out,
+        let tables = StanceTables {
+            dir: &options.out,
             guard,
-            &self.aggregator,
-            &self.registry,
-            &targets,
-            options.min_evidence,
-        )?);
-        written.push(write_matrix(
-            &options.out,
-            guard,
-            &self.aggregator,
-            &self.registry,
-            &targets,
-            options.min_evidence,
-        )?);
+            aggregator: &self.aggregator,
+            registry: &self.registry,
+            targets: &targets,
+            min_evidence: options.min_evidence,
+        };
+        written.push(tables.write_stances()?);
+        written.push(tables.write_matrix()?);
         let mut actors = Table::create(&options.out, "actors.csv", ACTOR_COLUMNS, guard)?;
         for row in self.registry.rows() {
             actors.row(row)?;

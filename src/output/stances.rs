@@ -55,77 +55,82 @@ pub struct TargetInfo {
     pub target_type: String,
 }
 
-/// Writes `stances.csv`: every cell with at least `min_evidence` pieces of evidence, by holder, target, period.
-pub fn write_stances(
-    dir: &Path,
-    guard: FormulaGuard,
-    aggregator: &Aggregator,
-    registry: &Registry,
-    targets: &BTreeMap<String, TargetInfo>,
-    min_evidence: usize,
-) -> Result<PathBuf, OutputError> {
-    let mut table = Table::create(dir, "stances.csv", STANCE_COLUMNS, guard)?;
-    for ((actor_id, target_id, period), cell) in &aggregator.cells {
-        if cell.n_evidence() < min_evidence {
-            continue;
-        }
-        let actor = registry.get(actor_id);
-        let target = targets.get(target_id);
-        let (ci_low, ci_high) = match cell.interval() {
-            Some((low, high)) => (format!("{low:.3}"), format!("{high:.3}")),
-            None => (String::new(), String::new()),
-        };
-        table.row([
-            actor_id.as_str(),
-            actor.map_or(actor_id.as_str(), |a| a.name.as_str()),
-            actor.map_or("", |a| a.actor_type.as_str()),
-            target_id,
-            target.map_or(target_id.as_str(), |t| t.label.as_str()),
-            target.map_or("", |t| t.target_type.as_str()),
-            period,
-            &cell.n_evidence().to_string(),
-            &cell.n_favor.to_string(),
-            &cell.n_against.to_string(),
-            &cell.n_neutral.to_string(),
-            cell.stance(),
-            &format!("{:.3}", cell.score()),
-            &ci_low,
-            &ci_high,
-            &cell.articles.len().to_string(),
-            cell.top_evidence.as_ref().map_or("", |(_, id)| id.as_str()),
-        ])?;
-    }
-    table.finish()
+/// What the aggregate tables are written from.
+pub struct StanceTables<'a> {
+    pub dir: &'a Path,
+    pub guard: FormulaGuard,
+    pub aggregator: &'a Aggregator,
+    pub registry: &'a Registry,
+    /// Names and types of the targets (actors included), by id.
+    pub targets: &'a BTreeMap<String, TargetInfo>,
+    /// Cells with fewer pieces of evidence are left out.
+    pub min_evidence: usize,
 }
 
-/// Writes `matrix.csv`: one row per holder, one column per target (over the whole corpus), the mean score in
-/// each cell that has at least `min_evidence` pieces of evidence, empty otherwise.
-pub fn write_matrix(
-    dir: &Path,
-    guard: FormulaGuard,
-    aggregator: &Aggregator,
-    registry: &Registry,
-    targets: &BTreeMap<String, TargetInfo>,
-    min_evidence: usize,
-) -> Result<PathBuf, OutputError> {
-    let kept =
-        || aggregator.cells.iter().filter(|((_, _, period), cell)| period == ALL && cell.n_evidence() >= min_evidence);
-    let columns: BTreeSet<&str> = kept().map(|((_, target, _), _)| target.as_str()).collect();
-    let columns: Vec<&str> = columns.into_iter().collect();
-    let mut header = vec!["actor_id".to_string(), "actor".to_string()];
-    header.extend(columns.iter().map(|id| targets.get(*id).map_or(id.to_string(), |t| t.label.clone())));
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut table = Table::create(dir, "matrix.csv", &header, guard)?;
-    let mut rows: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for ((actor, target, _), cell) in kept() {
-        let row = rows.entry(actor.as_str()).or_insert_with(|| vec![String::new(); columns.len()]);
-        if let Ok(column) = columns.binary_search(&target.as_str()) {
-            row[column] = format!("{:.3}", cell.score());
+impl StanceTables<'_> {
+    /// Writes `stances.csv`: every cell with at least `min_evidence` pieces of evidence, by holder, target, period.
+    pub fn write_stances(&self) -> Result<PathBuf, OutputError> {
+        let (dir, guard, aggregator, registry, targets, min_evidence) =
+            (self.dir, self.guard, self.aggregator, self.registry, self.targets, self.min_evidence);
+        let mut table = Table::create(dir, "stances.csv", STANCE_COLUMNS, guard)?;
+        for ((actor_id, target_id, period), cell) in &aggregator.cells {
+            if cell.n_evidence() < min_evidence {
+                continue;
+            }
+            let actor = registry.get(actor_id);
+            let target = targets.get(target_id);
+            let (ci_low, ci_high) = match cell.interval() {
+                Some((low, high)) => (format!("{low:.3}"), format!("{high:.3}")),
+                None => (String::new(), String::new()),
+            };
+            table.row([
+                actor_id.as_str(),
+                actor.map_or(actor_id.as_str(), |a| a.name.as_str()),
+                actor.map_or("", |a| a.actor_type.as_str()),
+                target_id,
+                target.map_or(target_id.as_str(), |t| t.label.as_str()),
+                target.map_or("", |t| t.target_type.as_str()),
+                period,
+                &cell.n_evidence().to_string(),
+                &cell.n_favor.to_string(),
+                &cell.n_against.to_string(),
+                &cell.n_neutral.to_string(),
+                cell.stance(),
+                &format!("{:.3}", cell.score()),
+                &ci_low,
+                &ci_high,
+                &cell.articles.len().to_string(),
+                cell.top_evidence.as_ref().map_or("", |(_, id)| id.as_str()),
+            ])?;
         }
+        table.finish()
     }
-    for (actor_id, cells) in rows {
-        let name = registry.get(actor_id).map_or(actor_id, |a| a.name.as_str());
-        table.row([actor_id, name].into_iter().chain(cells.iter().map(String::as_str)))?;
+
+    /// Writes `matrix.csv`: one row per holder, one column per target (over the whole corpus), the mean score in
+    /// each cell that has at least `min_evidence` pieces of evidence, empty otherwise.
+    pub fn write_matrix(&self) -> Result<PathBuf, OutputError> {
+        let (dir, guard, aggregator, registry, targets, min_evidence) =
+            (self.dir, self.guard, self.aggregator, self.registry, self.targets, self.min_evidence);
+        let kept = || {
+            aggregator.cells.iter().filter(|((_, _, period), cell)| period == ALL && cell.n_evidence() >= min_evidence)
+        };
+        let columns: BTreeSet<&str> = kept().map(|((_, target, _), _)| target.as_str()).collect();
+        let columns: Vec<&str> = columns.into_iter().collect();
+        let mut header = vec!["actor_id".to_string(), "actor".to_string()];
+        header.extend(columns.iter().map(|id| targets.get(*id).map_or(id.to_string(), |t| t.label.clone())));
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let mut table = Table::create(dir, "matrix.csv", &header, guard)?;
+        let mut rows: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for ((actor, target, _), cell) in kept() {
+            let row = rows.entry(actor.as_str()).or_insert_with(|| vec![String::new(); columns.len()]);
+            if let Ok(column) = columns.binary_search(&target.as_str()) {
+                row[column] = format!("{:.3}", cell.score());
+            }
+        }
+        for (actor_id, cells) in rows {
+            let name = registry.get(actor_id).map_or(actor_id, |a| a.name.as_str());
+            table.row([actor_id, name].into_iter().chain(cells.iter().map(String::as_str)))?;
+        }
+        table.finish()
     }
-    table.finish()
 }

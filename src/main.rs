@@ -12,7 +12,7 @@ use stancemap::ner::conll::ConllOptions;
 use stancemap::ner::evaluate::evaluate_file;
 use stancemap::ner::export::export_hf;
 use stancemap::ner::model::{Adaptation, EntityModel};
-use stancemap::output::FormulaGuard;
+use stancemap::output::{Format, FormulaGuard};
 use stancemap::pipeline::{run, RunOptions};
 use stancemap::stance::evaluate::label_of;
 use stancemap::stance::example::read_examples;
@@ -38,7 +38,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read a corpus and write the tables (articles.csv, sentences.csv, run.json) to --out.
+    /// Read a corpus and write the tables (articles, sentences, mentions, evidence, stances, matrix, actors; run.json)
+    /// to --out.
     ///
     /// CORPUS is a folder (read recursively: .txt files are one article each, the first non-empty line the
     /// title; .jsonl has one JSON article per line; .csv/.tsv one per row with a header) or a single such file.
@@ -55,6 +56,9 @@ enum Command {
         /// Write text cells exactly as they are, even those a spreadsheet would run as formulas.
         #[arg(long)]
         no_formula_guard: bool,
+        /// The tables' format: csv, tsv (tab-separated) or jsonl (one JSON object per row).
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
@@ -376,6 +380,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
             out,
             max_article_bytes,
             no_formula_guard,
+            format,
             quiet,
             model,
             no_entities,
@@ -403,6 +408,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 out,
                 max_article_bytes,
                 formula_guard: if no_formula_guard { FormulaGuard::Off } else { FormulaGuard::On },
+                format,
                 progress: !quiet,
                 entity_model,
                 gazetteers,

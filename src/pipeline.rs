@@ -23,7 +23,7 @@ use crate::ner::mentions::{mentions, Mention};
 use crate::ner::model::EntityModel;
 use crate::ner::tagger::find_entities;
 use crate::output::stances::{StanceTables, TargetInfo, EVIDENCE_COLUMNS};
-use crate::output::{manifest, FormulaGuard, Manifest, ProblemRecord, Table};
+use crate::output::{manifest, Format, FormulaGuard, Manifest, ProblemRecord, Style, Table};
 use crate::pairs::{Pair, Target};
 use crate::span::CharIndex;
 use crate::stance::evaluate::{label_of, predict};
@@ -39,6 +39,8 @@ pub struct RunOptions {
     pub out: PathBuf,
     pub max_article_bytes: usize,
     pub formula_guard: FormulaGuard,
+    /// The tables' file format.
+    pub format: Format,
     /// Show a progress bar (only ever drawn when stderr is a terminal).
     pub progress: bool,
     /// The entity model folder; None skips entity detection (and mentions.csv).
@@ -61,6 +63,12 @@ pub struct RunOptions {
     pub min_evidence: usize,
     /// Evidence whose top probability is lower is left out of the aggregates (never out of evidence.csv).
     pub min_confidence: f32,
+}
+
+impl RunOptions {
+    fn style(&self) -> Style {
+        Style { format: self.format, guard: self.formula_guard }
+    }
 }
 
 /// What a finished run counted, for the caller's summary and exit code.
@@ -100,12 +108,12 @@ struct Tables {
 }
 
 impl Tables {
-    fn create(dir: &Path, guard: FormulaGuard, with_mentions: bool) -> anyhow::Result<Tables> {
+    fn create(dir: &Path, style: Style, with_mentions: bool) -> anyhow::Result<Tables> {
         Ok(Tables {
-            articles: Table::create(dir, "articles.csv", ARTICLE_COLUMNS, guard)?,
-            sentences: Table::create(dir, "sentences.csv", SENTENCE_COLUMNS, guard)?,
+            articles: Table::create(dir, "articles.csv", ARTICLE_COLUMNS, style)?,
+            sentences: Table::create(dir, "sentences.csv", SENTENCE_COLUMNS, style)?,
             mentions: match with_mentions {
-                true => Some(Table::create(dir, "mentions.csv", MENTION_COLUMNS, guard)?),
+                true => Some(Table::create(dir, "mentions.csv", MENTION_COLUMNS, style)?),
                 false => None,
             },
         })
@@ -221,7 +229,7 @@ impl StanceStage {
             auto_targets: options.auto_targets,
             aggregator: Aggregator::new(options.period, options.min_confidence),
             targets: BTreeMap::new(),
-            evidence: Table::create(&options.out, "evidence.csv", EVIDENCE_COLUMNS, options.formula_guard)?,
+            evidence: Table::create(&options.out, "evidence.csv", EVIDENCE_COLUMNS, options.style())?,
             batch_size: options.batch_size,
         })
     }
@@ -320,10 +328,10 @@ impl StanceStage {
         for row in self.registry.rows() {
             targets.insert(row[0].clone(), TargetInfo { label: row[1].clone(), target_type: row[2].clone() });
         }
-        let guard = options.formula_guard;
+        let style = options.style();
         let tables = StanceTables {
             dir: &options.out,
-            guard,
+            style,
             aggregator: &self.aggregator,
             registry: &self.registry,
             targets: &targets,
@@ -331,7 +339,7 @@ impl StanceStage {
         };
         written.push(tables.write_stances()?);
         written.push(tables.write_matrix()?);
-        let mut actors = Table::create(&options.out, "actors.csv", ACTOR_COLUMNS, guard)?;
+        let mut actors = Table::create(&options.out, "actors.csv", ACTOR_COLUMNS, style)?;
         for row in self.registry.rows() {
             actors.row(row)?;
         }
@@ -411,7 +419,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     if let (Some(dir), Some(stage)) = (&options.stance_model, &stance) {
         models.insert("stance".into(), serde_json::json!({ "path": dir, "card": stage.model.card }));
     }
-    let mut tables = Tables::create(&options.out, options.formula_guard, entity_model.is_some())?;
+    let mut tables = Tables::create(&options.out, options.style(), entity_model.is_some())?;
     let progress = progress_bar(options.progress, files);
 
     let mut counts = manifest::Counts::default();

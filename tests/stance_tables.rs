@@ -209,3 +209,30 @@ fn the_ap_article_shows_the_stances_of_the_design_example_needs_shared() {
     let bush = find("george-w-bush", &|t| t == "Vladimir Putin", "favor");
     assert!(bush.contains("Bush"), "{bush}");
 }
+
+#[test]
+fn tsv_and_jsonl_tables_hold_the_same_rows_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_out = dir.path().join("csv");
+    run_fast(&fixture(), &csv_out, &[]);
+    let expected = table(&csv_out.join("stances.csv"));
+    let tsv_out = dir.path().join("tsv");
+    run_fast(&fixture(), &tsv_out, &["--format", "tsv"]);
+    assert!(!tsv_out.join("stances.csv").exists());
+    let mut reader = csv::ReaderBuilder::new().delimiter(b'\t').from_path(tsv_out.join("stances.tsv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let tsv: Vec<Row> = reader
+        .records()
+        .map(|r| header.iter().map(String::from).zip(r.unwrap().iter().map(String::from)).collect())
+        .collect();
+    assert_eq!(tsv, expected);
+    let jsonl_out = dir.path().join("jsonl");
+    run_fast(&fixture(), &jsonl_out, &["--format", "jsonl"]);
+    let lines = std::fs::read_to_string(jsonl_out.join("stances.jsonl")).unwrap();
+    let jsonl: Vec<Row> = lines.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(jsonl, expected);
+    for name in ["evidence", "articles", "sentences", "mentions", "actors", "matrix"] {
+        assert!(jsonl_out.join(format!("{name}.jsonl")).is_file(), "{name}");
+    }
+    assert_eq!(manifest(&jsonl_out)["options"]["format"], "jsonl");
+}

@@ -13,7 +13,7 @@ pub mod stances;
 pub use manifest::{Manifest, ProblemRecord};
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -54,22 +54,74 @@ fn is_number(cell: &str) -> bool {
         && cell.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
-/// One CSV table being written: rows go to `<name>.partial`, [`Table::finish`] renames it to `<name>`.
+/// The file format of the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// RFC 4180 CSV with a header row (`.csv`).
+    Csv,
+    /// The same with tabs between cells (`.tsv`).
+    Tsv,
+    /// One JSON object per row, keyed by column, every value a string (`.jsonl`).
+    Jsonl,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// How tables are written: their format, and the formula guard (for CSV and TSV; JSON is not opened as a
+/// spreadsheet, so JSONL cells are written as they are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Style {
+    pub format: Format,
+    pub guard: FormulaGuard,
+}
+
+impl Style {
+    pub const CSV: Style = Style { format: Format::Csv, guard: FormulaGuard::On };
+}
+
+enum Writer {
+    Delimited(Box<csv::Writer<BufWriter<File>>>),
+    Jsonl { out: BufWriter<File>, header: Vec<String> },
+}
+
+/// One table being written: rows go to `<name>.partial`, [`Table::finish`] renames it to `<name>`.
 pub struct Table {
-    writer: csv::Writer<BufWriter<File>>,
+    writer: Writer,
     partial: PathBuf,
     path: PathBuf,
     guard: FormulaGuard,
 }
 
 impl Table {
-    pub fn create(dir: &Path, name: &str, header: &[&str], guard: FormulaGuard) -> Result<Table, OutputError> {
-        let path = dir.join(name);
-        let partial = dir.join(format!("{name}.partial"));
+    /// A table `name` (its extension replaced by the style's format: `stances.csv` is `stances.tsv` in TSV).
+    pub fn create(dir: &Path, name: &str, header: &[&str], style: Style) -> Result<Table, OutputError> {
+        let name = Path::new(name).with_extension(style.format.extension());
+        let path = dir.join(&name);
+        let partial = dir.join(format!("{}.partial", name.display()));
         let file = File::create(&partial).map_err(|source| OutputError::Io { path: partial.clone(), source })?;
-        let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::new(file));
+        let guard = match style.format {
+            Format::Jsonl => FormulaGuard::Off,
+            Format::Csv | Format::Tsv => style.guard,
+        };
         let header: Vec<String> = header.iter().map(|cell| guard.apply(cell).into_owned()).collect();
-        writer.write_record(&header).map_err(|source| OutputError::Csv { path: partial.clone(), source })?;
+        let writer = match style.format {
+            Format::Jsonl => Writer::Jsonl { out: BufWriter::new(file), header },
+            Format::Csv | Format::Tsv => {
+                let delimiter = if style.format == Format::Tsv { b'\t' } else { b',' };
+                let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(BufWriter::new(file));
+                writer.write_record(&header).map_err(|source| OutputError::Csv { path: partial.clone(), source })?;
+                Writer::Delimited(Box::new(writer))
+            }
+        };
         Ok(Table { writer, partial, path, guard })
     }
 
@@ -82,12 +134,27 @@ impl Table {
     {
         let guard = self.guard;
         let record: Vec<String> = cells.into_iter().map(|c| guard.apply(c.as_ref()).into_owned()).collect();
-        self.writer.write_record(&record).map_err(|source| OutputError::Csv { path: self.partial.clone(), source })
+        match &mut self.writer {
+            Writer::Delimited(writer) => {
+                writer.write_record(&record).map_err(|source| OutputError::Csv { path: self.partial.clone(), source })
+            }
+            Writer::Jsonl { out, header } => {
+                let object: serde_json::Map<String, serde_json::Value> =
+                    header.iter().cloned().zip(record.into_iter().map(serde_json::Value::String)).collect();
+                let line = serde_json::to_string(&object)
+                    .map_err(|source| OutputError::Json { path: self.partial.clone(), source })?;
+                writeln!(out, "{line}").map_err(|source| OutputError::Io { path: self.partial.clone(), source })
+            }
+        }
     }
 
     /// Flushes and moves the table into place.
     pub fn finish(mut self) -> Result<PathBuf, OutputError> {
-        self.writer.flush().map_err(|source| OutputError::Io { path: self.partial.clone(), source })?;
+        let flushed = match &mut self.writer {
+            Writer::Delimited(writer) => writer.flush(),
+            Writer::Jsonl { out, .. } => out.flush(),
+        };
+        flushed.map_err(|source| OutputError::Io { path: self.partial.clone(), source })?;
         std::fs::rename(&self.partial, &self.path)
             .map_err(|source| OutputError::Io { path: self.path.clone(), source })?;
         Ok(self.path)
@@ -122,7 +189,7 @@ mod tests {
     #[test]
     fn a_table_appears_only_when_finished() {
         let dir = tempfile::tempdir().unwrap();
-        let mut table = Table::create(dir.path(), "t.csv", &["a", "b"], FormulaGuard::On).unwrap();
+        let mut table = Table::create(dir.path(), "t.csv", &["a", "b"], Style::CSV).unwrap();
         table.row(["1", "x, \"y\"\nz"]).unwrap();
         assert!(!dir.path().join("t.csv").exists());
         table.finish().unwrap();

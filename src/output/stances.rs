@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::{FormulaGuard, OutputError, Table};
+use super::{OutputError, Style, Table};
 use crate::actors::registry::Registry;
 use crate::aggregate::{Aggregator, ALL};
 
@@ -58,7 +58,7 @@ pub struct TargetInfo {
 /// What the aggregate tables are written from.
 pub struct StanceTables<'a> {
     pub dir: &'a Path,
-    pub guard: FormulaGuard,
+    pub style: Style,
     pub aggregator: &'a Aggregator,
     pub registry: &'a Registry,
     /// Names and types of the targets (actors included), by id.
@@ -70,9 +70,9 @@ pub struct StanceTables<'a> {
 impl StanceTables<'_> {
     /// Writes `stances.csv`: every cell with at least `min_evidence` pieces of evidence, by holder, target, period.
     pub fn write_stances(&self) -> Result<PathBuf, OutputError> {
-        let (dir, guard, aggregator, registry, targets, min_evidence) =
-            (self.dir, self.guard, self.aggregator, self.registry, self.targets, self.min_evidence);
-        let mut table = Table::create(dir, "stances.csv", STANCE_COLUMNS, guard)?;
+        let (dir, style, aggregator, registry, targets, min_evidence) =
+            (self.dir, self.style, self.aggregator, self.registry, self.targets, self.min_evidence);
+        let mut table = Table::create(dir, "stances.csv", STANCE_COLUMNS, style)?;
         for ((actor_id, target_id, period), cell) in &aggregator.cells {
             if cell.n_evidence() < min_evidence {
                 continue;
@@ -109,8 +109,8 @@ impl StanceTables<'_> {
     /// Writes `matrix.csv`: one row per holder, one column per target (over the whole corpus), the mean score in
     /// each cell that has at least `min_evidence` pieces of evidence, empty otherwise.
     pub fn write_matrix(&self) -> Result<PathBuf, OutputError> {
-        let (dir, guard, aggregator, registry, targets, min_evidence) =
-            (self.dir, self.guard, self.aggregator, self.registry, self.targets, self.min_evidence);
+        let (dir, style, aggregator, registry, targets, min_evidence) =
+            (self.dir, self.style, self.aggregator, self.registry, self.targets, self.min_evidence);
         let kept = || {
             aggregator.cells.iter().filter(|((_, _, period), cell)| period == ALL && cell.n_evidence() >= min_evidence)
         };
@@ -119,7 +119,7 @@ impl StanceTables<'_> {
         let mut header = vec!["actor_id".to_string(), "actor".to_string()];
         header.extend(columns.iter().map(|id| targets.get(*id).map_or(id.to_string(), |t| t.label.clone())));
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        let mut table = Table::create(dir, "matrix.csv", &header, guard)?;
+        let mut table = Table::create(dir, "matrix.csv", &header, style)?;
         let mut rows: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for ((actor, target, _), cell) in kept() {
             let row = rows.entry(actor.as_str()).or_insert_with(|| vec![String::new(); columns.len()]);

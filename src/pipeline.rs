@@ -5,7 +5,7 @@
 //! the actor and target lists grow with the corpus. Bad input is reported on stderr (file and line) and in
 //! run.json, and the run goes on.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
@@ -14,7 +14,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::actors::registry::{iso_day, Registry, ACTOR_COLUMNS};
+use crate::actors::registry::{iso_day, ActorRecord, Registry, ACTOR_COLUMNS};
 use crate::actors::{resolve, ArticleActors};
 use crate::aggregate::{Aggregator, Evidence, Period};
 use crate::corpus::{Article, Corpus, Problem, ReadOptions};
@@ -22,6 +22,7 @@ use crate::ner::gazetteer::Gazetteer;
 use crate::ner::mentions::{mentions, Mention};
 use crate::ner::model::EntityModel;
 use crate::ner::tagger::find_entities;
+use crate::output::journal::{ArticleCounts, ArticleEntry, EvidenceRecord, Journal};
 use crate::output::stances::{StanceTables, TargetInfo, EVIDENCE_COLUMNS};
 use crate::output::{manifest, Format, FormulaGuard, Manifest, ProblemRecord, Style, Table};
 use crate::pairs::{Pair, Target};
@@ -108,15 +109,30 @@ struct Tables {
 }
 
 impl Tables {
-    fn create(dir: &Path, style: Style, with_mentions: bool) -> anyhow::Result<Tables> {
+    /// New tables, or with `lengths` from a resume journal, the tables an interrupted run was writing.
+    fn open(
+        dir: &Path,
+        style: Style,
+        with_mentions: bool,
+        lengths: Option<&BTreeMap<String, u64>>,
+    ) -> anyhow::Result<Tables> {
         Ok(Tables {
-            articles: Table::create(dir, "articles.csv", ARTICLE_COLUMNS, style)?,
-            sentences: Table::create(dir, "sentences.csv", SENTENCE_COLUMNS, style)?,
+            articles: open_table(dir, "articles.csv", ARTICLE_COLUMNS, style, lengths)?,
+            sentences: open_table(dir, "sentences.csv", SENTENCE_COLUMNS, style, lengths)?,
             mentions: match with_mentions {
-                true => Some(Table::create(dir, "mentions.csv", MENTION_COLUMNS, style)?),
+                true => Some(open_table(dir, "mentions.csv", MENTION_COLUMNS, style, lengths)?),
                 false => None,
             },
         })
+    }
+
+    /// The length of each table's file, for the resume journal.
+    fn lengths(&mut self, lengths: &mut BTreeMap<String, u64>) -> anyhow::Result<()> {
+        for table in [Some(&mut self.articles), Some(&mut self.sentences), self.mentions.as_mut()].into_iter().flatten()
+        {
+            lengths.insert(table.partial_name(), table.length()?);
+        }
+        Ok(())
     }
 
     fn write_mentions(
@@ -188,6 +204,22 @@ impl Tables {
     }
 }
 
+/// A new table, or (with the lengths of a resume journal) the one an interrupted run was writing, cut back to
+/// the length it had after the last finished article.
+fn open_table(
+    dir: &Path,
+    name: &str,
+    columns: &[&str],
+    style: Style,
+    lengths: Option<&BTreeMap<String, u64>>,
+) -> anyhow::Result<Table> {
+    let partial = format!("{}.partial", Path::new(name).with_extension(style.format.extension()).display());
+    Ok(match lengths.and_then(|l| l.get(&partial)) {
+        Some(&length) => Table::reopen(dir, name, style, length)?,
+        None => Table::create(dir, name, columns, style)?,
+    })
+}
+
 /// The stance stage, and what it gathers over the corpus: corpus-wide actor ids, the targets seen, the
 /// aggregate cells; evidence rows are written as each article is done.
 struct StanceStage {
@@ -203,54 +235,68 @@ struct StanceStage {
 }
 
 impl StanceStage {
-    fn open(options: &RunOptions, model_dir: &Path, problems: &mut Vec<String>) -> anyhow::Result<StanceStage> {
+    fn open(
+        options: &RunOptions,
+        model_dir: &Path,
+        lengths: Option<&BTreeMap<String, u64>>,
+        problems: &mut Vec<String>,
+    ) -> anyhow::Result<StanceStage> {
         let model = StanceModel::load(model_dir, tch::Device::cuda_if_available())
             .with_context(|| format!("cannot load the stance model in {}", model_dir.display()))?;
-        let registry = match &options.actors {
-            Some(path) => {
-                let (registry, found) = Registry::with_table(path)?;
-                problems.extend(found);
-                registry
-            }
-            None => Registry::default(),
-        };
-        let topics = match &options.targets {
-            Some(path) => {
-                let (topics, found) = Topics::read(path)?;
-                problems.extend(found);
-                topics
-            }
-            None => Topics::default(),
-        };
         Ok(StanceStage {
             model,
-            registry,
-            topics,
+            registry: user_table(&options.actors, Registry::with_table, problems)?,
+            topics: user_table(&options.targets, Topics::read, problems)?,
             auto_targets: options.auto_targets,
             aggregator: Aggregator::new(options.period, options.min_confidence),
             targets: BTreeMap::new(),
-            evidence: Table::create(&options.out, "evidence.csv", EVIDENCE_COLUMNS, options.style())?,
+            evidence: open_table(&options.out, "evidence.csv", EVIDENCE_COLUMNS, options.style(), lengths)?,
             batch_size: options.batch_size,
         })
     }
 
-    /// Corpus ids for the article's actors.
-    fn identify(&mut self, article: &Article, actors: &ArticleActors) -> Vec<String> {
-        actors.actors.iter().map(|actor| self.registry.identify(actor, article.date.as_deref())).collect()
+    /// Corpus ids for the actors of an article dated `date`.
+    fn identify(&mut self, date: Option<&str>, actors: &[ActorRecord]) -> Vec<String> {
+        actors.iter().map(|actor| self.registry.identify(actor, date)).collect()
     }
 
-    /// Classifies the article's pairs, writes its evidence and adds it to the cells; returns the evidence count.
+    /// What a finished article of an interrupted run added to the registry and the cells.
+    fn replay(&mut self, entry: &ArticleEntry) {
+        self.identify(entry.date.as_deref(), &entry.actors);
+        self.add(&entry.article_id, entry.date.as_deref(), &entry.evidence);
+    }
+
+    /// Adds an article's evidence to the cells, and its topics and issues to the targets.
+    fn add(&mut self, article_id: &str, date: Option<&str>, evidence: &[EvidenceRecord]) {
+        let day = date.map(iso_day).unwrap_or_default();
+        for (index, record) in evidence.iter().enumerate() {
+            if let Some(info) = &record.target {
+                self.targets.entry(record.target_id.clone()).or_insert_with(|| info.clone());
+            }
+            self.aggregator.add(&Evidence {
+                evidence_id: &format!("{article_id}-e{index}"),
+                article_id,
+                actor_id: &record.actor_id,
+                target_id: &record.target_id,
+                day: &day,
+                label: record.label,
+                probabilities: record.probabilities,
+            });
+        }
+    }
+
+    /// Classifies the article's pairs, writes its evidence and adds it to the cells; returns the evidence.
     fn article(
         &mut self,
         article: &Article,
         segmentation: &Segmentation,
         actors: &ArticleActors,
         actor_ids: &[String],
-    ) -> anyhow::Result<usize> {
+    ) -> anyhow::Result<Vec<EvidenceRecord>> {
         let text = &article.text;
         let pairs = crate::pairs::build(text, segmentation, actors, &self.topics, self.auto_targets);
         if pairs.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         let targets: Vec<(String, String)> = pairs.iter().map(|pair| self.target_of(pair, actors, actor_ids)).collect();
         let queries: Vec<Query> = pairs
@@ -261,11 +307,13 @@ impl StanceStage {
         let stance_queries: Vec<StanceQuery> = queries.iter().map(Query::as_stance_query).collect();
         let predicted = predict(&self.model, &stance_queries, self.batch_size)
             .with_context(|| format!("article {} ({})", article.id, article.origin))?;
-        let day = article.date.as_deref().map(iso_day).unwrap_or_default();
+        let mut records = Vec::with_capacity(pairs.len());
         let mut chars = CharIndex::new(text);
         for (index, ((pair, (target_id, _)), probabilities)) in pairs.iter().zip(&targets).zip(&predicted).enumerate() {
             let evidence_id = format!("{}-e{index}", article.id);
             let label = label_of(probabilities);
+            // As written to the table, so that a resumed run's cells (replayed from the journal) are the same.
+            let probabilities = probabilities.map(|p| (p * 10_000.0).round() / 10_000.0);
             let sentence = segmentation.sentences[pair.sentence_index].span;
             let (start, end) = (chars.to_chars(pair.target_span.start), chars.to_chars(pair.target_span.end));
             let actor_id = actor_ids[pair.holder].as_str();
@@ -286,17 +334,19 @@ impl StanceStage {
                 &format!("{:.4}", probabilities[2]),
                 sentence.slice(text),
             ])?;
-            self.aggregator.add(&Evidence {
-                evidence_id: &evidence_id,
-                article_id: &article.id,
-                actor_id,
-                target_id,
-                day: &day,
+            records.push(EvidenceRecord {
+                actor_id: actor_id.to_string(),
+                target_id: target_id.clone(),
+                target: match &pair.target {
+                    Target::Actor(_) => None,
+                    Target::Topic(_) | Target::Issue(_) => self.targets.get(target_id).cloned(),
+                },
                 label,
-                probabilities: *probabilities,
+                probabilities,
             });
         }
-        Ok(pairs.len())
+        self.add(&article.id, article.date.as_deref(), &records);
+        Ok(records)
     }
 
     /// The target's corpus id and the name the stance model is told, recording topics and issues seen.
@@ -346,6 +396,18 @@ impl StanceStage {
         written.push(actors.finish()?);
         Ok(written)
     }
+}
+
+/// The user's table at `path` read with `read`, its row problems added to `problems`; empty without a path.
+fn user_table<T: Default>(
+    path: &Option<PathBuf>,
+    read: impl Fn(&Path) -> anyhow::Result<(T, Vec<String>)>,
+    problems: &mut Vec<String>,
+) -> anyhow::Result<T> {
+    let Some(path) = path else { return Ok(T::default()) };
+    let (table, found) = read(path)?;
+    problems.extend(found);
+    Ok(table)
 }
 
 /// A pair put as the stance model's question: the sentence, with the spans in characters from its start.
@@ -408,9 +470,16 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     if let (Some(dir), Some(model)) = (&options.entity_model, &entity_model) {
         models.insert("entities".into(), serde_json::json!({ "path": dir, "card": model.card }));
     }
+    // An interrupted run in --out with the same options is finished rather than started again.
+    let mut settings = serde_json::to_value(options)?;
+    if let Some(object) = settings.as_object_mut() {
+        object.remove("progress");
+    }
+    let interrupted = Journal::resume(&options.out, &settings)?.filter(|run| !run.entries.is_empty());
+    let lengths = interrupted.as_ref().and_then(|run| run.entries.last()).map(|entry| &entry.lengths);
     let mut table_problems = Vec::new();
     let mut stance = match (&options.stance_model, &entity_model) {
-        (Some(dir), Some(_)) => Some(StanceStage::open(options, dir, &mut table_problems)?),
+        (Some(dir), Some(_)) => Some(StanceStage::open(options, dir, lengths, &mut table_problems)?),
         _ => None,
     };
     for problem in &table_problems {
@@ -419,7 +488,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     if let (Some(dir), Some(stage)) = (&options.stance_model, &stance) {
         models.insert("stance".into(), serde_json::json!({ "path": dir, "card": stage.model.card }));
     }
-    let mut tables = Tables::create(&options.out, options.style(), entity_model.is_some())?;
+    let mut tables = Tables::open(&options.out, options.style(), entity_model.is_some(), lengths)?;
     let progress = progress_bar(options.progress, files);
 
     let mut counts = manifest::Counts::default();
@@ -432,16 +501,47 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         problems.push(ProblemRecord { path, line: None, kind: "table_row".into(), message, skipped: true });
     }
     let mut timings = manifest::Timings::default();
+    let mut done = HashSet::new();
+    let mut journal = match interrupted {
+        Some(run) => {
+            for entry in &run.entries {
+                if let Some(stage) = stance.as_mut() {
+                    stage.replay(entry);
+                }
+                counts.add(&entry.counts, entry.evidence.len());
+                done.insert(entry.article_id.clone());
+            }
+            eprintln!("stancemap: resuming the run in {}: {} articles already done", options.out.display(), done.len());
+            run.journal
+        }
+        None => Journal::create(&options.out, &settings)?,
+    };
     let mut corpus = corpus;
     loop {
         let clock = Instant::now();
         let Some(item) = corpus.next() else { break };
         timings.read_s += clock.elapsed().as_secs_f64();
         match item {
+            Ok(article) if done.contains(&article.id) => {}
             Ok(article) => {
                 let clock = Instant::now();
                 let segmentation = segment(&article.text);
                 timings.segment_s += clock.elapsed().as_secs_f64();
+                let mut entry = ArticleEntry {
+                    article_id: article.id.clone(),
+                    date: article.date.clone(),
+                    lengths: BTreeMap::new(),
+                    counts: ArticleCounts {
+                        paragraphs: segmentation.paragraphs.len(),
+                        sentences: segmentation.sentences.len(),
+                        quotes: segmentation.quotes.len(),
+                        chars: article.text.chars().count(),
+                        words: article.text.split_whitespace().count(),
+                        mentions: 0,
+                    },
+                    actors: Vec::new(),
+                    evidence: Vec::new(),
+                };
                 if let Some(model) = &entity_model {
                     let clock = Instant::now();
                     let units: Vec<_> = segmentation.paragraphs.iter().map(|p| p.span).collect();
@@ -449,30 +549,32 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
                         .with_context(|| format!("article {} ({})", article.id, article.origin))?;
                     let found = mentions(&article.text, &segmentation, &entities, &gazetteer);
                     timings.entities_s += clock.elapsed().as_secs_f64();
-                    counts.mentions += found.len();
+                    entry.counts.mentions = found.len();
                     let clock = Instant::now();
                     let actors = resolve(&article.text, &segmentation, &found, &gazetteer);
+                    entry.actors = actors.actors.iter().map(ActorRecord::of).collect();
                     let actor_ids = match stance.as_mut() {
-                        Some(stage) => stage.identify(&article, &actors),
+                        Some(stage) => stage.identify(article.date.as_deref(), &entry.actors),
                         None => Vec::new(),
                     };
                     timings.actors_s += clock.elapsed().as_secs_f64();
                     tables.write_mentions(&article, &found, &actors, &actor_ids)?;
                     if let Some(stage) = stance.as_mut() {
                         let clock = Instant::now();
-                        counts.evidence += stage.article(&article, &segmentation, &actors, &actor_ids)?;
+                        entry.evidence = stage.article(&article, &segmentation, &actors, &actor_ids)?;
                         timings.stance_s += clock.elapsed().as_secs_f64();
                     }
                 }
                 let clock = Instant::now();
                 tables.write(&article, &segmentation)?;
+                // The rows first, then the journal line that says they are there.
+                tables.lengths(&mut entry.lengths)?;
+                if let Some(stage) = stance.as_mut() {
+                    entry.lengths.insert(stage.evidence.partial_name(), stage.evidence.length()?);
+                }
+                journal.record(&entry)?;
                 timings.write_s += clock.elapsed().as_secs_f64();
-                counts.articles += 1;
-                counts.paragraphs += segmentation.paragraphs.len();
-                counts.sentences += segmentation.sentences.len();
-                counts.quotes += segmentation.quotes.len();
-                counts.chars += article.text.chars().count();
-                counts.words += article.text.split_whitespace().count();
+                counts.add(&entry.counts, entry.evidence.len());
             }
             Err(problem) => {
                 progress
@@ -519,6 +621,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             .collect(),
     };
     crate::output::write_json(&options.out.join("run.json"), &manifest)?;
+    journal.remove()?;
     Ok(summary)
 }
 

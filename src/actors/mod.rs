@@ -49,7 +49,8 @@ pub use names::{name_key, Title};
 pub use speakers::{holder_of_sentence, Cue, QuoteAttribution};
 
 /// What kind of actor a chain of mentions is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ActorType {
     Person,
     Organisation,

@@ -44,6 +44,31 @@ pub struct CorpusActor {
     pub n_mentions: usize,
 }
 
+/// What the registry needs to know of an article's actor (and what a resumed run replays).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ActorRecord {
+    pub name: String,
+    pub actor_type: ActorType,
+    /// Its fullest name, then the names and metonyms it goes by in the article, as written.
+    pub names: Vec<String>,
+    pub n_mentions: usize,
+}
+
+impl ActorRecord {
+    pub fn of(actor: &Actor) -> ActorRecord {
+        let names = std::iter::once(actor.name.clone())
+            .chain(
+                actor
+                    .mentions
+                    .iter()
+                    .filter(|m| matches!(m.kind, MentionKind::Name | MentionKind::Metonym))
+                    .map(|m| m.surface.clone()),
+            )
+            .collect();
+        ActorRecord { name: actor.name.clone(), actor_type: actor.actor_type, names, n_mentions: actor.mentions.len() }
+    }
+}
+
 /// A row of the user's alias table, by actor.
 #[derive(Debug, Clone)]
 struct TableEntry {
@@ -122,20 +147,10 @@ impl Registry {
         Ok((registry, problems))
     }
 
-    /// The corpus-wide id of `actor`, an actor of the article dated `date` whose text is `text`; records its
-    /// names and counts.
-    pub fn identify(&mut self, actor: &Actor, date: Option<&str>) -> String {
-        let names: Vec<&str> = std::iter::once(actor.name.as_str())
-            .chain(
-                actor
-                    .mentions
-                    .iter()
-                    .filter(|m| matches!(m.kind, MentionKind::Name | MentionKind::Metonym))
-                    .map(|m| m.surface.as_str()),
-            )
-            .collect();
+    /// The corpus-wide id of `actor`, an actor of the article dated `date`; records its names and counts.
+    pub fn identify(&mut self, actor: &ActorRecord, date: Option<&str>) -> String {
         let day = date.map(iso_day).unwrap_or_default();
-        let from_table = names.iter().find_map(|name| {
+        let from_table = actor.names.iter().find_map(|name| {
             self.table.get(&name_key(name))?.iter().find(|entry| entry.covers(&day)).map(|entry| entry.id.clone())
         });
         let id = match from_table {
@@ -163,8 +178,8 @@ impl Registry {
             n_mentions: 0,
         });
         entry.n_articles += 1;
-        entry.n_mentions += actor.mentions.len();
-        for name in names {
+        entry.n_mentions += actor.n_mentions;
+        for name in &actor.names {
             let key = name_key(name);
             if !key.is_empty() && !entry.aliases.iter().any(|a| name_key(a) == key) {
                 entry.aliases.push(name.trim().to_string());
@@ -243,8 +258,8 @@ mod tests {
     use crate::actors::ActorMention;
     use crate::span::Span;
 
-    fn actor(name: &str, actor_type: ActorType, surfaces: &[&str]) -> Actor {
-        Actor {
+    fn actor(name: &str, actor_type: ActorType, surfaces: &[&str]) -> ActorRecord {
+        ActorRecord::of(&Actor {
             name: name.into(),
             actor_type,
             mentions: surfaces
@@ -259,7 +274,7 @@ mod tests {
             country: None,
             titles: Vec::new(),
             gender: None,
-        }
+        })
     }
 
     #[test]

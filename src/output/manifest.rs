@@ -50,6 +50,20 @@ pub struct Counts {
     pub problems_by_kind: BTreeMap<String, usize>,
 }
 
+impl Counts {
+    /// Adds a finished article's counts.
+    pub fn add(&mut self, article: &super::journal::ArticleCounts, evidence: usize) {
+        self.articles += 1;
+        self.paragraphs += article.paragraphs;
+        self.sentences += article.sentences;
+        self.quotes += article.quotes;
+        self.chars += article.chars;
+        self.words += article.words;
+        self.mentions += article.mentions;
+        self.evidence += evidence;
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ProblemRecord {
     pub path: String,

@@ -6,6 +6,7 @@
 //! spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
 //! leading `'` (the OWASP rule). No other character of any text is changed.
 
+pub mod journal;
 pub mod manifest;
 pub mod read;
 pub mod stances;
@@ -123,6 +124,64 @@ impl Table {
             }
         };
         Ok(Table { writer, partial, path, guard })
+    }
+
+    /// Reopens the `.partial` file of a table an interrupted run was writing, cut back to `length` bytes (the
+    /// rows after it belonged to an article that was not finished); rows are appended after it. A table that
+    /// had already been moved into place is moved back first.
+    pub fn reopen(dir: &Path, name: &str, style: Style, length: u64) -> Result<Table, OutputError> {
+        let name = Path::new(name).with_extension(style.format.extension());
+        let path = dir.join(&name);
+        let partial = dir.join(format!("{}.partial", name.display()));
+        if !partial.exists() && path.exists() {
+            std::fs::rename(&path, &partial).map_err(|source| OutputError::Io { path: partial.clone(), source })?;
+        }
+        let io = |source| OutputError::Io { path: partial.clone(), source };
+        let file = std::fs::OpenOptions::new().append(true).open(&partial).map_err(io)?;
+        file.set_len(length).map_err(|source| OutputError::Io { path: partial.clone(), source })?;
+        let guard = match style.format {
+            Format::Jsonl => FormulaGuard::Off,
+            Format::Csv | Format::Tsv => style.guard,
+        };
+        let writer = match style.format {
+            Format::Jsonl => {
+                // The header is the first line's keys: read it back from the file.
+                let first = std::fs::read_to_string(&partial)
+                    .map_err(|source| OutputError::Io { path: partial.clone(), source })?;
+                let header = first.lines().next().and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok());
+                let header =
+                    header.and_then(|h| h.as_object().map(|o| o.keys().cloned().collect())).unwrap_or_default();
+                Writer::Jsonl { out: BufWriter::new(file), header }
+            }
+            Format::Csv | Format::Tsv => {
+                let delimiter = if style.format == Format::Tsv { b'\t' } else { b',' };
+                Writer::Delimited(Box::new(
+                    csv::WriterBuilder::new().delimiter(delimiter).from_writer(BufWriter::new(file)),
+                ))
+            }
+        };
+        Ok(Table { writer, partial, path, guard })
+    }
+
+    /// The `.partial` file's name, the key of its length in the resume journal.
+    pub fn partial_name(&self) -> String {
+        self.partial.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+
+    /// Flushes the rows written so far to the file and returns its length in bytes.
+    pub fn length(&mut self) -> Result<u64, OutputError> {
+        let io = |source| OutputError::Io { path: self.partial.clone(), source };
+        let file = match &mut self.writer {
+            Writer::Delimited(writer) => {
+                writer.flush().map_err(io)?;
+                writer.get_ref().get_ref()
+            }
+            Writer::Jsonl { out, .. } => {
+                out.flush().map_err(io)?;
+                out.get_ref()
+            }
+        };
+        file.metadata().map(|m| m.len()).map_err(|source| OutputError::Io { path: self.partial.clone(), source })
     }
 
     /// Writes one row; every cell goes through the formula guard (ids and counts never start with a guarded

@@ -48,7 +48,7 @@ pub const STANCE_COLUMNS: &[&str] = &[
 ];
 
 /// A target's name and type for the tables.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TargetInfo {
     pub label: String,
     /// An actor type (`person`, `country`…), `topic` or `issue`.

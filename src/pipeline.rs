@@ -30,7 +30,7 @@ use crate::span::CharIndex;
 use crate::stance::evaluate::{label_of, predict};
 use crate::stance::input::StanceQuery;
 use crate::stance::model::StanceModel;
-use crate::targets::Topics;
+use crate::targets::{IssueMerger, Topics};
 use crate::text::{segment, Segmentation};
 
 /// What `stancemap run` was asked to do.
@@ -230,6 +230,8 @@ struct StanceStage {
     aggregator: Aggregator,
     /// Targets other than actors, by id.
     targets: BTreeMap<String, TargetInfo>,
+    /// Issue ids across the corpus.
+    issues: IssueMerger,
     evidence: Table,
     batch_size: usize,
 }
@@ -250,6 +252,10 @@ impl StanceStage {
             auto_targets: options.auto_targets,
             aggregator: Aggregator::new(options.period, options.min_confidence),
             targets: BTreeMap::new(),
+            issues: match options.auto_targets {
+                true => IssueMerger::new(tch::Device::cuda_if_available()),
+                false => IssueMerger::by_key(),
+            },
             evidence: open_table(&options.out, "evidence.csv", EVIDENCE_COLUMNS, options.style(), lengths)?,
             batch_size: options.batch_size,
         })
@@ -261,9 +267,15 @@ impl StanceStage {
     }
 
     /// What a finished article of an interrupted run added to the registry and the cells.
-    fn replay(&mut self, entry: &ArticleEntry) {
+    fn replay(&mut self, entry: &ArticleEntry) -> anyhow::Result<()> {
         self.identify(entry.date.as_deref(), &entry.actors);
+        for record in &entry.evidence {
+            if let (Some(key), Some(info)) = (&record.issue_key, &record.target) {
+                self.issues.remember(key, &record.target_id, &info.label)?;
+            }
+        }
         self.add(&entry.article_id, entry.date.as_deref(), &entry.evidence);
+        Ok(())
     }
 
     /// Adds an article's evidence to the cells, and its topics and issues to the targets.
@@ -298,7 +310,8 @@ impl StanceStage {
         if pairs.is_empty() {
             return Ok(Vec::new());
         }
-        let targets: Vec<(String, String)> = pairs.iter().map(|pair| self.target_of(pair, actors, actor_ids)).collect();
+        let targets: Vec<(String, String)> =
+            pairs.iter().map(|pair| self.target_of(pair, actors, actor_ids)).collect::<anyhow::Result<_>>()?;
         let queries: Vec<Query> = pairs
             .iter()
             .zip(&targets)
@@ -341,6 +354,10 @@ impl StanceStage {
                     Target::Actor(_) => None,
                     Target::Topic(_) | Target::Issue(_) => self.targets.get(target_id).cloned(),
                 },
+                issue_key: match &pair.target {
+                    Target::Issue(phrase) => Some(phrase.key.clone()),
+                    _ => None,
+                },
                 label,
                 probabilities,
             });
@@ -350,8 +367,13 @@ impl StanceStage {
     }
 
     /// The target's corpus id and the name the stance model is told, recording topics and issues seen.
-    fn target_of(&mut self, pair: &Pair, actors: &ArticleActors, actor_ids: &[String]) -> (String, String) {
-        match &pair.target {
+    fn target_of(
+        &mut self,
+        pair: &Pair,
+        actors: &ArticleActors,
+        actor_ids: &[String],
+    ) -> anyhow::Result<(String, String)> {
+        Ok(match &pair.target {
             Target::Actor(index) => (actor_ids[*index].clone(), actors.actors[*index].name.clone()),
             Target::Topic(index) => {
                 let topic = &self.topics.topics[*index];
@@ -361,14 +383,14 @@ impl StanceStage {
                 (topic.id.clone(), topic.label.clone())
             }
             Target::Issue(phrase) => {
-                let id = phrase.id();
-                let info = self
-                    .targets
+                // The issue is named by its first phrase; the model is told this sentence's own.
+                let id = self.issues.id_of(phrase)?;
+                self.targets
                     .entry(id.clone())
                     .or_insert_with(|| TargetInfo { label: phrase.label.clone(), target_type: "issue".into() });
-                (id, info.label.clone())
+                (id, phrase.label.clone())
             }
-        }
+        })
     }
 
     /// Writes stances.csv, matrix.csv and actors.csv.
@@ -506,7 +528,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         Some(run) => {
             for entry in &run.entries {
                 if let Some(stage) = stance.as_mut() {
-                    stage.replay(entry);
+                    stage.replay(entry)?;
                 }
                 counts.add(&entry.counts, entry.evidence.len());
                 done.insert(entry.article_id.clone());

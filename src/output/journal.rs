@@ -55,6 +55,8 @@ pub struct EvidenceRecord {
     pub target_id: String,
     /// The name and type of a topic or issue target (actors are named by the registry).
     pub target: Option<TargetInfo>,
+    /// The key of an issue phrase (which issue it went to is the merger's decision, replayed on resuming).
+    pub issue_key: Option<String>,
     pub label: StanceLabel,
     /// favor, against, neutral, as written to evidence.csv (four decimals).
     pub probabilities: [f32; 3],

@@ -20,8 +20,7 @@
 //!
 //! The label is the phrase as written, without leading determiners; phrases with the same **key** (lowercase
 //! words without determiners, straight apostrophes) are one issue across the corpus, with the id `issue:` +
-//! the key's words joined by `-`. Phrases that say the same in other words stay apart (merging them by
-//! sentence embedding is not done yet).
+//! the key's words joined by `-`; phrases that say the same in other words are merged by `merge.rs`.
 
 use crate::actors::words::ArticleWords;
 use crate::span::Span;
@@ -323,14 +322,16 @@ fn phrase(words: &ArticleWords<'_>, start: usize, end: usize, cue: Span, names: 
     let span = Span::new(words.span(first).start, words.span(stop - 1).end);
     let only_a_name = names.iter().any(|name| name.contains(span) || span == *name);
     // "praised President Diallo for his leadership": the object is an actor (a target already), and what
-    // follows it is not the issue. "Russia's invasion" is an issue: the name is a possessive.
+    // follows it is not the issue. "Russia's invasion", "U.S. military operations" are issues: the name
+    // qualifies a noun.
     let opens_with_a_name = names.iter().any(|name| {
         let at = words.first_from(name.start);
-        name.start >= span.start
-            && at < first + 3
-            && (first..at).all(|j| words.is_capitalised(j))
-            && words.within(*name).end < stop
-            && words.normalised(words.within(*name).end) != "'s"
+        let after = words.within(*name).end;
+        let head = after >= stop || {
+            let next = words.normalised(after);
+            OPENING_PREPOSITIONS.contains(&next) || CLAUSE_WORDS.contains(&next) || next == "and"
+        };
+        name.start >= span.start && at < first + 3 && (first..at).all(|j| words.is_capitalised(j)) && head
     });
     if opens_with_a_name {
         return None;
@@ -401,6 +402,13 @@ mod tests {
         assert_eq!(
             issues("Moscow was critical of U.S. operations, but feared that instability would spread.", &[]),
             ["U.S. operations [issue:u.s-operations]", "instability would spread [issue:instability-would-spread]"]
+        );
+        assert_eq!(
+            issues(
+                "Moscow was critical of U.S. military operations in Afghanistan.",
+                &["Moscow", "U.S.", "Afghanistan"]
+            ),
+            ["U.S. military operations in Afghanistan [issue:u.s-military-operations-in-afghanistan]"]
         );
         assert_eq!(
             issues("For Kyiv, membership is the red line. His main goal is to draw his red line.", &["Kyiv"]),

@@ -4,7 +4,9 @@
 //! ([`crate::pairs`]) takes those from the article's actors.
 
 pub mod issues;
+pub mod merge;
 pub mod topics;
 
 pub use issues::IssuePhrase;
+pub use merge::IssueMerger;
 pub use topics::{Topic, Topics};

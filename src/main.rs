@@ -107,7 +107,8 @@ enum Command {
     #[command(subcommand)]
     Eval(EvalCommand),
     /// Convert a public stance set, or a corrected evidence.csv, into canonical stance JSONL (one example per line),
-    /// reporting rows read, converted and skipped.
+    /// reporting rows read, converted and skipped. `cues` reads a news corpus instead and labels holder -> issue
+    /// pairs by the cue that found them ("opposes": against), a silver training set.
     Import {
         #[arg(value_enum)]
         format: ImportFormatName,
@@ -283,6 +284,7 @@ enum ImportFormatName {
     IbmClaims,
     Basil,
     Evidence,
+    Cues,
 }
 
 impl ImportFormatName {
@@ -294,6 +296,7 @@ impl ImportFormatName {
             ImportFormatName::IbmClaims => ImportFormat::IbmClaims,
             ImportFormatName::Basil => ImportFormat::Basil,
             ImportFormatName::Evidence => ImportFormat::Evidence,
+            ImportFormatName::Cues => ImportFormat::Cues,
         }
     }
 }

@@ -84,3 +84,32 @@ fn eval_stance_json_has_the_documented_keys_and_a_breakdown_per_source_needs_bas
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such.jsonl"));
 }
+
+#[test]
+fn import_cues_labels_a_holder_issue_pair_by_its_cue_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cues.jsonl");
+    let corpus = repo().join("tests/fixtures/stance_corpus");
+    let output =
+        stancemap(&["--threads", "2", "import", "cues", corpus.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("2 read, 1 converted"));
+    let lines = std::fs::read_to_string(&out).unwrap();
+    let examples: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // "Senator Paul Okafor voted against the port deal": the only cue whose object is not a name.
+    assert_eq!(examples.len(), 1, "{examples:#?}");
+    let example = &examples[0];
+    assert_eq!(example["holder"], "Paul Okafor");
+    assert_eq!(example["target"], "port deal");
+    assert_eq!(example["label"], "against");
+    assert_eq!(example["source"], "cues");
+    let text = example["text"].as_str().unwrap();
+    let span = |key: &str| {
+        let [start, end] = [0, 1].map(|i| example[key][i].as_u64().unwrap() as usize);
+        text.chars().skip(start).take(end - start).collect::<String>()
+    };
+    assert_eq!((span("holder_span"), span("target_span")), ("Paul Okafor".into(), "port deal".into()));
+}

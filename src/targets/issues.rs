@@ -24,6 +24,7 @@
 
 use crate::actors::words::ArticleWords;
 use crate::span::Span;
+use crate::stance::example::StanceLabel;
 
 /// An issue phrase in a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,11 @@ pub struct IssuePhrase {
     pub key: String,
     /// Byte span of the cue ("opposes", "red line").
     pub cue: Span,
+    /// What the cue says of the holder's stance: `supports`, `calls for`, `urges X to` -> favor; `opposes`,
+    /// `condemns`, `urges X to stop`, a red line -> against; None when a negation stands right before the cue
+    /// ("does not support") or the cue says nothing either way. Not used by the run (the stance model
+    /// decides); it labels training examples (`stancemap import cues`).
+    pub polarity: Option<StanceLabel>,
 }
 
 impl IssuePhrase {
@@ -105,12 +111,7 @@ const OBJECT_VERBS: &[&str] = &[
     "decry",
     "decries",
     "decried",
-    "slam",
-    "slams",
     "slammed",
-    "champion",
-    "champions",
-    "championed",
     "resist",
     "resists",
     "resisted",
@@ -121,6 +122,57 @@ const OBJECT_VERBS: &[&str] = &[
     "favors",
     "favored",
 ];
+
+/// Object verbs whose subject is against the issue (the rest of [`OBJECT_VERBS`] are for it, but for
+/// `downplay`, `fear` and `resist`, which are against too).
+const AGAINST_VERBS: &[&str] = &[
+    "oppose",
+    "opposes",
+    "opposed",
+    "opposing",
+    "reject",
+    "rejects",
+    "rejected",
+    "rejecting",
+    "condemn",
+    "condemns",
+    "condemned",
+    "condemning",
+    "criticise",
+    "criticises",
+    "criticised",
+    "criticising",
+    "criticize",
+    "criticizes",
+    "criticized",
+    "criticizing",
+    "denounce",
+    "denounces",
+    "denounced",
+    "denouncing",
+    "downplay",
+    "downplays",
+    "downplayed",
+    "downplaying",
+    "fear",
+    "fears",
+    "feared",
+    "fearing",
+    "decry",
+    "decries",
+    "decried",
+    "slammed",
+    "resist",
+    "resists",
+    "resisted",
+];
+
+/// Prepositions after a verb that make its subject against the issue ("argued against", "objected to",
+/// "critical of", "opposed to").
+const AGAINST_PREPOSITIONS: &[&str] = &["against", "to", "of"];
+
+/// Words right before a cue that negate it: the cue then labels nothing.
+const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "nor", "hardly"];
 
 /// Verbs followed by a preposition that opens the issue: ("call", "for").
 const PREPOSITION_VERBS: &[(&str, &str)] = &[
@@ -161,8 +213,7 @@ const PREPOSITION_VERBS: &[(&str, &str)] = &[
 ];
 
 /// Verbs of the form "urge someone to do something".
-const URGE_VERBS: &[&str] =
-    &["urge", "urges", "urged", "urging", "press", "presses", "pressed", "asks", "asked", "implored", "pushed"];
+const URGE_VERBS: &[&str] = &["urge", "urges", "urged", "urging", "presses", "pressed", "implored", "pushed"];
 
 /// Words skipped at the start of an object: "the idea of …".
 const SKIPPED_OPENINGS: &[&[&str]] = &[
@@ -226,7 +277,7 @@ pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &[Span]) -> 
             let after = (i + 2..end).take_while(|&j| !is_boundary(words.written(j)));
             if let Some(is) = after.clone().find(|&j| matches!(word(j), "is" | "was" | "are" | "remains")) {
                 if let Some(phrase) = phrase(words, is + 1, end, cue, names) {
-                    found.push(phrase);
+                    found.push(IssuePhrase { polarity: Some(StanceLabel::Against), ..phrase });
                 }
             } else if let Some(is) = (first..i)
                 .rev()
@@ -235,31 +286,45 @@ pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &[Span]) -> 
             {
                 let start = (first..is).rev().take_while(|&j| !is_boundary(words.written(j))).last().unwrap_or(is);
                 if let Some(phrase) = phrase(words, start, is, cue, names) {
-                    found.push(phrase);
+                    found.push(IssuePhrase { polarity: Some(StanceLabel::Against), ..phrase });
                 }
             }
             i += 2;
             continue;
         }
         let cue = words.span(i);
+        if words.is_capitalised(i) {
+            // Verbs are written in lowercase in running text: "Grand Slams", "Champions League" are names,
+            // and a headline's capitalised words are not read.
+            i += 1;
+            continue;
+        }
+        let negated =
+            (first.max(i.saturating_sub(3))..i).any(|j| NEGATIONS.contains(&word(j)) || word(j).ends_with("n't"));
+        let polarity = |against: bool| match (negated, against) {
+            (true, _) => None,
+            (false, true) => Some(StanceLabel::Against),
+            (false, false) => Some(StanceLabel::Favor),
+        };
         if OBJECT_VERBS.contains(&w) {
             if let Some(phrase) = phrase(words, skip_opening(words, i + 1, end), end, cue, names) {
-                found.push(phrase);
+                found.push(IssuePhrase { polarity: polarity(AGAINST_VERBS.contains(&w)), ..phrase });
             }
         } else if i + 1 < end && PREPOSITION_VERBS.contains(&(w, word(i + 1))) {
             let cue = Span::new(cue.start, words.span(i + 1).end);
             if let Some(phrase) = phrase(words, skip_opening(words, i + 2, end), end, cue, names) {
-                found.push(phrase);
+                found.push(IssuePhrase { polarity: polarity(AGAINST_PREPOSITIONS.contains(&word(i + 1))), ..phrase });
             }
         } else if URGE_VERBS.contains(&w) || (w == "calls" || w == "called") && i + 1 < end && word(i + 1) == "on" {
             // The person urged runs up to "to"; then a list of actions.
             if let Some(to) = (i + 1..end.min(i + 8)).find(|&j| word(j) == "to") {
                 let mut start = to + 1;
                 while start < end {
-                    let action = if start < end && STOPPING.contains(&word(start)) { start + 1 } else { start };
+                    let stopping = STOPPING.contains(&word(start));
+                    let action = if stopping { start + 1 } else { start };
                     let stop = phrase_end(words, action, end);
                     if let Some(phrase) = phrase(words, action, stop, cue, names) {
-                        found.push(phrase);
+                        found.push(IssuePhrase { polarity: polarity(stopping), ..phrase });
                     }
                     // The next item of the list: ", ease …", ", and stop …".
                     let mut next = stop;
@@ -355,7 +420,7 @@ fn phrase(words: &ArticleWords<'_>, start: usize, end: usize, cue: Span, names: 
         }
     }
     let label = span.slice(words.text()).to_string();
-    Some(IssuePhrase { span, label, key: key_words.join(" "), cue })
+    Some(IssuePhrase { span, label, key: key_words.join(" "), cue, polarity: None })
 }
 
 #[cfg(test)]
@@ -414,6 +479,24 @@ mod tests {
             issues("For Kyiv, membership is the red line. His main goal is to draw his red line.", &["Kyiv"]),
             ["membership [issue:membership]"]
         );
+    }
+
+    #[test]
+    fn cues_say_for_or_against_unless_negated() {
+        let polarities = |text: &str| -> Vec<(String, Option<StanceLabel>)> {
+            let words = ArticleWords::new(text);
+            find(&words, Span::new(0, text.len()), &[]).into_iter().map(|p| (p.label, p.polarity)).collect()
+        };
+        use StanceLabel::{Against, Favor};
+        assert_eq!(
+            polarities("Biden urges Putin to stop interfering with elections, ease tensions with Ukraine."),
+            [("interfering with elections".into(), Some(Against)), ("ease tensions with Ukraine".into(), Some(Favor))]
+        );
+        assert_eq!(polarities("The union strongly supports the new contract."), [("new contract".into(), Some(Favor))]);
+        assert_eq!(polarities("The mayor does not support the new contract."), [("new contract".into(), None)]);
+        assert_eq!(polarities("The party objected to the budget cuts."), [("budget cuts".into(), Some(Against))]);
+        assert_eq!(polarities("Rebels called for a ceasefire."), [("ceasefire".into(), Some(Favor))]);
+        assert_eq!(polarities("For Kyiv, membership is the red line."), [("membership".into(), Some(Against))]);
     }
 
     #[test]

@@ -194,7 +194,7 @@ mod tests {
 
     fn phrase(label: &str) -> IssuePhrase {
         let key = label.to_lowercase();
-        IssuePhrase { span: Span::new(0, label.len()), label: label.into(), key, cue: Span::new(0, 0) }
+        IssuePhrase { span: Span::new(0, label.len()), label: label.into(), key, cue: Span::new(0, 0), polarity: None }
     }
 
     #[test]

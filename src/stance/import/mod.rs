@@ -3,6 +3,7 @@
 //! output is written to a temporary file and renamed, so a failed import leaves no half file.
 
 mod basil;
+mod cues;
 mod evidence;
 mod ibm;
 mod newsmtsc;
@@ -33,6 +34,8 @@ pub enum ImportFormat {
     Basil,
     /// stancemap's own `evidence.csv` (or a folder of `evidence*.csv`) with a corrected `label` column.
     Evidence,
+    /// Any news corpus: holder -> issue examples labelled by the cue that found the issue (distant supervision).
+    Cues,
 }
 
 /// Which split to import where a set has several in one place (SemEval folders, the IBM file, BASIL years).
@@ -76,6 +79,7 @@ pub fn import(format: ImportFormat, input: &Path, options: &ImportOptions, out: 
         ImportFormat::IbmClaims => ibm::read(input, options, &mut report)?,
         ImportFormat::Basil => basil::read(input, options, &mut report)?,
         ImportFormat::Evidence => evidence::read(input, &mut report)?,
+        ImportFormat::Cues => cues::read(input, &cues::entity_model(), &mut report)?,
     };
     report.converted = examples.len();
     write_jsonl(out, &examples)?;

@@ -51,8 +51,8 @@ impl IssuePhrase {
     }
 }
 
-/// Verbs (all forms) whose object is the issue.
-const OBJECT_VERBS: &[&str] = &[
+/// Verbs (all forms) whose object is the issue, and whose subject is for it.
+const FAVOR_VERBS: &[&str] = &[
     "support",
     "supports",
     "supported",
@@ -60,30 +60,6 @@ const OBJECT_VERBS: &[&str] = &[
     "backs",
     "backed",
     "backing",
-    "oppose",
-    "opposes",
-    "opposed",
-    "opposing",
-    "reject",
-    "rejects",
-    "rejected",
-    "rejecting",
-    "condemn",
-    "condemns",
-    "condemned",
-    "condemning",
-    "criticise",
-    "criticises",
-    "criticised",
-    "criticising",
-    "criticize",
-    "criticizes",
-    "criticized",
-    "criticizing",
-    "denounce",
-    "denounces",
-    "denounced",
-    "denouncing",
     "welcome",
     "welcomes",
     "welcomed",
@@ -100,21 +76,6 @@ const OBJECT_VERBS: &[&str] = &[
     "demands",
     "demanded",
     "demanding",
-    "downplay",
-    "downplays",
-    "downplayed",
-    "downplaying",
-    "fear",
-    "fears",
-    "feared",
-    "fearing",
-    "decry",
-    "decries",
-    "decried",
-    "slammed",
-    "resist",
-    "resists",
-    "resisted",
     "favour",
     "favours",
     "favoured",
@@ -123,8 +84,7 @@ const OBJECT_VERBS: &[&str] = &[
     "favored",
 ];
 
-/// Object verbs whose subject is against the issue (the rest of [`OBJECT_VERBS`] are for it, but for
-/// `downplay`, `fear` and `resist`, which are against too).
+/// Verbs (all forms) whose object is the issue, and whose subject is against it.
 const AGAINST_VERBS: &[&str] = &[
     "oppose",
     "opposes",
@@ -306,7 +266,7 @@ pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &[Span]) -> 
             (false, true) => Some(StanceLabel::Against),
             (false, false) => Some(StanceLabel::Favor),
         };
-        if OBJECT_VERBS.contains(&w) {
+        if FAVOR_VERBS.contains(&w) || AGAINST_VERBS.contains(&w) {
             if let Some(phrase) = phrase(words, skip_opening(words, i + 1, end), end, cue, names) {
                 found.push(IssuePhrase { polarity: polarity(AGAINST_VERBS.contains(&w)), ..phrase });
             }

@@ -21,6 +21,7 @@ use stancemap::stance::input::StanceQuery;
 use stancemap::stance::model::{Pooling, StanceModel};
 use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
 use stancemap::train::stance::{train_stance, StanceSource, StanceTrainOptions};
+use stancemap::train::TrainLoop;
 
 #[derive(Parser)]
 #[command(
@@ -245,6 +246,39 @@ impl TrainFlags {
         let base = self.encoder.base();
         Adaptation::from_rank(self.lora_rank.unwrap_or(if base == BaseEncoder::Mpnet { 16 } else { 0 }))
     }
+
+    /// The training loop these flags ask for; `default_lr` gives the task's peak rate when --lr is not given.
+    fn train_loop(self, default_lr: impl Fn(Adaptation, BaseEncoder) -> f64) -> anyhow::Result<TrainLoop> {
+        let encoder = self.encoder.base();
+        let adaptation = self.adaptation();
+        Ok(TrainLoop {
+            encoder,
+            base_dir: stancemap::train::base_dir(encoder)?,
+            adaptation,
+            out: self.out,
+            epochs: self.epochs,
+            batch_size: self.batch_size,
+            lr: self.lr.unwrap_or_else(|| default_lr(adaptation, encoder)),
+            warmup: self.warmup,
+            weight_decay: self.weight_decay,
+            seed: self.seed,
+            checkpoint_every: self.checkpoint_every,
+            resume: self.resume,
+            limit: self.limit,
+            stop_after: self.stop_after,
+            command: std::env::args().collect::<Vec<_>>().join(" "),
+        })
+    }
+}
+
+/// What a training command says at its end: where the model is, or how to continue a run stopped early.
+fn finished_training(finished: bool, run: &TrainLoop) -> ExitCode {
+    if finished {
+        println!("best model in {}", run.out.display());
+    } else {
+        println!("stopped early; continue with the same command and --resume");
+    }
+    ExitCode::SUCCESS
 }
 
 #[derive(Subcommand)]
@@ -442,8 +476,6 @@ fn try_main() -> anyhow::Result<ExitCode> {
         }
         Command::Train(TrainCommand::Ner { train, extra, dev, no_word_shape, run }) => {
             tch::set_num_threads(threads);
-            let base = run.encoder.base();
-            let adaptation = run.adaptation();
             let mut sources: Vec<TrainSource> = train
                 .into_iter()
                 .map(|path| TrainSource { path, options: ConllOptions::default(), label_map: None })
@@ -454,73 +486,35 @@ fn try_main() -> anyhow::Result<ExitCode> {
             let options = NerTrainOptions {
                 train: sources,
                 dev,
-                encoder: base,
-                base_dir: stancemap::train::base_dir(base)?,
-                adaptation,
-                out: run.out,
-                epochs: run.epochs,
-                batch_size: run.batch_size,
-                lr: run.lr.unwrap_or(if adaptation == Adaptation::Full { 1e-4 } else { 3e-4 }),
-                warmup: run.warmup,
-                weight_decay: run.weight_decay,
-                seed: run.seed,
-                checkpoint_every: run.checkpoint_every,
-                resume: run.resume,
-                limit: run.limit,
                 word_shape: !no_word_shape,
-                stop_after: run.stop_after,
-                command: std::env::args().collect::<Vec<_>>().join(" "),
+                run: run.train_loop(|adaptation, _| if adaptation == Adaptation::Full { 1e-4 } else { 3e-4 })?,
             };
             let report = train_ner(&options)?;
-            if !report.finished {
-                println!("stopped early; continue with the same command and --resume");
-                return Ok(ExitCode::SUCCESS);
+            if report.finished {
+                println!("{}", report.dev.table());
             }
-            println!("{}", report.dev.table());
-            println!("best model in {}", options.out.display());
-            Ok(ExitCode::SUCCESS)
+            Ok(finished_training(report.finished, &options.run))
         }
         Command::Train(TrainCommand::Stance { train, dev, pooling, run }) => {
             tch::set_num_threads(threads);
-            let base = run.encoder.base();
-            let adaptation = run.adaptation();
             let options = StanceTrainOptions {
                 train: train.iter().map(|spec| StanceSource::from_spec(spec)).collect::<anyhow::Result<_>>()?,
                 dev,
-                encoder: base,
-                base_dir: stancemap::train::base_dir(base)?,
-                adaptation,
                 pooling: match pooling {
                     PoolingName::First => Pooling::First,
                     PoolingName::Mean => Pooling::Mean,
                 },
-                out: run.out,
-                epochs: run.epochs,
-                batch_size: run.batch_size,
-                lr: run.lr.unwrap_or(match (adaptation, base) {
+                run: run.train_loop(|adaptation, base| match (adaptation, base) {
                     (Adaptation::Lora { .. }, _) => 5e-4,
                     (Adaptation::Full, BaseEncoder::MiniLm) => 1e-4,
                     (Adaptation::Full, BaseEncoder::Mpnet) => 5e-5,
-                }),
-                warmup: run.warmup,
-                weight_decay: run.weight_decay,
-                seed: run.seed,
-                checkpoint_every: run.checkpoint_every,
-                resume: run.resume,
-                limit: run.limit,
-                stop_after: run.stop_after,
-                command: std::env::args().collect::<Vec<_>>().join(" "),
+                })?,
             };
             let report = train_stance(&options)?;
-            if !report.finished {
-                println!("stopped early; continue with the same command and --resume");
-                return Ok(ExitCode::SUCCESS);
-            }
-            if let Some(dev) = report.dev {
+            if let (true, Some(dev)) = (report.finished, &report.dev) {
                 println!("{}", dev.table());
             }
-            println!("best model in {}", options.out.display());
-            Ok(ExitCode::SUCCESS)
+            Ok(finished_training(report.finished, &options.run))
         }
         Command::Eval(EvalCommand::Stance { data, model, json }) => {
             tch::set_num_threads(threads);

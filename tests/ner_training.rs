@@ -9,6 +9,7 @@ use stancemap::ner::conll::ConllOptions;
 use stancemap::ner::evaluate::evaluate_file;
 use stancemap::ner::model::{Adaptation, EntityModel};
 use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
+use stancemap::train::TrainLoop;
 use tch::Device;
 
 fn fixture() -> PathBuf {
@@ -28,22 +29,24 @@ fn options(out: PathBuf) -> NerTrainOptions {
     NerTrainOptions {
         train: vec![TrainSource { path: fixture(), options: ConllOptions::default(), label_map: None }],
         dev: fixture(),
-        encoder: BaseEncoder::MiniLm,
-        base_dir: BaseEncoder::MiniLm.default_dir(),
-        adaptation: Adaptation::Full,
-        out,
-        epochs: 8,
-        batch_size: 2,
-        lr: 5e-4,
-        warmup: 0.1,
-        weight_decay: 0.0,
-        seed: 1,
-        checkpoint_every: 0,
-        resume: false,
-        limit: None,
         word_shape: true,
-        stop_after: None,
-        command: "cargo test".into(),
+        run: TrainLoop {
+            encoder: BaseEncoder::MiniLm,
+            base_dir: BaseEncoder::MiniLm.default_dir(),
+            adaptation: Adaptation::Full,
+            out,
+            epochs: 8,
+            batch_size: 2,
+            lr: 5e-4,
+            warmup: 0.1,
+            weight_decay: 0.0,
+            seed: 1,
+            checkpoint_every: 0,
+            resume: false,
+            limit: None,
+            stop_after: None,
+            command: "cargo test".into(),
+        },
     }
 }
 
@@ -81,7 +84,7 @@ fn a_model_on_another_base_or_with_other_labels_is_refused_needs_base_encoders()
     }
     let out = tempfile::tempdir().unwrap();
     let mut o = options(out.path().to_path_buf());
-    o.epochs = 1;
+    o.run.epochs = 1;
     train_ner(&o).unwrap();
     let card_path = out.path().join("card.json");
     let card = std::fs::read_to_string(&card_path).unwrap();
@@ -98,8 +101,8 @@ fn a_stopped_run_resumes_where_it_stopped_and_finishes_needs_base_encoders() {
     tch::set_num_threads(2);
     let out = tempfile::tempdir().unwrap();
     let mut first = options(out.path().to_path_buf());
-    first.epochs = 2; // 6 steps
-    first.stop_after = Some(4);
+    first.run.epochs = 2; // 6 steps
+    first.run.stop_after = Some(4);
     let stopped = train_ner(&first).unwrap();
     assert!(!stopped.finished);
     assert_eq!(stopped.losses.len(), 4);
@@ -111,8 +114,8 @@ fn a_stopped_run_resumes_where_it_stopped_and_finishes_needs_base_encoders() {
     assert_eq!(state["batch_in_epoch"], 1);
 
     let mut second = first.clone();
-    second.stop_after = None;
-    second.resume = true;
+    second.run.stop_after = None;
+    second.run.resume = true;
     let resumed = train_ner(&second).unwrap();
     assert!(resumed.finished);
     assert_eq!(resumed.losses.len(), 2, "only the two remaining steps run");
@@ -120,7 +123,7 @@ fn a_stopped_run_resumes_where_it_stopped_and_finishes_needs_base_encoders() {
 
     // Resuming with other options is refused rather than silently mixing runs.
     let mut other = second.clone();
-    other.epochs = 3;
+    other.run.epochs = 3;
     let error = train_ner(&other).err().expect("a mismatched resume fails").to_string();
     assert!(error.contains("steps"), "{error}");
 }
@@ -133,8 +136,8 @@ fn adapters_trained_then_merged_give_the_same_scores_in_a_small_file_needs_base_
     tch::set_num_threads(2);
     let out = tempfile::tempdir().unwrap();
     let mut o = options(out.path().to_path_buf());
-    o.adaptation = Adaptation::Lora { rank: 4, alpha: 8.0 };
-    o.lr = 2e-3;
+    o.run.adaptation = Adaptation::Lora { rank: 4, alpha: 8.0 };
+    o.run.lr = 2e-3;
     let report = train_ner(&o).unwrap();
     let early: f64 = report.losses[..3].iter().sum::<f64>() / 3.0;
     let late: f64 = report.losses[report.losses.len() - 3..].iter().sum::<f64>() / 3.0;

@@ -13,6 +13,7 @@ use stancemap::stance::input::StanceQuery;
 use stancemap::stance::model::{Pooling, StanceModel};
 use stancemap::stance::StanceLabel;
 use stancemap::train::stance::{train_stance, StanceSource, StanceTrainOptions};
+use stancemap::train::TrainLoop;
 use tch::Device;
 
 fn fixture() -> PathBuf {
@@ -31,22 +32,24 @@ fn options(out: PathBuf) -> StanceTrainOptions {
     StanceTrainOptions {
         train: vec![StanceSource { path: fixture(), weight: 1.0 }],
         dev: vec![fixture()],
-        encoder: BaseEncoder::MiniLm,
-        base_dir: BaseEncoder::MiniLm.default_dir(),
-        adaptation: Adaptation::Full,
         pooling: Pooling::First,
-        out,
-        epochs: 10,
-        batch_size: 4,
-        lr: 3e-4,
-        warmup: 0.1,
-        weight_decay: 0.0,
-        seed: 3,
-        checkpoint_every: 0,
-        resume: false,
-        limit: None,
-        stop_after: None,
-        command: "cargo test".into(),
+        run: TrainLoop {
+            encoder: BaseEncoder::MiniLm,
+            base_dir: BaseEncoder::MiniLm.default_dir(),
+            adaptation: Adaptation::Full,
+            out,
+            epochs: 10,
+            batch_size: 4,
+            lr: 3e-4,
+            warmup: 0.1,
+            weight_decay: 0.0,
+            seed: 3,
+            checkpoint_every: 0,
+            resume: false,
+            limit: None,
+            stop_after: None,
+            command: "cargo test".into(),
+        },
     }
 }
 
@@ -95,16 +98,16 @@ fn a_stopped_run_resumes_and_adapters_merge_needs_base_encoders() {
     tch::set_num_threads(2);
     let out = tempfile::tempdir().unwrap();
     let mut first = options(out.path().to_path_buf());
-    first.epochs = 2; // 4 steps
-    first.adaptation = Adaptation::Lora { rank: 4, alpha: 8.0 };
-    first.lr = 2e-3;
-    first.stop_after = Some(3);
+    first.run.epochs = 2; // 4 steps
+    first.run.adaptation = Adaptation::Lora { rank: 4, alpha: 8.0 };
+    first.run.lr = 2e-3;
+    first.run.stop_after = Some(3);
     let stopped = train_stance(&first).unwrap();
     assert!(!stopped.finished);
     assert_eq!(stopped.losses.len(), 3);
     let mut second = first.clone();
-    second.stop_after = None;
-    second.resume = true;
+    second.run.stop_after = None;
+    second.run.resume = true;
     let resumed = train_stance(&second).unwrap();
     assert!(resumed.finished);
     assert_eq!(resumed.losses.len(), 1, "only the remaining step runs");

@@ -14,7 +14,34 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use tch::{nn, nn::OptimizerConfig, Kind, Tensor};
 
+use crate::model::delta::Adaptation;
 use crate::model::BaseEncoder;
+
+/// What every training run is told besides its data: the base and how it is adapted, where the model goes, the
+/// schedule, checkpoints. The task options add their data and task settings to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainLoop {
+    pub encoder: BaseEncoder,
+    pub base_dir: PathBuf,
+    /// Full fine-tuning, or low-rank adapters (needed for MPNet to fit a 25 MB model).
+    pub adaptation: Adaptation,
+    pub out: PathBuf,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub lr: f64,
+    pub warmup: f64,
+    pub weight_decay: f64,
+    pub seed: u64,
+    pub checkpoint_every: usize,
+    pub resume: bool,
+    /// Use only the first N training examples of each source (for quick trials and tests).
+    pub limit: Option<usize>,
+    /// Stop this run after N optimizer steps, leaving a checkpoint that `--resume` continues from (to fit a
+    /// long training into time-limited sessions).
+    pub stop_after: Option<usize>,
+    /// The command line, for the card.
+    pub command: String,
+}
 
 /// Linear warm-up to the peak rate, then linear decay to zero at the last step.
 #[derive(Debug, Clone, Copy)]

@@ -9,15 +9,15 @@ use serde::Serialize;
 use tch::{nn, Device, Tensor};
 
 use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
-use crate::model::{BaseEncoder, Purpose};
+use crate::model::Purpose;
 use crate::ner::conll::{read_conll, ConllOptions, ConllSentence, LabelMap};
 use crate::ner::evaluate::{evaluate, LABELS};
 use crate::ner::features::EntityInput;
 use crate::ner::labels::LabelSet;
-use crate::ner::model::{Adaptation, EntityBatch, EntityModel};
+use crate::ner::model::{EntityBatch, EntityModel};
 use crate::ner::scorer::Scores;
 
-use super::{length_batches, CheckpointPaths, CheckpointState, Optimizers, Schedule, TrainProgress};
+use super::{length_batches, CheckpointPaths, CheckpointState, Optimizers, Schedule, TrainLoop, TrainProgress};
 
 /// One training file and how to read it.
 #[derive(Debug, Clone, Serialize)]
@@ -53,28 +53,10 @@ impl TrainSource {
 pub struct NerTrainOptions {
     pub train: Vec<TrainSource>,
     pub dev: PathBuf,
-    pub encoder: BaseEncoder,
-    pub base_dir: PathBuf,
-    /// Full fine-tuning, or low-rank adapters (needed for MPNet to fit a 25 MB model).
-    pub adaptation: Adaptation,
-    pub out: PathBuf,
-    pub epochs: usize,
-    pub batch_size: usize,
-    pub lr: f64,
-    pub warmup: f64,
-    pub weight_decay: f64,
-    pub seed: u64,
-    pub checkpoint_every: usize,
-    pub resume: bool,
-    /// Use only the first N training sentences (for quick trials and tests).
-    pub limit: Option<usize>,
-    /// Stop this run after N optimizer steps, leaving a checkpoint that `--resume` continues from (to fit a
-    /// long training into time-limited sessions).
-    pub stop_after: Option<usize>,
     /// Learn the word-shape embedding (capitalisation); off keeps it at zero, to measure what it gains.
     pub word_shape: bool,
-    /// The command line, for the card.
-    pub command: String,
+    #[serde(flatten)]
+    pub run: TrainLoop,
 }
 
 /// A training sentence ready for the model: inputs and the label index at each token (-100 where the model is
@@ -119,12 +101,19 @@ pub struct TrainReport {
 }
 
 pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
-    tch::manual_seed(options.seed as i64);
-    std::fs::create_dir_all(&options.out).with_context(|| format!("cannot create {}", options.out.display()))?;
+    tch::manual_seed(options.run.seed as i64);
+    std::fs::create_dir_all(&options.run.out)
+        .with_context(|| format!("cannot create {}", options.run.out.display()))?;
     let device = Device::cuda_if_available();
     let labels: Vec<String> = LABELS.iter().map(|s| s.to_string()).collect();
-    let mut model =
-        EntityModel::new(options.encoder, &options.base_dir, labels, options.adaptation, device, Purpose::Training)?;
+    let mut model = EntityModel::new(
+        options.run.encoder,
+        &options.run.base_dir,
+        labels,
+        options.run.adaptation,
+        device,
+        Purpose::Training,
+    )?;
     if !options.word_shape {
         for (name, tensor) in model.head_vars.variables() {
             if name.starts_with("shape_embedding") {
@@ -139,7 +128,7 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
         eprintln!("train: {} sentences from {}", sentences.len(), source.path.display());
         train_sentences.extend(sentences);
     }
-    if let Some(limit) = options.limit {
+    if let Some(limit) = options.run.limit {
         train_sentences.truncate(limit);
     }
     let dev_sentences = read_conll(&options.dev, &ConllOptions::default())?;
@@ -151,15 +140,22 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
         eprintln!("train: {skipped} sentences longer than the encoder's window left out");
     }
 
-    let batches_per_epoch = train.len().div_ceil(options.batch_size);
-    let total_steps = batches_per_epoch * options.epochs;
-    let schedule = Schedule::new(options.lr, options.warmup, total_steps);
-    let mut optimizers = Optimizers::new(&model.encoder.vars, &model.head_vars, options.lr, options.weight_decay)?;
+    let batches_per_epoch = train.len().div_ceil(options.run.batch_size);
+    let total_steps = batches_per_epoch * options.run.epochs;
+    let schedule = Schedule::new(options.run.lr, options.run.warmup, total_steps);
+    let mut optimizers =
+        Optimizers::new(&model.encoder.vars, &model.head_vars, options.run.lr, options.run.weight_decay)?;
 
-    let paths = CheckpointPaths::in_dir(&options.out);
-    let mut state =
-        CheckpointState { step: 0, epoch: 0, batch_in_epoch: 0, best_dev_f1: None, seed: options.seed, total_steps };
-    if options.resume {
+    let paths = CheckpointPaths::in_dir(&options.run.out);
+    let mut state = CheckpointState {
+        step: 0,
+        epoch: 0,
+        batch_in_epoch: 0,
+        best_dev_f1: None,
+        seed: options.run.seed,
+        total_steps,
+    };
+    if options.run.resume {
         state = resume(&paths, &mut model, total_steps)?;
         eprintln!("resumed at step {} (epoch {}, batch {})", state.step, state.epoch + 1, state.batch_in_epoch);
     }
@@ -170,8 +166,8 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
     let (mut tokens_seen, mut clock) = (0usize, Instant::now());
     let mut losses = Vec::new();
     let mut stopped_early = false;
-    'epochs: while state.epoch < options.epochs {
-        let batches = length_batches(&lengths, options.batch_size, options.seed, state.epoch);
+    'epochs: while state.epoch < options.run.epochs {
+        let batches = length_batches(&lengths, options.run.batch_size, options.run.seed, state.epoch);
         for batch_indices in batches.iter().skip(state.batch_in_epoch) {
             let inputs: Vec<&EntityInput> = batch_indices.iter().map(|&i| &train[i].input).collect();
             let batch = EntityBatch::new(&inputs, model.encoder.tokenizer.pad_id(), device);
@@ -193,10 +189,10 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
             let loss = loss.double_value(&[]);
             losses.push(loss);
             progress.step(state.step, total_steps, loss, speed);
-            if options.checkpoint_every > 0 && state.step.is_multiple_of(options.checkpoint_every) {
+            if options.run.checkpoint_every > 0 && state.step.is_multiple_of(options.run.checkpoint_every) {
                 save_checkpoint(&paths, &model, &state)?;
             }
-            if options.stop_after.is_some_and(|n| losses.len() >= n) && state.step < total_steps {
+            if options.run.stop_after.is_some_and(|n| losses.len() >= n) && state.step < total_steps {
                 save_checkpoint(&paths, &model, &state)?;
                 progress.println(&format!(
                     "stopped after {} steps at step {}; continue with --resume",
@@ -212,7 +208,7 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
         let scores = evaluate(&model, &dev_sentences, 64)?;
         progress.println(&format!(
             "epoch {}/{}: dev precision {:.4} recall {:.4} F1 {:.4}",
-            state.epoch, options.epochs, scores.precision, scores.recall, scores.f1
+            state.epoch, options.run.epochs, scores.precision, scores.recall, scores.f1
         ));
         if state.best_dev_f1.is_none_or(|best| scores.f1 > best) {
             state.best_dev_f1 = Some(scores.f1);
@@ -229,13 +225,13 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
     let dev = match best {
         Some(scores) => scores,
         // Resumed after the last epoch's evaluation: score the saved best again.
-        None => EntityModel::load(&options.out, device).and_then(|best| evaluate(&best, &dev_sentences, 64))?,
+        None => EntityModel::load(&options.run.out, device).and_then(|best| evaluate(&best, &dev_sentences, 64))?,
     };
     Ok(TrainReport { dev, losses, finished: true })
 }
 
 fn save_model(options: &NerTrainOptions, model: &EntityModel, dev: &Scores) -> anyhow::Result<()> {
-    model.save_delta(&options.out.join(DELTA_FILE))?;
+    model.save_delta(&options.run.out.join(DELTA_FILE))?;
     let training = TrainingCard {
         data: options
             .train
@@ -246,12 +242,12 @@ fn save_model(options: &NerTrainOptions, model: &EntityModel, dev: &Scores) -> a
             })
             .collect(),
         dev: options.dev.display().to_string(),
-        command: options.command.clone(),
+        command: options.run.command.clone(),
         options: serde_json::to_value(options).unwrap_or_default(),
     };
     let dev = serde_json::to_value(dev).unwrap_or_default();
     let card = ModelCard::new("ner", model.base, model.labels.clone(), model.adaptation, training, dev);
-    card.write(&options.out.join(CARD_FILE))?;
+    card.write(&options.run.out.join(CARD_FILE))?;
     Ok(())
 }
 

@@ -11,8 +11,7 @@ use serde::Serialize;
 use tch::{Device, Tensor};
 
 use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
-use crate::model::delta::Adaptation;
-use crate::model::{BaseEncoder, Purpose, TokenBatch};
+use crate::model::{Purpose, TokenBatch};
 use crate::stance::evaluate::{
     evaluate, expected_calibration_error, fit_temperature, label_index, probabilities, Probabilities, StanceScores,
 };
@@ -20,7 +19,7 @@ use crate::stance::example::{read_examples, StanceExample, StanceLabel};
 use crate::stance::input::{StanceQuery, INPUT_DOC};
 use crate::stance::model::{Pooling, StanceModel, LABELS};
 
-use super::{length_batches, CheckpointPaths, CheckpointState, Optimizers, Rng, Schedule, TrainProgress};
+use super::{length_batches, CheckpointPaths, CheckpointState, Optimizers, Rng, Schedule, TrainLoop, TrainProgress};
 
 /// One training file and its weight.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -48,25 +47,9 @@ impl StanceSource {
 pub struct StanceTrainOptions {
     pub train: Vec<StanceSource>,
     pub dev: Vec<PathBuf>,
-    pub encoder: BaseEncoder,
-    pub base_dir: PathBuf,
-    pub adaptation: Adaptation,
     pub pooling: Pooling,
-    pub out: PathBuf,
-    pub epochs: usize,
-    pub batch_size: usize,
-    pub lr: f64,
-    pub warmup: f64,
-    pub weight_decay: f64,
-    pub seed: u64,
-    pub checkpoint_every: usize,
-    pub resume: bool,
-    /// Use only the first N examples of each source (for quick trials and tests).
-    pub limit: Option<usize>,
-    /// Stop this run after N optimizer steps, leaving a checkpoint that `--resume` continues from.
-    pub stop_after: Option<usize>,
-    /// The command line, for the card.
-    pub command: String,
+    #[serde(flatten)]
+    pub run: TrainLoop,
 }
 
 /// What a training run reports.
@@ -106,13 +89,14 @@ fn epoch_examples(sizes: &[(usize, f64)], seed: u64, epoch: usize) -> Vec<usize>
 }
 
 pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainReport> {
-    tch::manual_seed(options.seed as i64);
-    std::fs::create_dir_all(&options.out).with_context(|| format!("cannot create {}", options.out.display()))?;
+    tch::manual_seed(options.run.seed as i64);
+    std::fs::create_dir_all(&options.run.out)
+        .with_context(|| format!("cannot create {}", options.run.out.display()))?;
     let device = Device::cuda_if_available();
     let model = StanceModel::new(
-        options.encoder,
-        &options.base_dir,
-        options.adaptation,
+        options.run.encoder,
+        &options.run.base_dir,
+        options.run.adaptation,
         options.pooling,
         device,
         Purpose::Training,
@@ -122,7 +106,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
     let mut sizes = Vec::new();
     for source in &options.train {
         let mut examples = read_examples(&source.path)?;
-        if let Some(limit) = options.limit {
+        if let Some(limit) = options.run.limit {
             examples.truncate(limit);
         }
         let counts = label_counts(&examples);
@@ -144,13 +128,13 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
     let mut dev = Vec::new();
     for path in &options.dev {
         let mut examples = read_examples(path)?;
-        if let Some(limit) = options.limit {
+        if let Some(limit) = options.run.limit {
             examples.truncate(limit);
         }
         eprintln!("dev: {} examples from {}", examples.len(), path.display());
         dev.extend(examples);
     }
-    let per_epoch = epoch_examples(&sizes, options.seed, 0).len();
+    let per_epoch = epoch_examples(&sizes, options.run.seed, 0).len();
     if per_epoch == 0 {
         bail!("no training examples (check the files and their weights)");
     }
@@ -158,16 +142,23 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
         bail!("no dev examples: the best epoch and the temperature are chosen on dev");
     }
 
-    let batches_per_epoch = per_epoch.div_ceil(options.batch_size);
-    let total_steps = batches_per_epoch * options.epochs;
-    let schedule = Schedule::new(options.lr, options.warmup, total_steps);
-    let mut optimizers = Optimizers::new(&model.encoder.vars, &model.head_vars, options.lr, options.weight_decay)?;
+    let batches_per_epoch = per_epoch.div_ceil(options.run.batch_size);
+    let total_steps = batches_per_epoch * options.run.epochs;
+    let schedule = Schedule::new(options.run.lr, options.run.warmup, total_steps);
+    let mut optimizers =
+        Optimizers::new(&model.encoder.vars, &model.head_vars, options.run.lr, options.run.weight_decay)?;
 
-    let paths = CheckpointPaths::in_dir(&options.out);
+    let paths = CheckpointPaths::in_dir(&options.run.out);
     let stores = [("encoder.", &model.encoder.vars), ("head.", &model.head_vars)];
-    let mut state =
-        CheckpointState { step: 0, epoch: 0, batch_in_epoch: 0, best_dev_f1: None, seed: options.seed, total_steps };
-    if options.resume {
+    let mut state = CheckpointState {
+        step: 0,
+        epoch: 0,
+        batch_in_epoch: 0,
+        best_dev_f1: None,
+        seed: options.run.seed,
+        total_steps,
+    };
+    if options.run.resume {
         state = paths.restore(&stores, total_steps)?;
         eprintln!("resumed at step {} (epoch {}, batch {})", state.step, state.epoch + 1, state.batch_in_epoch);
     }
@@ -177,10 +168,10 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
     let (mut tokens_seen, mut clock) = (0usize, Instant::now());
     let mut losses = Vec::new();
     let mut stopped_early = false;
-    'epochs: while state.epoch < options.epochs {
-        let chosen = epoch_examples(&sizes, options.seed, state.epoch);
+    'epochs: while state.epoch < options.run.epochs {
+        let chosen = epoch_examples(&sizes, options.run.seed, state.epoch);
         let lengths: Vec<usize> = chosen.iter().map(|&i| train[i].ids.len()).collect();
-        let batches = length_batches(&lengths, options.batch_size, options.seed, state.epoch);
+        let batches = length_batches(&lengths, options.run.batch_size, options.run.seed, state.epoch);
         for batch in batches.iter().skip(state.batch_in_epoch) {
             let rows: Vec<&Encoded> = batch.iter().map(|&b| &train[chosen[b]]).collect();
             let ids: Vec<&[i64]> = rows.iter().map(|r| r.ids.as_slice()).collect();
@@ -196,10 +187,10 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
             let loss = loss.double_value(&[]);
             losses.push(loss);
             progress.step(state.step, total_steps, loss, speed);
-            if options.checkpoint_every > 0 && state.step.is_multiple_of(options.checkpoint_every) {
+            if options.run.checkpoint_every > 0 && state.step.is_multiple_of(options.run.checkpoint_every) {
                 paths.save(&stores, &state)?;
             }
-            if options.stop_after.is_some_and(|n| losses.len() >= n) && state.step < total_steps {
+            if options.run.stop_after.is_some_and(|n| losses.len() >= n) && state.step < total_steps {
                 paths.save(&stores, &state)?;
                 progress.println(&format!(
                     "stopped after {} steps at step {}; continue with --resume",
@@ -216,7 +207,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
         progress.println(&format!(
             "epoch {}/{}: dev accuracy {:.4} macro-F1 {:.4} F_avg {:.4} (selection {:.4}), temperature {:.3}, ECE {:.4} -> {:.4}",
             state.epoch,
-            options.epochs,
+            options.run.epochs,
             scores.accuracy,
             scores.macro_f1,
             scores.f_avg,
@@ -244,7 +235,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
         Some(scores) => scores,
         // Resumed after the last epoch's evaluation: score the saved best again.
         None => {
-            let saved = StanceModel::load(&options.out, device)?;
+            let saved = StanceModel::load(&options.run.out, device)?;
             evaluate(&saved, &dev, 64)?.0
         }
     };
@@ -291,11 +282,11 @@ fn save_model(
     dev: &StanceScores,
     calibration: &Calibration,
 ) -> anyhow::Result<()> {
-    model.save_delta(&options.out.join(DELTA_FILE))?;
+    model.save_delta(&options.run.out.join(DELTA_FILE))?;
     let training = TrainingCard {
         data: options.train.iter().map(|s| format!("{} (weight {})", s.path.display(), s.weight)).collect(),
         dev: options.dev.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
-        command: options.command.clone(),
+        command: options.run.command.clone(),
         options: serde_json::to_value(options).unwrap_or_default(),
     };
     let labels = LABELS.iter().map(|l| l.as_str().to_string()).collect();
@@ -310,7 +301,7 @@ fn save_model(
     card.input = Some(INPUT_DOC.into());
     card.pooling = Some(model.pooling);
     card.calibration = Some(serde_json::to_value(calibration)?);
-    card.write(&options.out.join(CARD_FILE))?;
+    card.write(&options.run.out.join(CARD_FILE))?;
     Ok(())
 }
 

@@ -174,6 +174,29 @@ impl CheckpointPaths {
         Ok(())
     }
 
+    /// Where a run starts: at step 0, or with `--resume` where its checkpoint left off (its weights loaded into
+    /// the `stores`), saying so.
+    pub fn begin(
+        &self,
+        run: &TrainLoop,
+        stores: &[(&str, &nn::VarStore)],
+        total_steps: usize,
+    ) -> anyhow::Result<CheckpointState> {
+        if !run.resume {
+            return Ok(CheckpointState {
+                step: 0,
+                epoch: 0,
+                batch_in_epoch: 0,
+                best_dev_f1: None,
+                seed: run.seed,
+                total_steps,
+            });
+        }
+        let state = self.restore(stores, total_steps)?;
+        eprintln!("resumed at step {} (epoch {}, batch {})", state.step, state.epoch + 1, state.batch_in_epoch);
+        Ok(state)
+    }
+
     /// Loads a checkpoint written by [`CheckpointPaths::save`] into the `stores`, checking that it was made for
     /// the same number of steps (same data, epochs and batch size).
     pub fn restore(&self, stores: &[(&str, &nn::VarStore)], total_steps: usize) -> anyhow::Result<CheckpointState> {

@@ -106,7 +106,7 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
         .with_context(|| format!("cannot create {}", options.run.out.display()))?;
     let device = Device::cuda_if_available();
     let labels: Vec<String> = LABELS.iter().map(|s| s.to_string()).collect();
-    let mut model = EntityModel::new(
+    let model = EntityModel::new(
         options.run.encoder,
         &options.run.base_dir,
         labels,
@@ -147,18 +147,7 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
         Optimizers::new(&model.encoder.vars, &model.head_vars, options.run.lr, options.run.weight_decay)?;
 
     let paths = CheckpointPaths::in_dir(&options.run.out);
-    let mut state = CheckpointState {
-        step: 0,
-        epoch: 0,
-        batch_in_epoch: 0,
-        best_dev_f1: None,
-        seed: options.run.seed,
-        total_steps,
-    };
-    if options.run.resume {
-        state = resume(&paths, &mut model, total_steps)?;
-        eprintln!("resumed at step {} (epoch {}, batch {})", state.step, state.epoch + 1, state.batch_in_epoch);
-    }
+    let mut state = paths.begin(&options.run, &stores(&model), total_steps)?;
 
     let lengths: Vec<usize> = train.iter().map(|e| e.input.tokens.len()).collect();
     let progress = TrainProgress::new(total_steps, state.step);
@@ -257,10 +246,6 @@ fn stores(model: &EntityModel) -> [(&'static str, &nn::VarStore); 2] {
 
 fn save_checkpoint(paths: &CheckpointPaths, model: &EntityModel, state: &CheckpointState) -> anyhow::Result<()> {
     paths.save(&stores(model), state)
-}
-
-fn resume(paths: &CheckpointPaths, model: &mut EntityModel, total_steps: usize) -> anyhow::Result<CheckpointState> {
-    paths.restore(&stores(model), total_steps)
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use crate::stance::example::{read_examples, StanceExample, StanceLabel};
 use crate::stance::input::{StanceQuery, INPUT_DOC};
 use crate::stance::model::{Pooling, StanceModel, LABELS};
 
-use super::{length_batches, CheckpointPaths, CheckpointState, Optimizers, Rng, Schedule, TrainLoop, TrainProgress};
+use super::{length_batches, CheckpointPaths, Optimizers, Rng, Schedule, TrainLoop, TrainProgress};
 
 /// One training file and its weight.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -150,18 +150,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
 
     let paths = CheckpointPaths::in_dir(&options.run.out);
     let stores = [("encoder.", &model.encoder.vars), ("head.", &model.head_vars)];
-    let mut state = CheckpointState {
-        step: 0,
-        epoch: 0,
-        batch_in_epoch: 0,
-        best_dev_f1: None,
-        seed: options.run.seed,
-        total_steps,
-    };
-    if options.run.resume {
-        state = paths.restore(&stores, total_steps)?;
-        eprintln!("resumed at step {} (epoch {}, batch {})", state.step, state.epoch + 1, state.batch_in_epoch);
-    }
+    let mut state = paths.begin(&options.run, &stores, total_steps)?;
 
     let progress = TrainProgress::new(total_steps, state.step);
     let mut best: Option<StanceScores> = None;

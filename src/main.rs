@@ -20,7 +20,7 @@ use stancemap::stance::import::{import, ImportFormat, ImportOptions};
 use stancemap::stance::input::StanceQuery;
 use stancemap::stance::model::{Pooling, StanceModel};
 use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
-use stancemap::train::stance::{train_stance, StanceSource, StanceTrainOptions};
+use stancemap::train::stance::{calibrate_stance, train_stance, StanceSource, StanceTrainOptions};
 use stancemap::train::TrainLoop;
 
 #[derive(Parser)]
@@ -107,6 +107,10 @@ enum Command {
     /// Score a trained model on labeled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Fit a trained model's probability calibration again on labeled data (your own domain's, or the dev sets of
+    /// a model trained outside stancemap) and write it, with the scores, into the model's card.
+    #[command(subcommand)]
+    Calibrate(CalibrateCommand),
     /// Convert a public stance set, or a corrected evidence.csv, into canonical stance JSONL (one example per line),
     /// reporting rows read, converted and skipped. `cues` reads a news corpus instead and labels holder -> issue
     /// pairs by the cue that found them ("opposes": against), a silver training set.
@@ -307,6 +311,19 @@ enum EvalCommand {
         /// Print JSON {"accuracy","macro_f1","f_avg","per_class","confusion","n","ece","per_source"}.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalibrateCommand {
+    /// Refit the temperature that divides a stance model's logits on labeled stance JSONL; prints the scores.
+    Stance {
+        /// The model folder, e.g. models/stance-fast (its card.json is rewritten).
+        #[arg(long)]
+        model: PathBuf,
+        /// Canonical stance JSONL with gold labels (see `import`).
+        #[arg(long, num_args = 1.., required = true)]
+        dev: Vec<PathBuf>,
     },
 }
 
@@ -526,6 +543,20 @@ fn try_main() -> anyhow::Result<ExitCode> {
             } else {
                 println!("{}", scores.table());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calibrate(CalibrateCommand::Stance { model, dev }) => {
+            tch::set_num_threads(threads);
+            let (scores, calibration) = calibrate_stance(&model, &dev)?;
+            println!("{}", scores.table());
+            println!(
+                "temperature {:.3} (ECE {:.4} -> {:.4} on {} examples), written to {}",
+                calibration.temperature,
+                calibration.ece_before,
+                calibration.ece_after,
+                calibration.fitted_on,
+                model.join("card.json").display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Stance { text, holder, target, model } => {

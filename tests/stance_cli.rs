@@ -113,3 +113,53 @@ fn import_cues_labels_a_holder_issue_pair_by_its_cue_needs_base_encoders() {
     };
     assert_eq!((span("holder_span"), span("target_span")), ("Paul Okafor".into(), "port deal".into()));
 }
+
+#[test]
+fn calibrate_stance_refits_the_temperature_into_the_card_and_leaves_weights_and_labels_alone_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("stance-fast");
+    std::fs::create_dir(&model).unwrap();
+    for file in ["card.json", "model.safetensors"] {
+        std::fs::copy(repo().join("models/stance-fast").join(file), model.join(file)).unwrap();
+    }
+    let weights_before = std::fs::read(model.join("model.safetensors")).unwrap();
+    let card_before: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("card.json")).unwrap()).unwrap();
+    let fixture = repo().join("tests/fixtures/stance_small.jsonl");
+    let fixture = fixture.to_str().unwrap();
+    let model_arg = model.to_str().unwrap();
+
+    let eval = |model: &str| -> serde_json::Value {
+        let output = stancemap(&["eval", "stance", "--data", fixture, "--model", model, "--json"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let before = eval(model_arg);
+    let output = stancemap(&["calibrate", "stance", "--model", model_arg, "--dev", fixture]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("temperature"));
+
+    let card: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("card.json")).unwrap()).unwrap();
+    assert_eq!(card["calibration"]["fitted_on"], 8);
+    assert_eq!(card["dev"]["n"], 8, "the card's dev scores are those of the new dev data");
+    let (old_t, new_t) = (
+        card_before["calibration"]["temperature"].as_f64().unwrap(),
+        card["calibration"]["temperature"].as_f64().unwrap(),
+    );
+    assert!((old_t - new_t).abs() > 1e-3, "temperature {old_t} -> {new_t}");
+    assert_eq!(card["training"], card_before["training"], "how it was trained stays recorded");
+    assert_eq!(std::fs::read(model.join("model.safetensors")).unwrap(), weights_before);
+
+    // A temperature changes how sure the model is, never which label wins.
+    let after = eval(model_arg);
+    assert_eq!(after["confusion"], before["confusion"]);
+    assert_ne!(after["ece"], before["ece"]);
+
+    let missing = stancemap(&["calibrate", "stance", "--model", model_arg, "--dev", "no-such.jsonl"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such.jsonl"));
+}

@@ -3,7 +3,7 @@
 //! 2 takes them twice), with checkpoints, resume and best-on-dev selection. Each time the model improves on dev
 //! its temperature is fitted on the dev logits and the card records the calibration error before and after.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
@@ -246,6 +246,29 @@ pub struct Calibration {
     pub ece_before: f64,
     pub ece_after: f64,
     pub fitted_on: usize,
+}
+
+/// Fits a trained model's temperature again on `dev` (the user's own labeled data, or the dev sets of a model
+/// trained elsewhere, e.g. by scripts/gpu/train_stance.py), and writes the temperature and the dev scores into its
+/// card. The weights are not touched.
+pub fn calibrate_stance(model_dir: &Path, dev: &[PathBuf]) -> anyhow::Result<(StanceScores, Calibration)> {
+    let mut model = StanceModel::load(model_dir, Device::cuda_if_available())?;
+    model.temperature = 1.0;
+    let mut examples = Vec::new();
+    for path in dev {
+        let read = read_examples(path)?;
+        eprintln!("dev: {} examples from {}", read.len(), path.display());
+        examples.extend(read);
+    }
+    if examples.is_empty() {
+        bail!("no dev examples to fit the temperature on");
+    }
+    let (scores, calibration) = score_and_calibrate(&model, &examples)?;
+    let mut card = model.card.take().context("a loaded model has its card")?;
+    card.calibration = Some(serde_json::to_value(&calibration)?);
+    card.dev = serde_json::to_value(&scores)?;
+    card.write(&model_dir.join(CARD_FILE))?;
+    Ok((scores, calibration))
 }
 
 /// Scores the model (uncalibrated while it trains) on dev with the temperature fitted there.

@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""Trains a stance model on a GPU with PyTorch, writing it in stancemap's own format (a delta over the base), so
+that `stancemap calibrate stance` can fit its temperature, score it on dev and ship it.
+
+Why this exists: the Rust trainer (`stancemap train stance`) is the reference and runs anywhere, but needs libtorch
+with CUDA to use a GPU, and the CUDA build of libtorch is gigabytes. On a machine that only has Python's torch,
+this script trains the same model (same input, head and schedule) in a few minutes.
+
+It mirrors the Rust trainer (src/train/stance.rs, src/stance/input.rs, src/stance/model.rs):
+- input: the passage with the target wrapped as <t>...</t> and the holder as <h>...</h>, then the question
+  `holder: NAME. target: NAME` as the second segment; token type 0 for both; at most 256 tokens, long passages cut
+  to a character window around the spans, halved until it fits;
+- head: on the first token, dropout, dense (started from the base's pooler), tanh, dropout, linear over
+  favor/against/neutral;
+- full fine-tuning of every encoder weight except the word embeddings; AdamW (weight decay 0.01), linear warm-up
+  over 6% of the steps then linear decay, gradients clipped to norm 1, batches of similar length;
+- each source seen `weight` times per epoch (a fraction takes a different random sample each epoch);
+- after each epoch the model is scored on dev (mean over sources of the macro-F1, as the Rust trainer selects);
+  the best epoch is written.
+
+Output (--out DIR): model.safetensors (head `dense.*`, `out.*` in fp32; `delta.<name>` = trained - base in fp16),
+card.json (base, labels, adaptation, pooling, input, training: data, command, options, per-epoch dev scores; no
+calibration yet) and scores.json. `--split-output` writes the delta as model.part1/part2.safetensors instead
+(files under 16 MB); scripts/gpu/join_parts.py joins them.
+
+Usage: train_stance.py --base DIR --out DIR --train FILE[@WEIGHT]... --dev FILE... [--epochs 3] [--lr 1e-4]
+"""
+import argparse
+import gzip
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+from safetensors.torch import load_file, save_file
+from tokenizers import Tokenizer
+from transformers import AutoModel
+
+LABELS = ["favor", "against", "neutral"]
+MAX_TOKENS = 256
+INPUT_DOC = (
+    "two segments. First: the passage with the target wrapped as <t>...</t> and the holder as <h>...</h> where "
+    "they occur (no spaces added; the holder marker is left out when its span overlaps the target's). Second: "
+    "'holder: NAME. target: NAME' with NAME as given, 'the author' when the holder is the author. Labels favor, "
+    "against, neutral; the class is read from the first token"
+)
+
+
+def read_jsonl(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    rows = []
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def marked_text(ex, start, end):
+    text = ex["text"]
+    target = ex.get("target_span")
+    target = target if target and target[0] < target[1] else None
+    holder = ex.get("holder_span")
+    if holder and not (holder[0] < holder[1] and (target is None or holder[1] <= target[0] or target[1] <= holder[0])):
+        holder = None
+    marks = []
+    for span, opening, closing in ((target, "<t>", "</t>"), (holder, "<h>", "</h>")):
+        if span and span[0] >= start and span[1] <= end:
+            marks.append((span[0], True, opening))
+            marks.append((span[1], False, closing))
+    marks.sort(key=lambda m: (m[0], m[1]))
+    out, k = [], 0
+    for i in range(start, min(end, len(text))):
+        while k < len(marks) and marks[k][0] == i:
+            out.append(marks[k][2])
+            k += 1
+        out.append(text[i])
+    out.extend(m[2] for m in marks[k:])
+    return "".join(out)
+
+
+def encode(tokenizer, ex):
+    question = "holder: %s. target: %s" % (ex.get("holder") or "the author", ex["target"])
+    length = len(ex["text"])
+    spans = [s for s in (ex.get("target_span"), ex.get("holder_span")) if s]
+    first = min((s[0] for s in spans), default=0)
+    last = max((s[1] for s in spans), default=0)
+    start, end, margin = 0, length, 1200
+    while True:
+        ids = tokenizer.encode(marked_text(ex, start, end), question).ids
+        if len(ids) <= MAX_TOKENS or margin < 20:
+            if len(ids) > MAX_TOKENS:
+                ids = ids[: MAX_TOKENS - 1] + [ids[-1]]
+            return ids
+        start, end = max(first - margin, 0), min(last + margin, length)
+        margin //= 2
+
+
+def epoch_indices(sizes, rng):
+    chosen, offset = [], 0
+    for size, weight in sizes:
+        whole = int(math.floor(weight))
+        for _ in range(whole):
+            chosen.extend(range(offset, offset + size))
+        extra = round((weight - whole) * size)
+        if extra:
+            pick = list(range(offset, offset + size))
+            rng.shuffle(pick)
+            chosen.extend(pick[:extra])
+        offset += size
+    return chosen
+
+
+def length_batches(indices, lengths, batch_size, rng):
+    order = list(indices)
+    rng.shuffle(order)
+    batches = []
+    pool = batch_size * 50
+    for i in range(0, len(order), pool):
+        chunk = sorted(order[i : i + pool], key=lambda j: lengths[j])
+        batches.extend(chunk[k : k + batch_size] for k in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def pad(rows, pad_id, device):
+    width = max(len(r) for r in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, r in enumerate(rows):
+        ids[i, : len(r)] = torch.tensor(r)
+        mask[i, : len(r)] = 1
+    return ids.to(device), mask.to(device)
+
+
+class StanceModel(torch.nn.Module):
+    def __init__(self, base_dir, pooling="first"):
+        super().__init__()
+        self.pooling = pooling
+        self.encoder = AutoModel.from_pretrained(base_dir).float()
+        hidden = self.encoder.config.hidden_size
+        self.dense = torch.nn.Linear(hidden, hidden)
+        self.out = torch.nn.Linear(hidden, len(LABELS))
+        pooler = getattr(self.encoder, "pooler", None)
+        if pooler is not None and hasattr(pooler, "dense"):
+            with torch.no_grad():
+                self.dense.weight.copy_(pooler.dense.weight)
+                self.dense.bias.copy_(pooler.dense.bias)
+        self.dropout = torch.nn.Dropout(0.1)
+
+    def forward(self, ids, mask):
+        kwargs = {"input_ids": ids, "attention_mask": mask}
+        if self.encoder.config.model_type == "bert":
+            kwargs["token_type_ids"] = torch.zeros_like(ids)
+        states = self.encoder(**kwargs).last_hidden_state
+        if self.pooling == "mean":
+            weights = mask.unsqueeze(-1).to(states.dtype)
+            hidden = (states * weights).sum(1) / weights.sum(1).clamp_min(1.0)
+        else:
+            hidden = states[:, 0]
+        return self.out(self.dropout(torch.tanh(self.dense(self.dropout(hidden)))))
+
+
+def macro_f1(gold, pred, classes):
+    f1s = []
+    for c in classes:
+        tp = sum(1 for g, p in zip(gold, pred) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, pred) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, pred) if g == c and p != c)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return sum(f1s) / len(f1s)
+
+
+def score(gold, pred):
+    classes = sorted(set(gold)) if set(gold) != {0, 1, 2} else [0, 1, 2]
+    f_avg = (macro_f1(gold, pred, [0]) + macro_f1(gold, pred, [1])) / 2
+    accuracy = sum(g == p for g, p in zip(gold, pred)) / max(len(gold), 1)
+    return {"n": len(gold), "accuracy": accuracy, "macro_f1": macro_f1(gold, pred, classes), "f_avg": f_avg}
+
+
+@torch.no_grad()
+def evaluate(model, dev, device, pad_id):
+    model.eval()
+    order = sorted(range(len(dev)), key=lambda i: len(dev[i]["ids"]))
+    preds = [0] * len(dev)
+    for k in range(0, len(order), 128):
+        chunk = order[k : k + 128]
+        ids, mask = pad([dev[i]["ids"] for i in chunk], pad_id, device)
+        for i, p in zip(chunk, model(ids, mask).argmax(-1).tolist()):
+            preds[i] = p
+    model.train()
+    per_source = {}
+    for source in sorted({e["source"] for e in dev}):
+        rows = [i for i, e in enumerate(dev) if e["source"] == source]
+        per_source[source] = score([dev[i]["label"] for i in rows], [preds[i] for i in rows])
+    overall = score([e["label"] for e in dev], preds)
+    overall["per_source"] = per_source
+    overall["selection"] = sum(s["macro_f1"] for s in per_source.values()) / len(per_source)
+    return overall
+
+
+def delta_tensors(model, base):
+    tensors = {name: p.detach().float().cpu().contiguous() for name, p in
+               (("dense.weight", model.dense.weight), ("dense.bias", model.dense.bias),
+                ("out.weight", model.out.weight), ("out.bias", model.out.bias))}
+    for name, p in model.encoder.named_parameters():
+        if p.requires_grad and name in base and not name.startswith("pooler."):
+            tensors["delta." + name] = (p.detach().float().cpu() - base[name].float()).half().contiguous()
+    return tensors
+
+
+def write_model(out, tensors, split):
+    if not split:
+        save_file(tensors, os.path.join(out, "model.safetensors"))
+        return
+    names = sorted(tensors)
+    half, size, parts = sum(t.numel() * t.element_size() for t in tensors.values()) / 2, 0, ({}, {})
+    for name in names:
+        t = tensors[name]
+        parts[0 if size < half else 1][name] = t
+        size += t.numel() * t.element_size()
+    for i, part in enumerate(parts, 1):
+        save_file(part, os.path.join(out, "model.part%d.safetensors" % i))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", required=True, help="base encoder folder (config.json, tokenizer.json, weights)")
+    parser.add_argument("--base-name", default="minilm", choices=["minilm", "mpnet"])
+    parser.add_argument("--base-sha256", default="", help="sha256 of the publisher's base weights, for the card")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--train", nargs="+", required=True, help="FILE or FILE@WEIGHT (canonical stance JSONL, .gz ok)")
+    parser.add_argument("--dev", nargs="+", required=True)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--warmup", type=float, default=0.06)
+    parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--pooling", default="first", choices=["first", "mean"],
+                        help="first token (exportable as *ForSequenceClassification) or mean of all tokens")
+    parser.add_argument("--split-output", action="store_true")
+    args = parser.parse_args()
+
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.backends.cuda.matmul.allow_tf32 = True
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    os.makedirs(args.out, exist_ok=True)
+
+    tokenizer = Tokenizer.from_file(os.path.join(args.base, "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    pad_id = tokenizer.token_to_id("[PAD]")
+    pad_id = tokenizer.token_to_id("<pad>") if pad_id is None else pad_id
+
+    train, sizes, data = [], [], []
+    for spec in args.train:
+        path, weight = spec, 1.0
+        if "@" in spec:
+            head, tail = spec.rsplit("@", 1)
+            try:
+                path, weight = head, float(tail)
+            except ValueError:
+                pass
+        rows = read_jsonl(path)
+        for ex in rows:
+            train.append((encode(tokenizer, ex), LABELS.index(ex["label"])))
+        sizes.append((len(rows), weight))
+        data.append("%s (weight %g)" % (path, weight))
+        print("train: %d examples from %s (weight %g)" % (len(rows), path, weight), file=sys.stderr)
+    dev = []
+    for path in args.dev:
+        for ex in read_jsonl(path):
+            dev.append({"ids": encode(tokenizer, ex), "label": LABELS.index(ex["label"]), "source": ex["source"]})
+    lengths = [len(ids) for ids, _ in train]
+
+    model = StanceModel(args.base, args.pooling).to(device)
+    model.encoder.get_input_embeddings().weight.requires_grad_(False)
+    if getattr(model.encoder, "pooler", None) is not None:
+        for p in model.encoder.pooler.parameters():
+            p.requires_grad_(False)
+    base = {k: v.float() for k, v in load_file(os.path.join(args.base, "model.safetensors")).items()}
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay, eps=1e-8)
+    rng = random.Random(args.seed)
+    per_epoch = len(epoch_indices(sizes, random.Random(0)))
+    total = math.ceil(per_epoch / args.batch_size) * args.epochs
+    warmup = round(total * args.warmup)
+    schedule = lambda step: (step + 1) / warmup if step < warmup else max(total - step, 0) / max(total - warmup, 1)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+
+    history, best, step, clock = [], None, 0, time.time()
+    for epoch in range(args.epochs):
+        tokens = 0
+        for batch in length_batches(epoch_indices(sizes, rng), lengths, args.batch_size, rng):
+            ids, mask = pad([train[i][0] for i in batch], pad_id, device)
+            labels = torch.tensor([train[i][1] for i in batch], device=device)
+            loss = torch.nn.functional.cross_entropy(model(ids, mask), labels)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            tokens += sum(lengths[i] for i in batch)
+        seconds = time.time() - clock
+        scores = evaluate(model, dev, device, pad_id)
+        scores.update({"epoch": epoch + 1, "seconds": round(seconds, 1), "tokens_per_s": round(tokens / seconds)})
+        history.append(scores)
+        print("epoch %d/%d: selection %.4f macro-F1 %.4f %s (%.0fs, %.0f tokens/s)" % (
+            epoch + 1, args.epochs, scores["selection"], scores["macro_f1"],
+            " ".join("%s %.4f" % (s, v["macro_f1"]) for s, v in scores["per_source"].items()),
+            seconds, tokens / seconds), file=sys.stderr)
+        if best is None or scores["selection"] > best["selection"]:
+            best = scores
+            write_model(args.out, delta_tensors(model, base), args.split_output)
+        with open(os.path.join(args.out, "scores.json"), "w") as f:
+            json.dump({"best": best, "history": history}, f, indent=2)
+        clock = time.time()
+
+    options = {k: v for k, v in vars(args).items() if k not in ("split_output",)}
+    card = {
+        "task": "stance",
+        "base": {"name": args.base_name, "folder": {"minilm": "all-MiniLM-L6-v2", "mpnet": "all-mpnet-base-v2"}[args.base_name],
+                 "sha256": args.base_sha256},
+        "labels": LABELS,
+        "adaptation": {"kind": "full"},
+        "stored_as": "head in fp32; every encoder weight except the word embeddings as an fp16 difference from the base "
+                     "(prefix `delta.`)",
+        "input": INPUT_DOC,
+        "pooling": args.pooling,
+        "training": {
+            "data": data,
+            "dev": ", ".join(args.dev),
+            "command": "scripts/gpu/train_stance.py " + " ".join(sys.argv[1:]),
+            "options": dict(options, trainer="scripts/gpu/train_stance.py", torch=torch.__version__,
+                            device=torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu",
+                            best_epoch=best["epoch"], epochs_dev=history),
+        },
+        "dev": {},
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "stancemap_version": "0.1.0",
+    }
+    with open(os.path.join(args.out, "card.json"), "w") as f:
+        json.dump(card, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

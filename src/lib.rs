@@ -16,6 +16,7 @@ pub mod ner;
 pub mod output;
 pub mod pairs;
 pub mod pipeline;
+pub mod shard;
 pub mod span;
 pub mod stance;
 pub mod targets;

@@ -8,12 +8,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use stancemap::aggregate::Period;
 use stancemap::bench::{bench_encoders, BenchOptions};
 use stancemap::model::BaseEncoder;
+use stancemap::model::DeviceChoice;
 use stancemap::ner::conll::ConllOptions;
 use stancemap::ner::evaluate::evaluate_file;
 use stancemap::ner::export::export_hf;
 use stancemap::ner::model::{Adaptation, EntityModel};
 use stancemap::output::{Format, FormulaGuard};
 use stancemap::pipeline::{run, RunOptions};
+use stancemap::shard::{merge, Shard};
 use stancemap::stance::evaluate::label_of;
 use stancemap::stance::example::read_examples;
 use stancemap::stance::import::{import, ImportFormat, ImportOptions};
@@ -33,6 +35,9 @@ struct Cli {
     /// CPU threads for model inference (default: all cores).
     #[arg(long, global = true)]
     threads: Option<i32>,
+    /// Where the models run: auto (a CUDA GPU when this build sees one, else the CPU), cpu or cuda.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    device: DeviceChoice,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,7 +77,7 @@ enum Command {
         /// A gazetteer file of your own (same format as models/gazetteer.tsv), read on top of the shipped one.
         #[arg(long)]
         gazetteer: Vec<PathBuf>,
-        /// Text windows per model batch.
+        /// At most this many texts per model batch (batches also stop at about 512 tokens, padding included).
         #[arg(long, default_value_t = 32)]
         batch_size: usize,
         /// The stance model folder (default: models/stance-fast on CPU, models/stance-accurate on a GPU).
@@ -100,6 +105,20 @@ enum Command {
         /// Leave out of the aggregates the evidence whose top probability is lower (evidence.csv keeps it).
         #[arg(long, default_value_t = 0.0)]
         min_confidence: f32,
+        /// Process only shard I of N (I from 1): the articles whose id falls to it, the same split on every
+        /// machine. Run all N (a job array), then `stancemap merge` their folders.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
+    },
+    /// Put the folders of the N shards of a run (`run --shard I/N`) together: the tables one run over the whole
+    /// corpus writes.
+    Merge {
+        /// The shards' output folders (all N, any order).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The folder for the merged tables.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Train a model on labeled data.
     #[command(subcommand)]
@@ -448,12 +467,13 @@ fn try_main() -> anyhow::Result<ExitCode> {
             period,
             min_evidence,
             min_confidence,
+            shard,
         } => {
             tch::set_num_threads(threads);
             let entity_model = match (no_entities, model) {
                 (true, _) => None,
                 (false, Some(dir)) => Some(dir),
-                (false, None) => default_entity_model(),
+                (false, None) => default_entity_model(cli.device),
             };
             let mut gazetteers = vec![models_dir().join("gazetteer.tsv")];
             gazetteers.extend(gazetteer);
@@ -470,7 +490,9 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 stance_model: match (no_stance, stance_model) {
                     (true, _) => None,
                     (false, Some(dir)) => Some(dir),
-                    (false, None) => Some(default_model("stance")).filter(|dir| dir.join("card.json").is_file()),
+                    (false, None) => {
+                        Some(default_model("stance", cli.device)).filter(|dir| dir.join("card.json").is_file())
+                    }
                 },
                 actors,
                 targets,
@@ -478,6 +500,8 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 period,
                 min_evidence,
                 min_confidence,
+                shard,
+                device: cli.device,
             };
             let summary = run(&options)?;
             eprintln!(
@@ -487,6 +511,18 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 summary.elapsed.as_secs_f64(),
                 summary.skipped,
                 summary.warnings,
+                summary.out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merge { dirs, out } => {
+            tch::set_num_threads(threads);
+            let summary = merge(&dirs, &out)?;
+            eprintln!(
+                "stancemap: merged {} shards: {} articles, {} pieces of evidence; tables in {}",
+                summary.shards,
+                summary.articles,
+                summary.evidence,
                 summary.out.display()
             );
             Ok(ExitCode::SUCCESS)
@@ -535,7 +571,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         }
         Command::Eval(EvalCommand::Stance { data, model, json }) => {
             tch::set_num_threads(threads);
-            let loaded = StanceModel::load(&model, tch::Device::cuda_if_available())?;
+            let loaded = StanceModel::load(&model, cli.device.device()?)?;
             let examples = read_examples(&data)?;
             let (scores, _) = stancemap::stance::evaluate::evaluate(&loaded, &examples, 64)?;
             if json {
@@ -561,8 +597,8 @@ fn try_main() -> anyhow::Result<ExitCode> {
         }
         Command::Stance { text, holder, target, model } => {
             tch::set_num_threads(threads);
-            let dir = model.unwrap_or_else(|| default_model("stance"));
-            let loaded = StanceModel::load(&dir, tch::Device::cuda_if_available())?;
+            let dir = model.unwrap_or_else(|| default_model("stance", cli.device));
+            let loaded = StanceModel::load(&dir, cli.device.device()?)?;
             let find = |name: &str| -> Option<[usize; 2]> {
                 let start = text.find(name)?;
                 let chars = text[..start].chars().count();
@@ -581,7 +617,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         }
         Command::Eval(EvalCommand::Ner { data, model, json }) => {
             tch::set_num_threads(threads);
-            let loaded = EntityModel::load(&model, tch::Device::cuda_if_available())?;
+            let loaded = EntityModel::load(&model, cli.device.device()?)?;
             let scores = evaluate_file(&loaded, &data, 64)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&scores)?);
@@ -649,10 +685,11 @@ fn models_dir() -> PathBuf {
 
 /// The shipped model of a task (`ner`, `stance`): the accurate tier where a GPU is present and it is installed,
 /// the fast tier otherwise.
-fn default_model(task: &str) -> PathBuf {
+fn default_model(task: &str, device: DeviceChoice) -> PathBuf {
     let fast = models_dir().join(format!("{task}-fast"));
     let accurate = models_dir().join(format!("{task}-accurate"));
-    if tch::Cuda::is_available() && accurate.join("card.json").is_file() {
+    let on_gpu = device.device().is_ok_and(|d| d.is_cuda());
+    if on_gpu && accurate.join("card.json").is_file() {
         accurate
     } else {
         fast
@@ -661,8 +698,8 @@ fn default_model(task: &str) -> PathBuf {
 
 /// The entity model `run` uses when not told: the accurate tier where a GPU is present (and the model is
 /// installed), the fast tier otherwise.
-fn default_entity_model() -> Option<PathBuf> {
-    let chosen = default_model("ner");
+fn default_entity_model(device: DeviceChoice) -> Option<PathBuf> {
+    let chosen = default_model("ner", device);
     if chosen.join("card.json").is_file() {
         Some(chosen)
     } else {

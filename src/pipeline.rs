@@ -12,29 +12,31 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::actors::registry::{iso_day, ActorRecord, Registry, ACTOR_COLUMNS};
 use crate::actors::{resolve, ArticleActors};
 use crate::aggregate::{Aggregator, Evidence, Period};
 use crate::corpus::{Article, Corpus, Problem, ReadOptions};
+use crate::model::DeviceChoice;
 use crate::ner::gazetteer::Gazetteer;
 use crate::ner::mentions::{mentions, Mention};
 use crate::ner::model::EntityModel;
-use crate::ner::tagger::find_entities;
+use crate::ner::tagger::{find_entities_in, Document};
 use crate::output::journal::{ArticleCounts, ArticleEntry, EvidenceRecord, Journal};
 use crate::output::stances::{StanceTables, TargetInfo, EVIDENCE_COLUMNS};
 use crate::output::{manifest, Format, FormulaGuard, Manifest, ProblemRecord, Style, Table};
 use crate::pairs::{Pair, Target};
-use crate::span::CharIndex;
-use crate::stance::evaluate::{label_of, predict};
+use crate::shard::{Shard, SHARD_JOURNAL};
+use crate::span::{CharIndex, Span};
+use crate::stance::evaluate::{label_of, logits_of_ids, probabilities, Probabilities};
 use crate::stance::input::StanceQuery;
 use crate::stance::model::StanceModel;
 use crate::targets::{IssueMerger, Topics};
 use crate::text::{segment, Segmentation};
 
 /// What `stancemap run` was asked to do.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunOptions {
     pub corpus: PathBuf,
     pub out: PathBuf,
@@ -64,10 +66,15 @@ pub struct RunOptions {
     pub min_evidence: usize,
     /// Evidence whose top probability is lower is left out of the aggregates (never out of evidence.csv).
     pub min_confidence: f32,
+    /// Only this shard's articles (see [`crate::shard`]).
+    pub shard: Option<Shard>,
+    /// Where the models run.
+    #[serde(default)]
+    pub device: DeviceChoice,
 }
 
 impl RunOptions {
-    fn style(&self) -> Style {
+    pub fn style(&self) -> Style {
         Style { format: self.format, guard: self.formula_guard }
     }
 }
@@ -243,7 +250,8 @@ impl StanceStage {
         lengths: Option<&BTreeMap<String, u64>>,
         problems: &mut Vec<String>,
     ) -> anyhow::Result<StanceStage> {
-        let model = StanceModel::load(model_dir, tch::Device::cuda_if_available())
+        let device = options.device.device()?;
+        let model = StanceModel::load(model_dir, device)
             .with_context(|| format!("cannot load the stance model in {}", model_dir.display()))?;
         Ok(StanceStage {
             model,
@@ -253,7 +261,7 @@ impl StanceStage {
             aggregator: Aggregator::new(options.period, options.min_confidence),
             targets: BTreeMap::new(),
             issues: match options.auto_targets {
-                true => IssueMerger::new(tch::Device::cuda_if_available()),
+                true => IssueMerger::new(device),
                 false => IssueMerger::by_key(),
             },
             evidence: open_table(&options.out, "evidence.csv", EVIDENCE_COLUMNS, options.style(), lengths)?,
@@ -297,32 +305,54 @@ impl StanceStage {
         }
     }
 
-    /// Classifies the article's pairs, writes its evidence and adds it to the cells; returns the evidence.
-    fn article(
+    /// The article's (holder, target) pairs, their targets' corpus ids and names, and the questions to put to
+    /// the model (encoded), recording the topics and issues seen.
+    fn questions(
         &mut self,
         article: &Article,
         segmentation: &Segmentation,
         actors: &ArticleActors,
         actor_ids: &[String],
-    ) -> anyhow::Result<Vec<EvidenceRecord>> {
+    ) -> anyhow::Result<Questions> {
         let text = &article.text;
         let pairs = crate::pairs::build(text, segmentation, actors, &self.topics, self.auto_targets);
-        if pairs.is_empty() {
-            return Ok(Vec::new());
-        }
         let targets: Vec<(String, String)> =
             pairs.iter().map(|pair| self.target_of(pair, actors, actor_ids)).collect::<anyhow::Result<_>>()?;
-        let queries: Vec<Query> = pairs
-            .iter()
-            .zip(&targets)
-            .map(|(pair, (_, name))| Query::of(text, segmentation, actors, pair, name))
-            .collect();
-        let stance_queries: Vec<StanceQuery> = queries.iter().map(Query::as_stance_query).collect();
-        let predicted = predict(&self.model, &stance_queries, self.batch_size)
-            .with_context(|| format!("article {} ({})", article.id, article.origin))?;
-        let mut records = Vec::with_capacity(pairs.len());
+        let mut encoded = Vec::with_capacity(pairs.len());
+        for (pair, (_, name)) in pairs.iter().zip(&targets) {
+            let query = Query::of(text, segmentation, actors, pair, name);
+            encoded.push(
+                query
+                    .as_stance_query()
+                    .encode(&self.model.encoder.tokenizer)
+                    .with_context(|| format!("article {} ({})", article.id, article.origin))?,
+            );
+        }
+        Ok(Questions { pairs, targets, encoded })
+    }
+
+    /// Calibrated probabilities for the questions of several articles, in shared length-sorted batches.
+    fn answer(&self, questions: &[&Questions]) -> Vec<Vec<Probabilities>> {
+        let all: Vec<Vec<i64>> = questions.iter().flat_map(|q| q.encoded.iter().cloned()).collect();
+        let logits = logits_of_ids(&self.model, &all, self.batch_size);
+        let mut logits = logits.iter().map(|l| probabilities(l, self.model.temperature));
+        questions.iter().map(|q| logits.by_ref().take(q.encoded.len()).collect()).collect()
+    }
+
+    /// Writes an article's evidence and adds it to the cells; returns the evidence.
+    fn write_evidence(
+        &mut self,
+        article: &Article,
+        segmentation: &Segmentation,
+        actor_ids: &[String],
+        questions: &Questions,
+        predicted: &[Probabilities],
+    ) -> anyhow::Result<Vec<EvidenceRecord>> {
+        let text = &article.text;
+        let mut records = Vec::with_capacity(questions.pairs.len());
         let mut chars = CharIndex::new(text);
-        for (index, ((pair, (target_id, _)), probabilities)) in pairs.iter().zip(&targets).zip(&predicted).enumerate() {
+        let answered = questions.pairs.iter().zip(&questions.targets).zip(predicted);
+        for (index, ((pair, (target_id, _)), probabilities)) in answered.enumerate() {
             let evidence_id = format!("{}-e{index}", article.id);
             let label = label_of(probabilities);
             // As written to the table, so that a resumed run's cells (replayed from the journal) are the same.
@@ -356,6 +386,10 @@ impl StanceStage {
                 },
                 issue_key: match &pair.target {
                     Target::Issue(phrase) => Some(phrase.key.clone()),
+                    _ => None,
+                },
+                issue_label: match &pair.target {
+                    Target::Issue(phrase) => Some(phrase.label.clone()),
                     _ => None,
                 },
                 label,
@@ -396,32 +430,41 @@ impl StanceStage {
     /// Writes stances.csv, matrix.csv and actors.csv.
     fn finish(self, options: &RunOptions) -> anyhow::Result<Vec<PathBuf>> {
         let mut written = vec![self.evidence.finish()?];
-        let mut targets = self.targets;
-        for row in self.registry.rows() {
-            targets.insert(row[0].clone(), TargetInfo { label: row[1].clone(), target_type: row[2].clone() });
-        }
-        let style = options.style();
-        let tables = StanceTables {
-            dir: &options.out,
-            style,
-            aggregator: &self.aggregator,
-            registry: &self.registry,
-            targets: &targets,
-            min_evidence: options.min_evidence,
-        };
-        written.push(tables.write_stances()?);
-        written.push(tables.write_matrix()?);
-        let mut actors = Table::create(&options.out, "actors.csv", ACTOR_COLUMNS, style)?;
-        for row in self.registry.rows() {
-            actors.row(row)?;
-        }
-        written.push(actors.finish()?);
+        written.extend(write_aggregate_tables(options, &self.aggregator, &self.registry, self.targets)?);
         Ok(written)
     }
 }
 
+/// Writes stances.csv, matrix.csv and actors.csv from the cells, the actors and the other targets of a run.
+pub fn write_aggregate_tables(
+    options: &RunOptions,
+    aggregator: &Aggregator,
+    registry: &Registry,
+    mut targets: BTreeMap<String, TargetInfo>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    for row in registry.rows() {
+        targets.insert(row[0].clone(), TargetInfo { label: row[1].clone(), target_type: row[2].clone() });
+    }
+    let style = options.style();
+    let tables = StanceTables {
+        dir: &options.out,
+        style,
+        aggregator,
+        registry,
+        targets: &targets,
+        min_evidence: options.min_evidence,
+    };
+    let mut written = vec![tables.write_stances()?, tables.write_matrix()?];
+    let mut actors = Table::create(&options.out, "actors.csv", ACTOR_COLUMNS, style)?;
+    for row in registry.rows() {
+        actors.row(row)?;
+    }
+    written.push(actors.finish()?);
+    Ok(written)
+}
+
 /// The user's table at `path` read with `read`, its row problems added to `problems`; empty without a path.
-fn user_table<T: Default>(
+pub fn user_table<T: Default>(
     path: &Option<PathBuf>,
     read: impl Fn(&Path) -> anyhow::Result<(T, Vec<String>)>,
     problems: &mut Vec<String>,
@@ -483,7 +526,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     }
     let entity_model = match &options.entity_model {
         Some(dir) => Some(
-            EntityModel::load(dir, tch::Device::cuda_if_available())
+            EntityModel::load(dir, options.device.device()?)
                 .with_context(|| format!("cannot load the entity model in {}", dir.display()))?,
         ),
         None => None,
@@ -510,7 +553,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     if let (Some(dir), Some(stage)) = (&options.stance_model, &stance) {
         models.insert("stance".into(), serde_json::json!({ "path": dir, "card": stage.model.card }));
     }
-    let mut tables = Tables::open(&options.out, options.style(), entity_model.is_some(), lengths)?;
+    let tables = Tables::open(&options.out, options.style(), entity_model.is_some(), lengths)?;
     let progress = progress_bar(options.progress, files);
 
     let mut counts = manifest::Counts::default();
@@ -522,9 +565,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         let path = message.split(':').next().unwrap_or_default().to_string();
         problems.push(ProblemRecord { path, line: None, kind: "table_row".into(), message, skipped: true });
     }
-    let mut timings = manifest::Timings::default();
+    let timings = manifest::Timings::default();
     let mut done = HashSet::new();
-    let mut journal = match interrupted {
+    let journal = match interrupted {
         Some(run) => {
             for entry in &run.entries {
                 if let Some(stage) = stance.as_mut() {
@@ -538,75 +581,39 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         }
         None => Journal::create(&options.out, &settings)?,
     };
-    let mut corpus = corpus;
-    loop {
-        let clock = Instant::now();
-        let Some(item) = corpus.next() else { break };
-        timings.read_s += clock.elapsed().as_secs_f64();
-        match item {
-            Ok(article) if done.contains(&article.id) => {}
-            Ok(article) => {
-                let clock = Instant::now();
-                let segmentation = segment(&article.text);
-                timings.segment_s += clock.elapsed().as_secs_f64();
-                let mut entry = ArticleEntry {
-                    article_id: article.id.clone(),
-                    date: article.date.clone(),
-                    lengths: BTreeMap::new(),
-                    counts: ArticleCounts {
-                        paragraphs: segmentation.paragraphs.len(),
-                        sentences: segmentation.sentences.len(),
-                        quotes: segmentation.quotes.len(),
-                        chars: article.text.chars().count(),
-                        words: article.text.split_whitespace().count(),
-                        mentions: 0,
-                    },
-                    actors: Vec::new(),
-                    evidence: Vec::new(),
-                };
-                if let Some(model) = &entity_model {
-                    let clock = Instant::now();
-                    let units: Vec<_> = segmentation.paragraphs.iter().map(|p| p.span).collect();
-                    let entities = find_entities(model, &article.text, &units, options.batch_size)
-                        .with_context(|| format!("article {} ({})", article.id, article.origin))?;
-                    let found = mentions(&article.text, &segmentation, &entities, &gazetteer);
-                    timings.entities_s += clock.elapsed().as_secs_f64();
-                    entry.counts.mentions = found.len();
-                    let clock = Instant::now();
-                    let actors = resolve(&article.text, &segmentation, &found, &gazetteer);
-                    entry.actors = actors.actors.iter().map(ActorRecord::of).collect();
-                    let actor_ids = match stance.as_mut() {
-                        Some(stage) => stage.identify(article.date.as_deref(), &entry.actors),
-                        None => Vec::new(),
-                    };
-                    timings.actors_s += clock.elapsed().as_secs_f64();
-                    tables.write_mentions(&article, &found, &actors, &actor_ids)?;
-                    if let Some(stage) = stance.as_mut() {
-                        let clock = Instant::now();
-                        entry.evidence = stage.article(&article, &segmentation, &actors, &actor_ids)?;
-                        timings.stance_s += clock.elapsed().as_secs_f64();
+    let mut stages =
+        Stages { entity_model, gazetteer, stance, tables, journal, counts, timings, batch_size: options.batch_size };
+    // A reader thread reads and segments articles ahead of the models, through a bounded queue (memory stays
+    // flat however large the corpus); the models take them a chunk at a time, sharing batches.
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Read>(READ_AHEAD);
+        scope.spawn(move || read_corpus(corpus, sender));
+        let mut chunk = Vec::with_capacity(CHUNK_ARTICLES);
+        for read in receiver {
+            stages.timings.read_s += read.read_s;
+            stages.timings.segment_s += read.segment_s;
+            match read.item {
+                Ok((article, _, _)) if done.contains(&article.id) => {}
+                Ok((article, _, _)) if options.shard.is_some_and(|shard| !shard.holds(&article.id)) => {}
+                Ok(segmented) => {
+                    chunk.push(segmented);
+                    if chunk.len() == CHUNK_ARTICLES {
+                        stages.chunk(std::mem::take(&mut chunk))?;
                     }
                 }
-                let clock = Instant::now();
-                tables.write(&article, &segmentation)?;
-                // The rows first, then the journal line that says they are there.
-                tables.lengths(&mut entry.lengths)?;
-                if let Some(stage) = stance.as_mut() {
-                    entry.lengths.insert(stage.evidence.partial_name(), stage.evidence.length()?);
+                Err(problem) => {
+                    progress.suspend(|| {
+                        eprintln!("{}: {}", if problem.kind.skips() { "skipped" } else { "warning" }, problem)
+                    });
+                    record_problem(&problem, &mut stages.counts, &mut problems);
                 }
-                journal.record(&entry)?;
-                timings.write_s += clock.elapsed().as_secs_f64();
-                counts.add(&entry.counts, entry.evidence.len());
             }
-            Err(problem) => {
-                progress
-                    .suspend(|| eprintln!("{}: {}", if problem.kind.skips() { "skipped" } else { "warning" }, problem));
-                record_problem(&problem, &mut counts, &mut problems);
-            }
+            progress.set_position(read.files_done as u64);
+            progress.set_message(format!("{} articles", stages.counts.articles + chunk.len()));
         }
-        progress.set_position(corpus.files_done() as u64);
-        progress.set_message(format!("{} articles", counts.articles));
-    }
+        stages.chunk(chunk)
+    })?;
+    let Stages { stance, tables, journal, counts, mut timings, .. } = stages;
     progress.finish_and_clear();
     let mut outputs = tables.finish()?;
     if let Some(stage) = stance {
@@ -643,8 +650,172 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             .collect(),
     };
     crate::output::write_json(&options.out.join("run.json"), &manifest)?;
-    journal.remove()?;
+    match options.shard {
+        Some(_) => journal.keep_as(SHARD_JOURNAL)?,
+        None => journal.remove()?,
+    }
     Ok(summary)
+}
+
+/// Articles read ahead of the models.
+const READ_AHEAD: usize = 64;
+/// Articles whose text windows and stance questions share model batches.
+const CHUNK_ARTICLES: usize = 16;
+
+/// What the reader thread hands over: a segmented article or a problem with the input, with the time each took
+/// and how many files are done.
+struct Read {
+    /// The article with its place in the corpus, and its segmentation.
+    item: Result<(Article, usize, Segmentation), Problem>,
+    files_done: usize,
+    read_s: f64,
+    segment_s: f64,
+}
+
+/// Reads and segments the corpus into `sender`, waiting while the queue is full.
+fn read_corpus(mut corpus: Corpus, sender: std::sync::mpsc::SyncSender<Read>) {
+    let mut position = 0;
+    loop {
+        let clock = Instant::now();
+        let Some(item) = corpus.next() else { return };
+        let read_s = clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
+        let item = item.map(|article| {
+            let segmentation = segment(&article.text);
+            position += 1;
+            (article, position - 1, segmentation)
+        });
+        let read = Read { item, files_done: corpus.files_done(), read_s, segment_s: clock.elapsed().as_secs_f64() };
+        if sender.send(read).is_err() {
+            return; // the run stopped
+        }
+    }
+}
+
+/// The stages after reading, and what they write to.
+struct Stages {
+    entity_model: Option<EntityModel>,
+    gazetteer: Gazetteer,
+    stance: Option<StanceStage>,
+    tables: Tables,
+    journal: Journal,
+    counts: manifest::Counts,
+    timings: manifest::Timings,
+    batch_size: usize,
+}
+
+/// An article's pairs, their targets' corpus ids and names, and the encoded questions for the stance model.
+struct Questions {
+    pairs: Vec<Pair>,
+    targets: Vec<(String, String)>,
+    encoded: Vec<Vec<i64>>,
+}
+
+/// An article between its entities and its rows.
+struct Pending {
+    article: Article,
+    segmentation: Segmentation,
+    entry: ArticleEntry,
+    found: Vec<Mention>,
+    actors: Option<ArticleActors>,
+    actor_ids: Vec<String>,
+    questions: Option<Questions>,
+}
+
+impl Stages {
+    /// Runs a chunk of articles through the models together, then writes each article's rows and its journal
+    /// line, in corpus order.
+    fn chunk(&mut self, chunk: Vec<(Article, usize, Segmentation)>) -> anyhow::Result<()> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let mut pending: Vec<Pending> = chunk
+            .into_iter()
+            .map(|(article, position, segmentation)| Pending {
+                entry: ArticleEntry {
+                    article_id: article.id.clone(),
+                    position,
+                    date: article.date.clone(),
+                    lengths: BTreeMap::new(),
+                    counts: ArticleCounts {
+                        paragraphs: segmentation.paragraphs.len(),
+                        sentences: segmentation.sentences.len(),
+                        quotes: segmentation.quotes.len(),
+                        chars: article.text.chars().count(),
+                        words: article.text.split_whitespace().count(),
+                        mentions: 0,
+                    },
+                    actors: Vec::new(),
+                    actor_ids: Vec::new(),
+                    evidence: Vec::new(),
+                },
+                article,
+                segmentation,
+                found: Vec::new(),
+                actors: None,
+                actor_ids: Vec::new(),
+                questions: None,
+            })
+            .collect();
+        if let Some(model) = &self.entity_model {
+            let clock = Instant::now();
+            let units: Vec<Vec<Span>> =
+                pending.iter().map(|p| p.segmentation.paragraphs.iter().map(|q| q.span).collect()).collect();
+            let documents: Vec<Document> =
+                pending.iter().zip(&units).map(|(p, units)| Document { text: &p.article.text, units }).collect();
+            let entities = find_entities_in(model, &documents, self.batch_size).with_context(|| {
+                let first = &pending[0].article;
+                format!("the {} articles from {} ({})", pending.len(), first.id, first.origin)
+            })?;
+            for (p, entities) in pending.iter_mut().zip(entities) {
+                p.found = mentions(&p.article.text, &p.segmentation, &entities, &self.gazetteer);
+                p.entry.counts.mentions = p.found.len();
+            }
+            self.timings.entities_s += clock.elapsed().as_secs_f64();
+
+            let clock = Instant::now();
+            for p in &mut pending {
+                let actors = resolve(&p.article.text, &p.segmentation, &p.found, &self.gazetteer);
+                p.entry.actors = actors.actors.iter().map(ActorRecord::of).collect();
+                if let Some(stage) = self.stance.as_mut() {
+                    p.actor_ids = stage.identify(p.article.date.as_deref(), &p.entry.actors);
+                    p.entry.actor_ids = p.actor_ids.clone();
+                    p.questions = Some(stage.questions(&p.article, &p.segmentation, &actors, &p.actor_ids)?);
+                }
+                p.actors = Some(actors);
+            }
+            self.timings.actors_s += clock.elapsed().as_secs_f64();
+        }
+        let mut answers = Vec::new();
+        if let Some(stage) = &self.stance {
+            let clock = Instant::now();
+            let questions: Vec<&Questions> = pending.iter().filter_map(|p| p.questions.as_ref()).collect();
+            answers = stage.answer(&questions);
+            self.timings.stance_s += clock.elapsed().as_secs_f64();
+        }
+        let mut answers = answers.into_iter();
+        for mut p in pending {
+            let clock = Instant::now();
+            if let Some(actors) = &p.actors {
+                self.tables.write_mentions(&p.article, &p.found, actors, &p.actor_ids)?;
+            }
+            if let (Some(stage), Some(questions)) = (self.stance.as_mut(), &p.questions) {
+                let predicted = answers.next().unwrap_or_default();
+                p.entry.evidence =
+                    stage.write_evidence(&p.article, &p.segmentation, &p.actor_ids, questions, &predicted)?;
+            }
+            self.tables.write(&p.article, &p.segmentation)?;
+            // The rows first, then the journal line that says they are there.
+            self.tables.lengths(&mut p.entry.lengths)?;
+            if let Some(stage) = self.stance.as_mut() {
+                p.entry.lengths.insert(stage.evidence.partial_name(), stage.evidence.length()?);
+            }
+            self.journal.record(&p.entry)?;
+            self.timings.write_s += clock.elapsed().as_secs_f64();
+            self.counts.add(&p.entry.counts, p.entry.evidence.len());
+        }
+        Ok(())
+    }
 }
 
 fn record_problem(problem: &Problem, counts: &mut manifest::Counts, problems: &mut Vec<ProblemRecord>) {

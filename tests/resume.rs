@@ -45,19 +45,28 @@ fn run_and_kill(corpus: &Path, out: &Path, articles: usize) -> bool {
 
 #[test]
 fn a_killed_run_resumes_to_the_same_tables_as_an_uninterrupted_one() {
-    // The sample corpus and the stance fixture: eleven articles in .txt and .jsonl files.
+    // The sample corpus and the stance fixture, three times over: 33 articles in .txt and .jsonl files, so that
+    // the models take them in several chunks and a kill can land between two.
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
-    for source in [repo().join("corpus"), repo().join("tests/fixtures/stance_corpus")] {
-        for entry in std::fs::read_dir(&source).unwrap() {
-            let path = entry.unwrap().path();
-            let name = format!(
-                "{}-{}",
-                source.file_name().unwrap().to_string_lossy(),
-                path.file_name().unwrap().to_string_lossy()
-            );
-            std::fs::copy(&path, corpus.join(name)).unwrap();
+    for copy in 1..=3 {
+        for source in [repo().join("corpus"), repo().join("tests/fixtures/stance_corpus")] {
+            for entry in std::fs::read_dir(&source).unwrap() {
+                let path = entry.unwrap().path();
+                let name = format!(
+                    "{copy}-{}-{}",
+                    source.file_name().unwrap().to_string_lossy(),
+                    path.file_name().unwrap().to_string_lossy()
+                );
+                let text = std::fs::read_to_string(&path).unwrap();
+                // Explicit ids in the JSONL briefs are made unique per copy (ids of .txt files come from the path).
+                std::fs::write(
+                    corpus.join(name),
+                    text.replace("\"id\": \"brief-", &format!("\"id\": \"c{copy}-brief-")),
+                )
+                .unwrap();
+            }
         }
     }
     let whole = dir.path().join("whole");

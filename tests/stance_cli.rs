@@ -163,3 +163,13 @@ fn calibrate_stance_refits_the_temperature_into_the_card_and_leaves_weights_and_
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such.jsonl"));
 }
+
+#[test]
+fn device_cuda_without_a_gpu_stops_with_a_message_saying_why() {
+    let output = stancemap(&["--device", "cuda", "stance", "Ida Berg praised the plan.", "--target", "the plan"]);
+    if output.status.success() {
+        return; // this build sees a CUDA GPU
+    }
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("--device cuda") && said.contains("no CUDA GPU"), "{said}");
+}

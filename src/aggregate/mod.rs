@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::stance::example::StanceLabel;
 
 /// How evidence is grouped in time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     Day,

@@ -17,7 +17,7 @@ mod tokenize;
 pub use bert::{Bert, BertConfig};
 pub use error::ModelError;
 pub use mpnet::{Mpnet, MpnetConfig};
-pub use tokenize::{EncoderTokenizer, TokenBatch, TokenizedText};
+pub use tokenize::{inference_batches, EncoderTokenizer, TokenBatch, TokenizedText, BATCH_TOKENS};
 
 use std::path::{Path, PathBuf};
 
@@ -171,4 +171,30 @@ fn read_text(path: &Path) -> Result<String, ModelError> {
 
 fn parse_json<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ModelError> {
     serde_json::from_str(text).map_err(|source| ModelError::Json { path: path.to_path_buf(), source })
+}
+
+/// Where the models run (`--device`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceChoice {
+    /// The first CUDA GPU when this stancemap's libtorch sees one, else the CPU.
+    #[default]
+    Auto,
+    Cpu,
+    /// The first CUDA GPU; an error when there is none.
+    Cuda,
+}
+
+impl DeviceChoice {
+    pub fn device(self) -> anyhow::Result<Device> {
+        match self {
+            DeviceChoice::Auto => Ok(Device::cuda_if_available()),
+            DeviceChoice::Cpu => Ok(Device::Cpu),
+            DeviceChoice::Cuda if tch::Cuda::is_available() => Ok(Device::Cuda(0)),
+            DeviceChoice::Cuda => anyhow::bail!(
+                "--device cuda: this stancemap sees no CUDA GPU (the libtorch that scripts/setup.sh installs is the \
+                 CPU build; build against a CUDA libtorch to use a GPU)"
+            ),
+        }
+    }
 }

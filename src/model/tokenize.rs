@@ -142,9 +142,47 @@ impl TokenBatch {
     }
 }
 
+/// Tokens (padding included) per inference batch. On 2 CPU threads small batches run fastest (their activations
+/// stay in cache): the entity pass over BBC politics ran at 6,900 words/s with 512 tokens a batch, 6,500 with
+/// 1,024, 5,600 with 2,048, 5,100 with 4,096, and 4,650 with the former 32 windows a batch.
+pub const BATCH_TOKENS: usize = 512;
+
+/// The batches in which to run sequences of these `lengths` through a model: sorted by length (little padding),
+/// at most `max_items` sequences and, past the first, at most `max_tokens` padded tokens each. Indices into
+/// `lengths`.
+pub fn inference_batches(lengths: &[usize], max_items: usize, max_tokens: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    order.sort_by_key(|&i| lengths[i]);
+    let mut batches: Vec<Vec<usize>> = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    for i in order {
+        // Sorted: this sequence is the longest of the batch so far, so it sets the padded width.
+        if !current.is_empty() && (current.len() >= max_items.max(1) || (current.len() + 1) * lengths[i] > max_tokens) {
+            batches.push(std::mem::take(&mut current));
+        }
+        current.push(i);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inference_batches_sort_by_length_and_keep_to_both_limits() {
+        let lengths = [30, 5, 12, 5, 100, 12, 6];
+        let batches = inference_batches(&lengths, 3, 40);
+        // 5 5 6 | 12 12 (3 x 12 would fit 40, but 3 is the limit… 12 12 30 is 90 tokens) | 30 | 100 (alone, over)
+        assert_eq!(batches, vec![vec![1, 3, 6], vec![2, 5], vec![0], vec![4]]);
+        let mut all: Vec<usize> = batches.concat();
+        all.sort();
+        assert_eq!(all, (0..lengths.len()).collect::<Vec<_>>());
+        assert_eq!(inference_batches(&[], 3, 40), Vec::<Vec<usize>>::new());
+    }
 
     #[test]
     fn padding_fills_with_the_pad_id_and_masks_it() {

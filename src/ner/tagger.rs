@@ -5,7 +5,7 @@
 //! Windows of many paragraphs (and many articles, if the caller passes them together) share batches, sorted by
 //! length so that little padding is computed.
 
-use crate::model::TokenizedText;
+use crate::model::{inference_batches, TokenizedText, BATCH_TOKENS};
 use crate::span::Span;
 
 use super::decode::{decode, EntitySpan, WordPrediction};
@@ -22,6 +22,8 @@ pub const WINDOW_STRIDE: usize = 192;
 
 /// One paragraph (or other unit of text) being tagged.
 struct Unit {
+    /// Which of the documents it belongs to.
+    document: usize,
     /// Where the unit lies in the article text.
     span: Span,
     /// The unit's words, relative to the unit.
@@ -40,14 +42,31 @@ pub fn find_entities(
     units: &[Span],
     batch_size: usize,
 ) -> anyhow::Result<Vec<EntitySpan>> {
+    Ok(find_entities_in(model, &[Document { text, units }], batch_size)?.pop().unwrap_or_default())
+}
+
+/// A text and the units of it to read, for [`find_entities_in`].
+pub struct Document<'t> {
+    pub text: &'t str,
+    /// Paragraph spans, in order, not overlapping.
+    pub units: &'t [Span],
+}
+
+/// The entities of each document; the windows of all of them share length-sorted batches (several articles
+/// at once fill batches with windows of similar length, so little padding is computed).
+pub fn find_entities_in(
+    model: &EntityModel,
+    documents: &[Document],
+    batch_size: usize,
+) -> anyhow::Result<Vec<Vec<EntitySpan>>> {
     let tokenizer = &model.encoder.tokenizer;
     let (open, close) = tokenizer.boundary_ids()?;
     let window_tokens = WINDOW_TOKENS.min(model.encoder.encoder.max_tokens().saturating_sub(2)).max(8);
     let stride = WINDOW_STRIDE.min(window_tokens);
     let mut prepared: Vec<Unit> = Vec::new();
     let mut inputs: Vec<EntityInput> = Vec::new();
-    for &span in units {
-        let unit_text = span.slice(text);
+    for (document, &span) in documents.iter().enumerate().flat_map(|(d, doc)| doc.units.iter().map(move |u| (d, u))) {
+        let unit_text = span.slice(documents[document].text);
         let unit_words = words(unit_text);
         if unit_words.is_empty() {
             continue;
@@ -76,21 +95,20 @@ pub fn find_entities(
                 .collect();
             inputs.push(EntityInput::from_tokens(window_tokens, unit_text, window_words));
         }
-        prepared.push(Unit { span, words: unit_words, first_tokens, windows, first_window });
+        prepared.push(Unit { document, span, words: unit_words, first_tokens, windows, first_window });
     }
 
     // Predict all windows, in length-sorted batches.
-    let mut order: Vec<usize> = (0..inputs.len()).collect();
-    order.sort_by_key(|&i| inputs[i].tokens.len());
+    let lengths: Vec<usize> = inputs.iter().map(|input| input.tokens.len()).collect();
     let mut window_probs: Vec<Vec<Vec<f32>>> = vec![Vec::new(); inputs.len()];
-    for chunk in order.chunks(batch_size.max(1)) {
+    for chunk in &inference_batches(&lengths, batch_size, BATCH_TOKENS) {
         let batch: Vec<&EntityInput> = chunk.iter().map(|&i| &inputs[i]).collect();
         for (&i, probs) in chunk.iter().zip(word_probabilities(model, &batch)) {
             window_probs[i] = probs;
         }
     }
 
-    let mut entities = Vec::new();
+    let mut entities: Vec<Vec<EntitySpan>> = documents.iter().map(|_| Vec::new()).collect();
     for unit in &prepared {
         let mut predictions = Vec::with_capacity(unit.words.len());
         for (word, first) in unit.words.iter().zip(&unit.first_tokens) {
@@ -105,7 +123,7 @@ pub fn find_entities(
         }
         for entity in decode(&predictions) {
             let span = Span::new(entity.span.start + unit.span.start, entity.span.end + unit.span.start);
-            entities.push(EntitySpan { span, ..entity });
+            entities[unit.document].push(EntitySpan { span, ..entity });
         }
     }
     Ok(entities)

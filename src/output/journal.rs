@@ -28,12 +28,18 @@ pub const JOURNAL: &str = "resume.jsonl";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleEntry {
     pub article_id: String,
+    /// Its place in the corpus (0 for the first article read), counting the articles of every shard.
+    #[serde(default)]
+    pub position: usize,
     pub date: Option<String>,
     /// The length in bytes of each per-article table's `.partial` file after this article, by file name.
     pub lengths: BTreeMap<String, u64>,
     pub counts: ArticleCounts,
     /// Its actors, in the order they were given corpus ids.
     pub actors: Vec<ActorRecord>,
+    /// The corpus id each of its actors got.
+    #[serde(default)]
+    pub actor_ids: Vec<String>,
     /// Its evidence, in evidence.csv order.
     pub evidence: Vec<EvidenceRecord>,
 }
@@ -57,6 +63,9 @@ pub struct EvidenceRecord {
     pub target: Option<TargetInfo>,
     /// The key of an issue phrase (which issue it went to is the merger's decision, replayed on resuming).
     pub issue_key: Option<String>,
+    /// The issue phrase as written in this sentence (what `stancemap merge` decides the issue from again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue_label: Option<String>,
     pub label: StanceLabel,
     /// favor, against, neutral, as written to evidence.csv (four decimals).
     pub probabilities: [f32; 3],
@@ -128,5 +137,27 @@ impl Journal {
     /// The run is complete: no journal any more.
     pub fn remove(self) -> anyhow::Result<()> {
         std::fs::remove_file(&self.path).with_context(|| format!("cannot remove {}", self.path.display()))
+    }
+
+    /// The run of one shard is complete: the journal stays, as `name`, for `stancemap merge`.
+    pub fn keep_as(self, name: &str) -> anyhow::Result<()> {
+        let kept = self.path.with_file_name(name);
+        std::fs::rename(&self.path, &kept).with_context(|| format!("cannot write {}", kept.display()))
+    }
+
+    /// The options line and the article lines of a finished journal (a shard's, kept by [`Journal::keep_as`]).
+    pub fn read(path: &Path) -> anyhow::Result<(serde_json::Value, Vec<ArticleEntry>)> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut lines = text.lines().enumerate();
+        let first: serde_json::Value = lines
+            .next()
+            .and_then(|(_, line)| serde_json::from_str(line).ok())
+            .with_context(|| format!("{}: no options line", path.display()))?;
+        let mut entries = Vec::new();
+        for (index, line) in lines {
+            let entry = serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), index + 1))?;
+            entries.push(entry);
+        }
+        Ok((first["options"].clone(), entries))
     }
 }

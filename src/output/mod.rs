@@ -28,7 +28,7 @@ pub enum OutputError {
 }
 
 /// Whether text cells that a spreadsheet would evaluate are neutralised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FormulaGuard {
     /// Prefix `'` to cells starting with `=`, `+`, `-`, `@`, tab or carriage return (the default).
     On,
@@ -56,7 +56,7 @@ fn is_number(cell: &str) -> bool {
 }
 
 /// The file format of the tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// RFC 4180 CSV with a header row (`.csv`).

@@ -83,6 +83,34 @@ pub fn list(cell: &str) -> impl Iterator<Item = &str> {
     cell.split('|').map(str::trim).filter(|item| !item.is_empty())
 }
 
+/// The rows of a table stancemap wrote (`format` as it was written, cells as they are in the file: a guarded
+/// cell keeps its `'`, so writing the row again gives the same bytes). For `stancemap merge`.
+pub fn table_rows(path: &Path, format: crate::output::Format, columns: &[&str]) -> anyhow::Result<Vec<Vec<String>>> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut rows = Vec::new();
+    match format {
+        crate::output::Format::Jsonl => {
+            use std::io::BufRead;
+            for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
+                let line = line.with_context(|| format!("{}:{}", path.display(), index + 1))?;
+                let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&line)
+                    .with_context(|| format!("{}:{}: not a JSON object", path.display(), index + 1))?;
+                let cell = |column: &&str| object.get(*column).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                rows.push(columns.iter().map(cell).collect());
+            }
+        }
+        crate::output::Format::Csv | crate::output::Format::Tsv => {
+            let delimiter = if format == crate::output::Format::Tsv { b'\t' } else { b',' };
+            let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(std::io::BufReader::new(file));
+            for (index, record) in reader.records().enumerate() {
+                let record = record.with_context(|| format!("{}: row {}", path.display(), index + 1))?;
+                rows.push(record.iter().map(String::from).collect());
+            }
+        }
+    }
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tch::{Device, Kind};
 
-use crate::model::TokenBatch;
+use crate::model::{inference_batches, TokenBatch, BATCH_TOKENS};
 
 use super::example::{StanceExample, StanceLabel};
 use super::input::StanceQuery;
@@ -33,10 +33,9 @@ pub fn logits(model: &StanceModel, queries: &[StanceQuery], batch_size: usize) -
 pub fn logits_of_ids(model: &StanceModel, encoded: &[Vec<i64>], batch_size: usize) -> Vec<[f32; 3]> {
     let _guard = tch::no_grad_guard();
     let device = model.head_vars.device();
-    let mut order: Vec<usize> = (0..encoded.len()).collect();
-    order.sort_by_key(|&i| encoded[i].len());
+    let lengths: Vec<usize> = encoded.iter().map(Vec::len).collect();
     let mut out = vec![[0.0f32; 3]; encoded.len()];
-    for chunk in order.chunks(batch_size.max(1)) {
+    for chunk in &inference_batches(&lengths, batch_size, BATCH_TOKENS) {
         let ids: Vec<&[i64]> = chunk.iter().map(|&i| encoded[i].as_slice()).collect();
         let batch = TokenBatch::pad(&ids, model.encoder.tokenizer.pad_id(), device);
         let logits = model.logits(&batch, false).to_kind(Kind::Float).to_device(Device::Cpu);

@@ -47,8 +47,13 @@ pub struct IssuePhrase {
 impl IssuePhrase {
     /// The corpus-wide target id.
     pub fn id(&self) -> String {
-        format!("issue:{}", self.key.replace(' ', "-"))
+        issue_id(&self.key)
     }
+}
+
+/// The target id of the issue first seen with this key.
+pub fn issue_id(key: &str) -> String {
+    format!("issue:{}", key.replace(' ', "-"))
 }
 
 /// Verbs (all forms) whose object is the issue, and whose subject is for it.

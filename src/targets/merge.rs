@@ -22,6 +22,7 @@ use tch::{Device, Kind};
 
 use crate::model::{load_encoder, BaseEncoder, LoadedEncoder, TokenBatch};
 
+use super::issues::issue_id;
 use super::IssuePhrase;
 
 /// The cosine similarity from which two phrases may be one issue (measured pairs above and in the test).
@@ -133,11 +134,16 @@ impl IssueMerger {
 
     /// The id of the issue `phrase` belongs to (see the module documentation).
     pub fn id_of(&mut self, phrase: &IssuePhrase) -> anyhow::Result<String> {
-        if let Some(id) = self.by_key.get(&phrase.key) {
+        self.id_of_key(&phrase.key, &phrase.label)
+    }
+
+    /// The id of the issue of a phrase with this key and label ([`IssueMerger::id_of`] without the phrase).
+    pub fn id_of_key(&mut self, key: &str, label: &str) -> anyhow::Result<String> {
+        if let Some(id) = self.by_key.get(key) {
             return Ok(id.clone());
         }
-        let embedding = self.embed(&phrase.label)?;
-        let way = direction(&phrase.label);
+        let embedding = self.embed(label)?;
+        let way = direction(label);
         let nearest = self
             .issues
             .iter()
@@ -148,12 +154,12 @@ impl IssueMerger {
         let id = match nearest {
             Some((id, _)) => id.clone(),
             None => {
-                let id = phrase.id();
+                let id = issue_id(key);
                 self.issues.push((id.clone(), way, embedding));
                 id
             }
         };
-        self.by_key.insert(phrase.key.clone(), id.clone());
+        self.by_key.insert(key.to_string(), id.clone());
         Ok(id)
     }
 

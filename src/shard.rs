@@ -1,0 +1,362 @@
+//! Splitting a run over machines, and putting the parts back together.
+//!
+//! `stancemap run --shard i/N` processes only the articles whose id falls to shard i of N (FNV-1a of the id
+//! modulo N: the same split on every machine and in every run, whatever the order of the files) and keeps its
+//! journal as `shard.jsonl`: each article's place in the corpus, its actors and the ids they got, its evidence.
+//! `stancemap merge DIR... --out DIR` puts the shards together into the tables one run over the whole corpus
+//! writes: the rows of every article in corpus order, actor ids and issue ids decided again over all articles
+//! in that order (as one run decides them, so an actor met in two shards is one actor), and the aggregate tables
+//! computed from all the evidence.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+
+use crate::actors::registry::{iso_day, Registry};
+use crate::aggregate::{Aggregator, Evidence};
+use crate::output::journal::{ArticleEntry, Journal};
+use crate::output::read::table_rows;
+use crate::output::stances::{TargetInfo, EVIDENCE_COLUMNS};
+use crate::output::Table;
+use crate::pipeline::{
+    user_table, write_aggregate_tables, RunOptions, ARTICLE_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS,
+};
+use crate::targets::IssueMerger;
+
+/// The journal a shard keeps for `stancemap merge`.
+pub const SHARD_JOURNAL: &str = "shard.jsonl";
+
+/// Shard `index` (from 1) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// Whether the article with this id is in this shard.
+    pub fn holds(&self, article_id: &str) -> bool {
+        (fnv1a(article_id.as_bytes()) % self.count as u64) as usize == self.index - 1
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    /// `i/N` with 1 <= i <= N.
+    fn from_str(spec: &str) -> Result<Shard, String> {
+        let wrong = || format!("'{spec}': a shard is written i/N, with i from 1 to N (1/4, 2/4, 3/4, 4/4)");
+        let (index, count) = spec.split_once('/').ok_or_else(wrong)?;
+        let index: usize = index.trim().parse().map_err(|_| wrong())?;
+        let count: usize = count.trim().parse().map_err(|_| wrong())?;
+        if count == 0 || index == 0 || index > count {
+            return Err(wrong());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// 64-bit FNV-1a: small, stable across platforms and versions (unlike the standard library's hasher).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// One shard's output folder, read back.
+struct ShardRun {
+    dir: PathBuf,
+    shard: Shard,
+    manifest: serde_json::Value,
+    entries: Vec<ArticleEntry>,
+}
+
+impl ShardRun {
+    fn read(dir: &Path) -> anyhow::Result<ShardRun> {
+        let path = dir.join("run.json");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{}: no run.json (is the shard's run finished?)", dir.display()))?;
+        let manifest: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{}: not a run.json", path.display()))?;
+        let shard: Option<Shard> = serde_json::from_value(manifest["options"]["shard"].clone()).unwrap_or(None);
+        let Some(shard) = shard else {
+            bail!("{}: not a shard (run with --shard i/N)", dir.display());
+        };
+        let (_, entries) = Journal::read(&dir.join(SHARD_JOURNAL))?;
+        Ok(ShardRun { dir: dir.to_path_buf(), shard, manifest, entries })
+    }
+
+    /// The run's options without what differs between shards.
+    fn common_options(&self) -> serde_json::Value {
+        let mut options = self.manifest["options"].clone();
+        if let Some(object) = options.as_object_mut() {
+            for key in ["shard", "out", "progress", "device", "batch_size"] {
+                object.remove(key);
+            }
+        }
+        options
+    }
+}
+
+/// What a merge put together.
+#[derive(Debug)]
+pub struct MergeSummary {
+    pub shards: usize,
+    pub articles: usize,
+    pub evidence: usize,
+    pub out: PathBuf,
+}
+
+/// An article's actor ids as its shard gave them -> as the merged run gives them.
+type IdMap = HashMap<String, String>;
+
+/// Merges the shard folders `dirs` (all N shards of one run) into `out`.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
+    let started_at = std::time::SystemTime::now();
+    let shards: Vec<ShardRun> = dirs.iter().map(|d| ShardRun::read(d)).collect::<anyhow::Result<_>>()?;
+    let Some(first) = shards.first() else { bail!("no shard folders to merge") };
+    let count = first.shard.count;
+    let mut seen = vec![None; count];
+    for run in &shards {
+        if run.shard.count != count {
+            bail!(
+                "{} is shard {} but {} is shard {}: not the same split",
+                run.dir.display(),
+                run.shard,
+                first.dir.display(),
+                first.shard
+            );
+        }
+        if run.common_options() != first.common_options() {
+            bail!(
+                "{} was run with other options than {}: not shards of one run",
+                run.dir.display(),
+                first.dir.display()
+            );
+        }
+        if let Some(other) = seen[run.shard.index - 1].replace(&run.dir) {
+            bail!("{} and {} are both shard {}", other.display(), run.dir.display(), run.shard);
+        }
+    }
+    let missing: Vec<String> =
+        seen.iter().enumerate().filter(|(_, d)| d.is_none()).map(|(i, _)| format!("{}/{count}", i + 1)).collect();
+    if !missing.is_empty() {
+        bail!("shard(s) {} missing: merge needs all {count} shards of the run", missing.join(", "));
+    }
+
+    let mut options: RunOptions = serde_json::from_value(first.manifest["options"].clone())
+        .with_context(|| format!("{}: run.json options", first.dir.display()))?;
+    options.out = out.to_path_buf();
+    options.shard = None;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
+
+    // Every article, in corpus order.
+    let mut entries: Vec<(usize, &ArticleEntry)> =
+        shards.iter().enumerate().flat_map(|(s, run)| run.entries.iter().map(move |e| (s, e))).collect();
+    entries.sort_by_key(|(_, e)| e.position);
+    let mut ids = HashSet::new();
+    for (s, entry) in &entries {
+        if !ids.insert(&entry.article_id) {
+            bail!(
+                "article {} is in two shards ({} among them): not shards of one run",
+                entry.article_id,
+                shards[*s].dir.display()
+            );
+        }
+    }
+
+    // Actors and issues decided again over the whole corpus, in order; the cells from all the evidence.
+    let mut problems = Vec::new();
+    let mut registry = user_table(&options.actors, Registry::with_table, &mut problems)?;
+    let mut issues = match options.auto_targets {
+        true => IssueMerger::new(options.device.device()?),
+        false => IssueMerger::by_key(),
+    };
+    let mut aggregator = Aggregator::new(options.period, options.min_confidence);
+    let mut targets: BTreeMap<String, TargetInfo> = BTreeMap::new();
+    let mut actor_maps: HashMap<&str, IdMap> = HashMap::new();
+    let mut evidence_ids: HashMap<&str, Vec<(String, String)>> = HashMap::new();
+    for (_, entry) in &entries {
+        let date = entry.date.as_deref();
+        let map: IdMap = entry
+            .actor_ids
+            .iter()
+            .zip(&entry.actors)
+            .map(|(old, actor)| (old.clone(), registry.identify(actor, date)))
+            .collect();
+        let day = date.map(iso_day).unwrap_or_default();
+        let mut merged = Vec::with_capacity(entry.evidence.len());
+        for (index, record) in entry.evidence.iter().enumerate() {
+            let actor_id = map.get(&record.actor_id).cloned().unwrap_or_else(|| record.actor_id.clone());
+            let target_id = match (&record.issue_key, &record.target) {
+                (Some(key), info) => {
+                    let label = record.issue_label.clone().or_else(|| info.as_ref().map(|i| i.label.clone()));
+                    let label = label.unwrap_or_else(|| key.clone());
+                    let id = issues.id_of_key(key, &label)?;
+                    targets.entry(id.clone()).or_insert(TargetInfo { label, target_type: "issue".into() });
+                    id
+                }
+                (None, Some(info)) => {
+                    targets.entry(record.target_id.clone()).or_insert_with(|| info.clone());
+                    record.target_id.clone()
+                }
+                (None, None) => map.get(&record.target_id).cloned().unwrap_or_else(|| record.target_id.clone()),
+            };
+            aggregator.add(&Evidence {
+                evidence_id: &format!("{}-e{index}", entry.article_id),
+                article_id: &entry.article_id,
+                actor_id: &actor_id,
+                target_id: &target_id,
+                day: &day,
+                label: record.label,
+                probabilities: record.probabilities,
+            });
+            merged.push((actor_id, target_id));
+        }
+        actor_maps.insert(&entry.article_id, map);
+        evidence_ids.insert(&entry.article_id, merged);
+    }
+
+    // The per-article tables, article by article in corpus order, with the merged ids.
+    let with_mentions = options.entity_model.is_some();
+    let with_stance = with_mentions && options.stance_model.is_some();
+    let mut written = Vec::new();
+    let mut tables: Vec<(&str, &[&str])> = vec![("articles.csv", ARTICLE_COLUMNS), ("sentences.csv", SENTENCE_COLUMNS)];
+    if with_mentions {
+        tables.push(("mentions.csv", MENTION_COLUMNS));
+    }
+    if with_stance {
+        tables.push(("evidence.csv", EVIDENCE_COLUMNS));
+    }
+    for (name, columns) in tables {
+        let article_column = columns.iter().position(|c| *c == "article_id").unwrap_or(0);
+        let mut by_article: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for run in &shards {
+            let path = run.dir.join(Path::new(name).with_extension(options.format.extension()));
+            for row in table_rows(&path, options.format, columns)? {
+                let article = row.get(article_column).cloned().unwrap_or_default();
+                by_article.entry(article).or_default().push(row);
+            }
+        }
+        let mut table = Table::create(out, name, columns, options.style())?;
+        for (_, entry) in &entries {
+            let rows = by_article.remove(&entry.article_id).unwrap_or_default();
+            for (index, mut row) in rows.into_iter().enumerate() {
+                remap_row(
+                    name,
+                    columns,
+                    &mut row,
+                    &actor_maps[entry.article_id.as_str()],
+                    evidence_ids[entry.article_id.as_str()].get(index),
+                );
+                table.row(&row)?;
+            }
+        }
+        written.push(table.finish()?);
+    }
+    if with_stance {
+        written.extend(write_aggregate_tables(&options, &aggregator, &registry, targets)?);
+    }
+
+    let summary = MergeSummary {
+        shards: shards.len(),
+        articles: entries.len(),
+        evidence: entries.iter().map(|(_, e)| e.evidence.len()).sum(),
+        out: out.to_path_buf(),
+    };
+    let manifest = merged_manifest(&shards, &options, &summary, started_at, &written)?;
+    crate::output::write_json(&out.join("run.json"), &manifest)?;
+    Ok(summary)
+}
+
+/// Puts the merged run's actor and target ids into a row of `name`.
+fn remap_row(name: &str, columns: &[&str], row: &mut [String], actors: &IdMap, evidence: Option<&(String, String)>) {
+    let column = |wanted: &str| columns.iter().position(|c| *c == wanted);
+    match name {
+        "mentions.csv" => {
+            if let Some(cell) = column("actor_id").and_then(|i| row.get_mut(i)) {
+                if let Some(id) = actors.get(cell.as_str()) {
+                    *cell = id.clone();
+                }
+            }
+        }
+        "evidence.csv" => {
+            if let Some((actor_id, target_id)) = evidence {
+                for (wanted, id) in [("actor_id", actor_id), ("target_id", target_id)] {
+                    if let Some(cell) = column(wanted).and_then(|i| row.get_mut(i)) {
+                        *cell = id.clone();
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// run.json of the merged run: the article counts summed over the shards; the input's problems, which every
+/// shard meets (each reads the whole corpus), once; each shard's timings.
+fn merged_manifest(
+    shards: &[ShardRun],
+    options: &RunOptions,
+    summary: &MergeSummary,
+    started_at: std::time::SystemTime,
+    written: &[PathBuf],
+) -> anyhow::Result<serde_json::Value> {
+    let first = &shards[0].manifest;
+    let mut counts = first["counts"].clone();
+    for key in ["articles", "paragraphs", "sentences", "quotes", "chars", "words", "mentions", "evidence"] {
+        let total: u64 = shards.iter().map(|s| s.manifest["counts"][key].as_u64().unwrap_or(0)).sum();
+        counts[key] = total.into();
+    }
+    let mut outputs: Vec<String> =
+        written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    outputs.push("run.json".into());
+    Ok(serde_json::json!({
+        "stancemap_version": env!("CARGO_PKG_VERSION"),
+        "command": std::env::args().collect::<Vec<_>>(),
+        "started_at": humantime::format_rfc3339_seconds(started_at).to_string(),
+        "finished_at": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        "merged_from": shards.iter().map(|s| serde_json::json!({
+            "dir": s.dir, "shard": s.shard.to_string(), "articles": s.entries.len(), "timings": s.manifest["timings"],
+        })).collect::<Vec<_>>(),
+        "inputs": first["inputs"],
+        "models": first["models"],
+        "options": options,
+        "counts": counts,
+        "problems": first["problems"],
+        "outputs": outputs,
+        "articles": summary.articles,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_every_id_into_exactly_one_part_the_same_way_every_time() {
+        let shards: Vec<Shard> = (1..=4).map(|i| format!("{i}/4").parse().unwrap()).collect();
+        let mut sizes = [0; 4];
+        for n in 0..2000 {
+            let id = format!("article-{n}");
+            let holders: Vec<usize> = shards.iter().filter(|s| s.holds(&id)).map(|s| s.index).collect();
+            assert_eq!(holders.len(), 1, "{id} in {holders:?}");
+            sizes[holders[0] - 1] += 1;
+        }
+        assert!(sizes.iter().all(|&n| (400..600).contains(&n)), "uneven split {sizes:?}");
+        // Pinned: a change of hash would silently reshuffle users' job arrays.
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert!("0/4".parse::<Shard>().is_err());
+        assert!("5/4".parse::<Shard>().is_err());
+        assert!("2-4".parse::<Shard>().is_err());
+        assert_eq!("2/4".parse::<Shard>().unwrap().to_string(), "2/4");
+    }
+}

@@ -38,7 +38,8 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 if [ -n "$ARTICLES" ]; then
   mkdir -p "$WORK/corpus"
-  find "$CORPUS" -name '*.txt' -not -path '*/.*' | sort | head -n "$ARTICLES" | while read -r f; do
+  find "$CORPUS" -name '*.txt' -not -path '*/.*' | sort > "$WORK/files"
+  head -n "$ARTICLES" "$WORK/files" | while read -r f; do
     rel="${f#"$CORPUS"/}"
     cp "$f" "$WORK/corpus/${rel//\//_}"
   done

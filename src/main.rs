@@ -1,14 +1,14 @@
 //! The `stancemap` command line: a thin layer over the library. Each subcommand parses its flags, calls one
 //! library function, and reports; errors print once, with their whole chain of context.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stancemap::aggregate::Period;
 use stancemap::bench::{bench_encoders, BenchOptions};
 use stancemap::model::BaseEncoder;
-use stancemap::model::DeviceChoice;
+use stancemap::model::{DeviceChoice, Precision};
 use stancemap::ner::conll::ConllOptions;
 use stancemap::ner::evaluate::evaluate_file;
 use stancemap::ner::export::export_hf;
@@ -38,6 +38,9 @@ struct Cli {
     /// Where the models run: auto (a CUDA GPU when this build sees one, else the CPU), cpu or cuda.
     #[arg(long, global = true, value_enum, default_value = "auto")]
     device: DeviceChoice,
+    /// The models' number format: auto (bf16 on a GPU, fp32 on the CPU, where bf16 is slower), fp32 or bf16.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    precision: Precision,
     #[command(subcommand)]
     command: Command,
 }
@@ -502,6 +505,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 min_confidence,
                 shard,
                 device: cli.device,
+                precision: cli.precision,
             };
             let summary = run(&options)?;
             eprintln!(
@@ -571,7 +575,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         }
         Command::Eval(EvalCommand::Stance { data, model, json }) => {
             tch::set_num_threads(threads);
-            let loaded = StanceModel::load(&model, cli.device.device()?)?;
+            let loaded = load_stance(&model, cli.device, cli.precision)?;
             let examples = read_examples(&data)?;
             let (scores, _) = stancemap::stance::evaluate::evaluate(&loaded, &examples, 64)?;
             if json {
@@ -598,7 +602,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         Command::Stance { text, holder, target, model } => {
             tch::set_num_threads(threads);
             let dir = model.unwrap_or_else(|| default_model("stance", cli.device));
-            let loaded = StanceModel::load(&dir, cli.device.device()?)?;
+            let loaded = load_stance(&dir, cli.device, cli.precision)?;
             let find = |name: &str| -> Option<[usize; 2]> {
                 let start = text.find(name)?;
                 let chars = text[..start].chars().count();
@@ -617,7 +621,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         }
         Command::Eval(EvalCommand::Ner { data, model, json }) => {
             tch::set_num_threads(threads);
-            let loaded = EntityModel::load(&model, cli.device.device()?)?;
+            let loaded = load_entities(&model, cli.device, cli.precision)?;
             let scores = evaluate_file(&loaded, &data, 64)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&scores)?);
@@ -681,6 +685,26 @@ fn try_main() -> anyhow::Result<ExitCode> {
 /// The folder of shipped models.
 fn models_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models")
+}
+
+/// A stance model on the chosen device, in the chosen precision.
+fn load_stance(dir: &Path, device: DeviceChoice, precision: Precision) -> anyhow::Result<StanceModel> {
+    let device = device.device()?;
+    let mut model = StanceModel::load(dir, device)?;
+    if let Some(kind) = precision.half_kind(device) {
+        model.encoder.use_half(kind);
+    }
+    Ok(model)
+}
+
+/// An entity model on the chosen device, in the chosen precision.
+fn load_entities(dir: &Path, device: DeviceChoice, precision: Precision) -> anyhow::Result<EntityModel> {
+    let device = device.device()?;
+    let mut model = EntityModel::load(dir, device)?;
+    if let Some(kind) = precision.half_kind(device) {
+        model.encoder.use_half(kind);
+    }
+    Ok(model)
 }
 
 /// The shipped model of a task (`ner`, `stance`): the accurate tier where a GPU is present and it is installed,

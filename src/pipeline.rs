@@ -18,7 +18,7 @@ use crate::actors::registry::{iso_day, ActorRecord, Registry, ACTOR_COLUMNS};
 use crate::actors::{resolve, ArticleActors};
 use crate::aggregate::{Aggregator, Evidence, Period};
 use crate::corpus::{Article, Corpus, Problem, ReadOptions};
-use crate::model::DeviceChoice;
+use crate::model::{DeviceChoice, Precision};
 use crate::ner::gazetteer::Gazetteer;
 use crate::ner::mentions::{mentions, Mention};
 use crate::ner::model::EntityModel;
@@ -71,6 +71,9 @@ pub struct RunOptions {
     /// Where the models run.
     #[serde(default)]
     pub device: DeviceChoice,
+    /// Their number format.
+    #[serde(default)]
+    pub precision: Precision,
 }
 
 impl RunOptions {
@@ -251,8 +254,11 @@ impl StanceStage {
         problems: &mut Vec<String>,
     ) -> anyhow::Result<StanceStage> {
         let device = options.device.device()?;
-        let model = StanceModel::load(model_dir, device)
+        let mut model = StanceModel::load(model_dir, device)
             .with_context(|| format!("cannot load the stance model in {}", model_dir.display()))?;
+        if let Some(kind) = options.precision.half_kind(device) {
+            model.encoder.use_half(kind);
+        }
         Ok(StanceStage {
             model,
             registry: user_table(&options.actors, Registry::with_table, problems)?,
@@ -527,6 +533,12 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let entity_model = match &options.entity_model {
         Some(dir) => Some(
             EntityModel::load(dir, options.device.device()?)
+                .map(|mut model| {
+                    if let Ok(Some(kind)) = options.device.device().map(|d| options.precision.half_kind(d)) {
+                        model.encoder.use_half(kind);
+                    }
+                    model
+                })
                 .with_context(|| format!("cannot load the entity model in {}", dir.display()))?,
         ),
         None => None,

@@ -173,3 +173,42 @@ fn device_cuda_without_a_gpu_stops_with_a_message_saying_why() {
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("--device cuda") && said.contains("no CUDA GPU"), "{said}");
 }
+
+#[test]
+fn bf16_precision_gives_the_fp32_label_with_close_probabilities_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    let ask = |precision: &str| -> (String, Vec<f64>) {
+        let text = "Governor Tom Hale attacked the climate bill, calling it a job killer.";
+        let output = stancemap(&[
+            "--threads",
+            "2",
+            "--precision",
+            precision,
+            "stance",
+            text,
+            "--holder",
+            "Tom Hale",
+            "--target",
+            "the climate bill",
+            "--model",
+            &fast_model(),
+        ]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let line = String::from_utf8_lossy(&output.stdout).lines().next().unwrap().to_string();
+        let mut cells = line.split('\t');
+        let label = cells.next().unwrap().to_string();
+        let probabilities = cells.map(|c| c.rsplit(' ').next().unwrap().parse().unwrap()).collect();
+        (label, probabilities)
+    };
+    let (label32, p32) = ask("fp32");
+    let (label16, p16) = ask("bf16");
+    assert_eq!(label32, "against");
+    assert_eq!(label16, label32);
+    assert_eq!(p16.len(), 3);
+    for (a, b) in p32.iter().zip(&p16) {
+        assert!((a - b).abs() < 0.05, "fp32 {p32:?} bf16 {p16:?}");
+    }
+    assert_ne!(p32, p16, "bf16 really ran in bf16");
+}

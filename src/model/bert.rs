@@ -54,7 +54,7 @@ impl BertEmbeddings {
         let token_type = self.token_type.ws.get(0);
         let mut words = self.word.forward(input_ids);
         if let Some(extra) = extra {
-            words += extra;
+            words += extra.to_kind(words.kind());
         }
         let summed = words + self.position.forward(&positions) + token_type;
         summed.apply(&self.norm).dropout(self.dropout, train)

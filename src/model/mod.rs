@@ -21,7 +21,7 @@ pub use tokenize::{inference_batches, EncoderTokenizer, TokenBatch, TokenizedTex
 
 use std::path::{Path, PathBuf};
 
-use tch::{nn, Device, Tensor};
+use tch::{nn, Device, Kind, Tensor};
 
 /// A transformer encoder over padded batches of token ids.
 pub trait Encoder: Send {
@@ -112,6 +112,18 @@ impl LoadedEncoder {
         self.vars.freeze();
         self.encoder.fuse_for_inference();
     }
+
+    /// Runs the encoder in half precision (`BFloat16` or `Half`) from now on: its weights are cast (after
+    /// [`LoadedEncoder::prepare_for_inference`]) and the fused matrices rebuilt from them. Its hidden states come
+    /// out in that kind; task heads cast them back to fp32.
+    pub fn use_half(&mut self, kind: Kind) {
+        match kind {
+            Kind::BFloat16 => self.vars.bfloat16(),
+            Kind::Half => self.vars.half(),
+            _ => return,
+        }
+        self.encoder.fuse_for_inference();
+    }
 }
 
 /// Loads the encoder in `dir` (`config.json`, `model.safetensors`, `tokenizer.json`) for inference: weights
@@ -171,6 +183,28 @@ fn read_text(path: &Path) -> Result<String, ModelError> {
 
 fn parse_json<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ModelError> {
     serde_json::from_str(text).map_err(|source| ModelError::Json { path: path.to_path_buf(), source })
+}
+
+/// The number format of inference (`--precision`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// bf16 on a GPU; fp32 on the CPU, where bf16 was measured slower (libtorch 2.4 on this project's machines).
+    #[default]
+    Auto,
+    Fp32,
+    Bf16,
+}
+
+impl Precision {
+    /// The kind the encoders run in on `device`: None for fp32.
+    pub fn half_kind(self, device: Device) -> Option<Kind> {
+        match self {
+            Precision::Auto if device.is_cuda() => Some(Kind::BFloat16),
+            Precision::Auto | Precision::Fp32 => None,
+            Precision::Bf16 => Some(Kind::BFloat16),
+        }
+    }
 }
 
 /// Where the models run (`--device`).

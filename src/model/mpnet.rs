@@ -62,7 +62,7 @@ impl MpnetEmbeddings {
         let positions = real.cumsum(1, Kind::Int64) * &real + self.padding_idx;
         let mut words = self.word.forward(input_ids);
         if let Some(extra) = extra {
-            words += extra;
+            words += extra.to_kind(words.kind());
         }
         let summed = words + self.position.forward(&positions);
         summed.apply(&self.norm).dropout(self.dropout, train)

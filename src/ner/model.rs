@@ -88,7 +88,8 @@ impl EntityModel {
         let shapes = self.shape_embedding.forward(&batch.shapes);
         let hidden =
             self.encoder.encoder.forward_t(&batch.tokens.input_ids, &batch.tokens.attention_mask, Some(&shapes), train);
-        self.classifier.forward(&hidden.dropout(self.dropout, train))
+        // The head runs in fp32 whatever the encoder's precision.
+        self.classifier.forward(&hidden.to_kind(tch::Kind::Float).dropout(self.dropout, train))
     }
 
     /// Writes the delta over the base to `path` (safetensors).

@@ -120,17 +120,24 @@ impl StanceTables<'_> {
         header.extend(columns.iter().map(|id| targets.get(*id).map_or(id.to_string(), |t| t.label.clone())));
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let mut table = Table::create(dir, "matrix.csv", &header, style)?;
-        let mut rows: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        // The cells come ordered by holder: one row is built at a time (a large corpus has thousands of holders
+        // and targets, and the whole grid would not fit in memory).
+        let mut row: Option<(&str, Vec<String>)> = None;
+        let mut write = |row: Option<(&str, Vec<String>)>| -> Result<(), OutputError> {
+            let Some((actor_id, cells)) = row else { return Ok(()) };
+            let name = registry.get(actor_id).map_or(actor_id, |a| a.name.as_str());
+            table.row([actor_id, name].into_iter().chain(cells.iter().map(String::as_str)))
+        };
         for ((actor, target, _), cell) in kept() {
-            let row = rows.entry(actor.as_str()).or_insert_with(|| vec![String::new(); columns.len()]);
-            if let Ok(column) = columns.binary_search(&target.as_str()) {
-                row[column] = format!("{:.3}", cell.score());
+            if row.as_ref().is_none_or(|(current, _)| *current != actor.as_str()) {
+                write(row.take())?;
+                row = Some((actor.as_str(), vec![String::new(); columns.len()]));
+            }
+            if let (Some((_, cells)), Ok(column)) = (row.as_mut(), columns.binary_search(&target.as_str())) {
+                cells[column] = format!("{:.3}", cell.score());
             }
         }
-        for (actor_id, cells) in rows {
-            let name = registry.get(actor_id).map_or(actor_id, |a| a.name.as_str());
-            table.row([actor_id, name].into_iter().chain(cells.iter().map(String::as_str)))?;
-        }
+        write(row)?;
         table.finish()
     }
 }

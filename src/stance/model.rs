@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use tch::{nn, nn::Module, Device, Tensor};
+use tch::{nn, nn::Module, Device, Kind, Tensor};
 
 use crate::model::card::{ModelCard, CARD_FILE, DELTA_FILE};
 use crate::model::delta::{self, Adaptation};
@@ -83,6 +83,8 @@ impl StanceModel {
     /// Uncalibrated label logits `[batch, 3]`.
     pub fn logits(&self, batch: &TokenBatch, train: bool) -> Tensor {
         let hidden = self.encoder.encoder.forward_t(&batch.input_ids, &batch.attention_mask, None, train);
+        // The head runs in fp32 whatever the encoder's precision.
+        let hidden = hidden.to_kind(Kind::Float);
         let read = match self.pooling {
             Pooling::First => hidden.select(1, 0),
             Pooling::Mean => {

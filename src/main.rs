@@ -1,7 +1,7 @@
 //! The `stancemap` command line: a thin layer over the library. Each subcommand parses its flags, calls one
 //! library function, and reports; errors print once, with their whole chain of context.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -575,7 +575,8 @@ fn try_main() -> anyhow::Result<ExitCode> {
         }
         Command::Eval(EvalCommand::Stance { data, model, json }) => {
             tch::set_num_threads(threads);
-            let loaded = load_stance(&model, cli.device, cli.precision)?;
+            let mut loaded = StanceModel::load(&model, cli.device.device()?)?;
+            loaded.encoder.use_precision(cli.precision);
             let examples = read_examples(&data)?;
             let (scores, _) = stancemap::stance::evaluate::evaluate(&loaded, &examples, 64)?;
             if json {
@@ -602,7 +603,8 @@ fn try_main() -> anyhow::Result<ExitCode> {
         Command::Stance { text, holder, target, model } => {
             tch::set_num_threads(threads);
             let dir = model.unwrap_or_else(|| default_model("stance", cli.device));
-            let loaded = load_stance(&dir, cli.device, cli.precision)?;
+            let mut loaded = StanceModel::load(&dir, cli.device.device()?)?;
+            loaded.encoder.use_precision(cli.precision);
             let find = |name: &str| -> Option<[usize; 2]> {
                 let start = text.find(name)?;
                 let chars = text[..start].chars().count();
@@ -621,7 +623,8 @@ fn try_main() -> anyhow::Result<ExitCode> {
         }
         Command::Eval(EvalCommand::Ner { data, model, json }) => {
             tch::set_num_threads(threads);
-            let loaded = load_entities(&model, cli.device, cli.precision)?;
+            let mut loaded = EntityModel::load(&model, cli.device.device()?)?;
+            loaded.encoder.use_precision(cli.precision);
             let scores = evaluate_file(&loaded, &data, 64)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&scores)?);
@@ -685,26 +688,6 @@ fn try_main() -> anyhow::Result<ExitCode> {
 /// The folder of shipped models.
 fn models_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models")
-}
-
-/// A stance model on the chosen device, in the chosen precision.
-fn load_stance(dir: &Path, device: DeviceChoice, precision: Precision) -> anyhow::Result<StanceModel> {
-    let device = device.device()?;
-    let mut model = StanceModel::load(dir, device)?;
-    if let Some(kind) = precision.half_kind(device) {
-        model.encoder.use_half(kind);
-    }
-    Ok(model)
-}
-
-/// An entity model on the chosen device, in the chosen precision.
-fn load_entities(dir: &Path, device: DeviceChoice, precision: Precision) -> anyhow::Result<EntityModel> {
-    let device = device.device()?;
-    let mut model = EntityModel::load(dir, device)?;
-    if let Some(kind) = precision.half_kind(device) {
-        model.encoder.use_half(kind);
-    }
-    Ok(model)
 }
 
 /// The shipped model of a task (`ner`, `stance`): the accurate tier where a GPU is present and it is installed,

@@ -256,9 +256,7 @@ impl StanceStage {
         let device = options.device.device()?;
         let mut model = StanceModel::load(model_dir, device)
             .with_context(|| format!("cannot load the stance model in {}", model_dir.display()))?;
-        if let Some(kind) = options.precision.half_kind(device) {
-            model.encoder.use_half(kind);
-        }
+        model.encoder.use_precision(options.precision);
         Ok(StanceStage {
             model,
             registry: user_table(&options.actors, Registry::with_table, problems)?,
@@ -534,9 +532,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         Some(dir) => Some(
             EntityModel::load(dir, options.device.device()?)
                 .map(|mut model| {
-                    if let Ok(Some(kind)) = options.device.device().map(|d| options.precision.half_kind(d)) {
-                        model.encoder.use_half(kind);
-                    }
+                    model.encoder.use_precision(options.precision);
                     model
                 })
                 .with_context(|| format!("cannot load the entity model in {}", dir.display()))?,

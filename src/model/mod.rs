@@ -116,6 +116,13 @@ impl LoadedEncoder {
     /// Runs the encoder in half precision (`BFloat16` or `Half`) from now on: its weights are cast (after
     /// [`LoadedEncoder::prepare_for_inference`]) and the fused matrices rebuilt from them. Its hidden states come
     /// out in that kind; task heads cast them back to fp32.
+    /// Runs the encoder in the number format `precision` chooses for its device.
+    pub fn use_precision(&mut self, precision: Precision) {
+        if let Some(kind) = precision.half_kind(self.vars.device()) {
+            self.use_half(kind);
+        }
+    }
+
     pub fn use_half(&mut self, kind: Kind) {
         match kind {
             Kind::BFloat16 => self.vars.bfloat16(),

@@ -4,8 +4,8 @@
 //! [`corpus`] reads articles, [`text`] segments them into paragraphs, sentences and quotations, [`model`] holds
 //! the base encoders, [`ner`] finds the names, [`actors`] turns an article's mentions into actors and finds who
 //! speaks each quotation, [`stance`] classifies what a holder thinks of a target, and [`output`] writes the
-//! tables; [`train`] fine-tunes the task models; [`pipeline`] drives the stages for `stancemap run`, and
-//! [`bench`] measures throughput.
+//! tables; [`train`] fine-tunes the task models; [`pipeline`] drives the stages for `stancemap run`, [`shard`]
+//! splits a run over machines and merges the parts, and [`bench`] measures throughput.
 
 pub mod actors;
 pub mod aggregate;

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The fast-tier sweep run on a lent GPU (usage: sweep_fast.sh [first|mean]) (see scripts/gpu/train_stance.py): several learning rates, epoch counts
-# and mixes of the shipped fast-tier data, trained at once on one GPU; prints each run's dev scores and keeps the
-# best two runs' models (by the trainer's selection score, and by NewsMTSC dev macro-F1).
+# The fast-tier sweep run on a lent GPU (usage: sweep_fast.sh [first|mean]; see scripts/gpu/train_stance.py):
+# several learning rates, epoch counts and mixes of the shipped fast-tier data, trained at once on one GPU; prints
+# each run's dev scores and keeps the best two runs' models (by the trainer's selection score, and by NewsMTSC dev
+# macro-F1), split in halves under 16 MB (scripts/gpu/join_parts.py joins them; then `stancemap calibrate stance`).
 #
-# Expects .gpu/base (config.json, tokenizer.json, model.safetensors of all-MiniLM-L6-v2, fp16 to fit the transfer
-# limit) and .gpu/data/*.jsonl.gz (the imported stance sets of .cache/stance-data). Writes to $OUT (or gpu-out/).
+# Expects .gpu/ as scripts/gpu/prepare.sh builds it (the MiniLM base in fp16, the stance sets gzipped).
+# Writes to $OUT (or gpu-out/).
 set -uo pipefail
 OUT="${OUT:-gpu-out}"
 RUNS_DIR="${RUNS_DIR:-/tmp/stance-sweep}"

@@ -588,7 +588,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         }
         Command::Calibrate(CalibrateCommand::Stance { model, dev }) => {
             tch::set_num_threads(threads);
-            let (scores, calibration) = calibrate_stance(&model, &dev)?;
+            let (scores, calibration) = calibrate_stance(&model, &dev, cli.device.device()?)?;
             println!("{}", scores.table());
             println!(
                 "temperature {:.3} (ECE {:.4} -> {:.4} on {} examples), written to {}",

@@ -337,7 +337,7 @@ impl StanceStage {
 
     /// Calibrated probabilities for the questions of several articles, in shared length-sorted batches.
     fn answer(&self, questions: &[&Questions]) -> Vec<Vec<Probabilities>> {
-        let all: Vec<Vec<i64>> = questions.iter().flat_map(|q| q.encoded.iter().cloned()).collect();
+        let all: Vec<&[i64]> = questions.iter().flat_map(|q| q.encoded.iter().map(Vec::as_slice)).collect();
         let logits = logits_of_ids(&self.model, &all, self.batch_size);
         let mut logits = logits.iter().map(|l| probabilities(l, self.model.temperature));
         questions.iter().map(|q| logits.by_ref().take(q.encoded.len()).collect()).collect()
@@ -631,10 +631,10 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let elapsed = started.elapsed();
     timings.total_s = elapsed.as_secs_f64();
     timings.articles_per_s = counts.articles as f64 / timings.total_s.max(1e-9);
-    timings.words_per_s = counts.words as f64 / timings.total_s.max(1e-9);
+    timings.words_per_s = counts.text.words as f64 / timings.total_s.max(1e-9);
     let summary = RunSummary {
         articles: counts.articles,
-        sentences: counts.sentences,
+        sentences: counts.text.sentences,
         skipped: counts.skipped,
         warnings: counts.warnings,
         elapsed,
@@ -726,7 +726,6 @@ struct Pending {
     entry: ArticleEntry,
     found: Vec<Mention>,
     actors: Option<ArticleActors>,
-    actor_ids: Vec<String>,
     questions: Option<Questions>,
 }
 
@@ -761,7 +760,6 @@ impl Stages {
                 segmentation,
                 found: Vec::new(),
                 actors: None,
-                actor_ids: Vec::new(),
                 questions: None,
             })
             .collect();
@@ -786,9 +784,8 @@ impl Stages {
                 let actors = resolve(&p.article.text, &p.segmentation, &p.found, &self.gazetteer);
                 p.entry.actors = actors.actors.iter().map(ActorRecord::of).collect();
                 if let Some(stage) = self.stance.as_mut() {
-                    p.actor_ids = stage.identify(p.article.date.as_deref(), &p.entry.actors);
-                    p.entry.actor_ids = p.actor_ids.clone();
-                    p.questions = Some(stage.questions(&p.article, &p.segmentation, &actors, &p.actor_ids)?);
+                    p.entry.actor_ids = stage.identify(p.article.date.as_deref(), &p.entry.actors);
+                    p.questions = Some(stage.questions(&p.article, &p.segmentation, &actors, &p.entry.actor_ids)?);
                 }
                 p.actors = Some(actors);
             }
@@ -805,12 +802,12 @@ impl Stages {
         for mut p in pending {
             let clock = Instant::now();
             if let Some(actors) = &p.actors {
-                self.tables.write_mentions(&p.article, &p.found, actors, &p.actor_ids)?;
+                self.tables.write_mentions(&p.article, &p.found, actors, &p.entry.actor_ids)?;
             }
             if let (Some(stage), Some(questions)) = (self.stance.as_mut(), &p.questions) {
                 let predicted = answers.next().unwrap_or_default();
                 p.entry.evidence =
-                    stage.write_evidence(&p.article, &p.segmentation, &p.actor_ids, questions, &predicted)?;
+                    stage.write_evidence(&p.article, &p.segmentation, &p.entry.actor_ids, questions, &predicted)?;
             }
             self.tables.write(&p.article, &p.segmentation)?;
             // The rows first, then the journal line that says they are there.

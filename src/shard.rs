@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::actors::registry::{iso_day, Registry};
 use crate::aggregate::{Aggregator, Evidence};
 use crate::output::journal::{ArticleEntry, Journal};
-use crate::output::read::table_rows;
+use crate::output::read::{table_rows, TableRow};
 use crate::output::stances::{TargetInfo, EVIDENCE_COLUMNS};
 use crate::output::Table;
 use crate::pipeline::{
@@ -238,26 +238,30 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
     }
     for (name, columns) in tables {
         let article_column = columns.iter().position(|c| *c == "article_id").unwrap_or(0);
-        let mut by_article: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        // Each shard wrote its articles' rows in the order of its journal, which corpus order keeps: one pass
+        // over every shard's table, taking from the shard of the next article the rows that are its own.
+        let mut readers = Vec::with_capacity(shards.len());
         for run in &shards {
             let path = run.dir.join(Path::new(name).with_extension(options.format.extension()));
-            for row in table_rows(&path, options.format, columns)? {
-                let article = row.get(article_column).cloned().unwrap_or_default();
-                by_article.entry(article).or_default().push(row);
-            }
+            readers.push((path.clone(), table_rows(&path, options.format, columns)?.peekable()));
         }
         let mut table = Table::create(out, name, columns, options.style())?;
-        for (_, entry) in &entries {
-            let rows = by_article.remove(&entry.article_id).unwrap_or_default();
-            for (index, mut row) in rows.into_iter().enumerate() {
-                remap_row(
-                    name,
-                    columns,
-                    &mut row,
-                    &actor_maps[entry.article_id.as_str()],
-                    evidence_ids[entry.article_id.as_str()].get(index),
-                );
+        for (s, entry) in &entries {
+            let article = entry.article_id.as_str();
+            let of_article =
+                |row: &TableRow| row.as_ref().map_or(true, |r| r.get(article_column).is_some_and(|a| a == article));
+            let mut index = 0;
+            while let Some(row) = readers[*s].1.next_if(of_article) {
+                let mut row = row?;
+                remap_row(name, columns, &mut row, &actor_maps[article], evidence_ids[article].get(index));
                 table.row(&row)?;
+                index += 1;
+            }
+        }
+        for (path, rows) in &mut readers {
+            if let Some(row) = rows.next() {
+                let article = row?.get(article_column).cloned().unwrap_or_default();
+                bail!("{}: rows of article {article}, which the shard's {SHARD_JOURNAL} does not list", path.display());
             }
         }
         written.push(table.finish()?);

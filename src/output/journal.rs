@@ -44,6 +44,7 @@ pub struct ArticleEntry {
     pub evidence: Vec<EvidenceRecord>,
 }
 
+/// What an article holds (and, summed, a run: see [`super::manifest::Counts`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ArticleCounts {
     pub paragraphs: usize,
@@ -52,6 +53,17 @@ pub struct ArticleCounts {
     pub chars: usize,
     pub words: usize,
     pub mentions: usize,
+}
+
+impl std::ops::AddAssign for ArticleCounts {
+    fn add_assign(&mut self, other: ArticleCounts) {
+        self.paragraphs += other.paragraphs;
+        self.sentences += other.sentences;
+        self.quotes += other.quotes;
+        self.chars += other.chars;
+        self.words += other.words;
+        self.mentions += other.mentions;
+    }
 }
 
 /// One piece of evidence as the aggregate tables need it.

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::journal::ArticleCounts;
+
 #[derive(Debug, Serialize)]
 pub struct Manifest {
     pub stancemap_version: &'static str,
@@ -34,12 +36,9 @@ pub struct Inputs {
 #[derive(Debug, Default, Serialize)]
 pub struct Counts {
     pub articles: usize,
-    pub paragraphs: usize,
-    pub sentences: usize,
-    pub quotes: usize,
-    pub chars: usize,
-    pub words: usize,
-    pub mentions: usize,
+    /// Paragraphs, sentences, quotes, chars, words and mentions of all the articles.
+    #[serde(flatten)]
+    pub text: ArticleCounts,
     /// Rows of evidence.csv: (holder, target, sentence) questions put to the stance model.
     pub evidence: usize,
     /// Items skipped because of a problem.
@@ -52,14 +51,9 @@ pub struct Counts {
 
 impl Counts {
     /// Adds a finished article's counts.
-    pub fn add(&mut self, article: &super::journal::ArticleCounts, evidence: usize) {
+    pub fn add(&mut self, article: &ArticleCounts, evidence: usize) {
         self.articles += 1;
-        self.paragraphs += article.paragraphs;
-        self.sentences += article.sentences;
-        self.quotes += article.quotes;
-        self.chars += article.chars;
-        self.words += article.words;
-        self.mentions += article.mentions;
+        self.text += *article;
         self.evidence += evidence;
     }
 }

@@ -83,32 +83,40 @@ pub fn list(cell: &str) -> impl Iterator<Item = &str> {
     cell.split('|').map(str::trim).filter(|item| !item.is_empty())
 }
 
-/// The rows of a table stancemap wrote (`format` as it was written, cells as they are in the file: a guarded
-/// cell keeps its `'`, so writing the row again gives the same bytes). For `stancemap merge`.
-pub fn table_rows(path: &Path, format: crate::output::Format, columns: &[&str]) -> anyhow::Result<Vec<Vec<String>>> {
+/// One row of a table, or what was wrong with it.
+pub type TableRow = anyhow::Result<Vec<String>>;
+
+/// The rows of a table stancemap wrote, read one at a time (`format` as it was written, cells as they are in
+/// the file: a guarded cell keeps its `'`, so writing the row again gives the same bytes). For `stancemap merge`.
+pub fn table_rows(
+    path: &Path,
+    format: crate::output::Format,
+    columns: &[&str],
+) -> anyhow::Result<Box<dyn Iterator<Item = TableRow>>> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut rows = Vec::new();
-    match format {
+    let shown = path.display().to_string();
+    Ok(match format {
         crate::output::Format::Jsonl => {
             use std::io::BufRead;
-            for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
-                let line = line.with_context(|| format!("{}:{}", path.display(), index + 1))?;
-                let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&line)
-                    .with_context(|| format!("{}:{}: not a JSON object", path.display(), index + 1))?;
-                let cell = |column: &&str| object.get(*column).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-                rows.push(columns.iter().map(cell).collect());
-            }
+            let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+            Box::new(std::io::BufReader::new(file).lines().enumerate().map(move |(index, line)| {
+                let line = line.with_context(|| format!("{shown}:{}", index + 1))?;
+                let object: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&line).with_context(|| format!("{shown}:{}: not a JSON object", index + 1))?;
+                let cell =
+                    |column: &String| object.get(column).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                Ok(columns.iter().map(cell).collect())
+            }))
         }
         crate::output::Format::Csv | crate::output::Format::Tsv => {
             let delimiter = if format == crate::output::Format::Tsv { b'\t' } else { b',' };
-            let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(std::io::BufReader::new(file));
-            for (index, record) in reader.records().enumerate() {
-                let record = record.with_context(|| format!("{}: row {}", path.display(), index + 1))?;
-                rows.push(record.iter().map(String::from).collect());
-            }
+            let reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(std::io::BufReader::new(file));
+            Box::new(reader.into_records().enumerate().map(move |(index, record)| {
+                let record = record.with_context(|| format!("{shown}: row {}", index + 1))?;
+                Ok(record.iter().map(String::from).collect())
+            }))
         }
-    }
-    Ok(rows)
+    })
 }
 
 #[cfg(test)]

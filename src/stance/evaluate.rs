@@ -30,13 +30,13 @@ pub fn logits(model: &StanceModel, queries: &[StanceQuery], batch_size: usize) -
 }
 
 /// Uncalibrated logits for inputs already encoded.
-pub fn logits_of_ids(model: &StanceModel, encoded: &[Vec<i64>], batch_size: usize) -> Vec<[f32; 3]> {
+pub fn logits_of_ids<S: AsRef<[i64]>>(model: &StanceModel, encoded: &[S], batch_size: usize) -> Vec<[f32; 3]> {
     let _guard = tch::no_grad_guard();
     let device = model.head_vars.device();
-    let lengths: Vec<usize> = encoded.iter().map(Vec::len).collect();
+    let lengths: Vec<usize> = encoded.iter().map(|ids| ids.as_ref().len()).collect();
     let mut out = vec![[0.0f32; 3]; encoded.len()];
     for chunk in &inference_batches(&lengths, batch_size, BATCH_TOKENS) {
-        let ids: Vec<&[i64]> = chunk.iter().map(|&i| encoded[i].as_slice()).collect();
+        let ids: Vec<&[i64]> = chunk.iter().map(|&i| encoded[i].as_ref()).collect();
         let batch = TokenBatch::pad(&ids, model.encoder.tokenizer.pad_id(), device);
         let logits = model.logits(&batch, false).to_kind(Kind::Float).to_device(Device::Cpu);
         let flat = Vec::<f32>::try_from(logits.flatten(0, -1)).unwrap_or_default();

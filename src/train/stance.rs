@@ -251,8 +251,12 @@ pub struct Calibration {
 /// Fits a trained model's temperature again on `dev` (the user's own labeled data, or the dev sets of a model
 /// trained elsewhere, e.g. by scripts/gpu/train_stance.py), and writes the temperature and the dev scores into its
 /// card. The weights are not touched.
-pub fn calibrate_stance(model_dir: &Path, dev: &[PathBuf]) -> anyhow::Result<(StanceScores, Calibration)> {
-    let mut model = StanceModel::load(model_dir, Device::cuda_if_available())?;
+pub fn calibrate_stance(
+    model_dir: &Path,
+    dev: &[PathBuf],
+    device: Device,
+) -> anyhow::Result<(StanceScores, Calibration)> {
+    let mut model = StanceModel::load(model_dir, device)?;
     model.temperature = 1.0;
     let mut examples = Vec::new();
     for path in dev {

@@ -134,8 +134,88 @@ fn bad_training_lines_are_named_with_file_and_line() {
     assert!(error.contains("bad.jsonl:2"), "{error}");
 }
 
-/// Sentences written for this test whose stance a reader sees at once.
+/// Sentences written for this test, in news style, whose stance a reader sees at once: denounced/criticised ->
+/// against, praised/welcomed -> favor, met/will discuss -> neutral; holder before the target and after it
+/// (passive voice), one meeting asked both ways, and the author as holder.
 const PLAIN: &[(&str, Option<&str>, &str, StanceLabel)] = &[
+    (
+        "Senator Grace Okafor strongly opposes the port deal, saying it would cost hundreds of jobs.",
+        Some("Grace Okafor"),
+        "the port deal",
+        StanceLabel::Against,
+    ),
+    (
+        "The port deal was sharply criticised by Senator Grace Okafor on Monday.",
+        Some("Grace Okafor"),
+        "The port deal",
+        StanceLabel::Against,
+    ),
+    (
+        "Mayor Luis Ortega praised the new tram line as a great success for the city.",
+        Some("Luis Ortega"),
+        "the new tram line",
+        StanceLabel::Favor,
+    ),
+    (
+        "The new tram line was praised by Mayor Luis Ortega as a great success.",
+        Some("Luis Ortega"),
+        "The new tram line",
+        StanceLabel::Favor,
+    ),
+    (
+        "Prime Minister Helen Marsh met President Arturo Vidal in Lisbon on Tuesday.",
+        Some("Helen Marsh"),
+        "Arturo Vidal",
+        StanceLabel::Neutral,
+    ),
+    (
+        "Prime Minister Helen Marsh met President Arturo Vidal in Lisbon on Tuesday.",
+        Some("Arturo Vidal"),
+        "Helen Marsh",
+        StanceLabel::Neutral,
+    ),
+    (
+        "Union leader Sam Botha denounced the mining company for cutting wages.",
+        Some("Sam Botha"),
+        "the mining company",
+        StanceLabel::Against,
+    ),
+    (
+        "The Green Party welcomed the climate bill and urged parliament to pass it quickly.",
+        Some("The Green Party"),
+        "the climate bill",
+        StanceLabel::Favor,
+    ),
+    (
+        "Farmers' groups rejected the trade agreement, warning it would ruin small farms.",
+        Some("Farmers' groups"),
+        "the trade agreement",
+        StanceLabel::Against,
+    ),
+    (
+        "Foreign Minister Nadia Karim backed the ceasefire proposal put forward by Egypt.",
+        Some("Nadia Karim"),
+        "the ceasefire proposal",
+        StanceLabel::Favor,
+    ),
+    (
+        "The committee will publish its report on the railway project next month.",
+        None,
+        "the railway project",
+        StanceLabel::Neutral,
+    ),
+    (
+        "Opposition leader Piotr Nowak accused the government of lying about the hospital closures.",
+        Some("Piotr Nowak"),
+        "the government",
+        StanceLabel::Against,
+    ),
+    (
+        "Chancellor Emma Lind applauded the central bank's decision to cut interest rates.",
+        Some("Emma Lind"),
+        "the central bank's decision to cut interest rates",
+        StanceLabel::Favor,
+    ),
     (
         "Senator Alma Reyes strongly condemned the tax increase, calling it a disaster for families.",
         Some("Alma Reyes"),

@@ -12,13 +12,21 @@ It mirrors the Rust trainer (src/train/stance.rs, src/stance/input.rs, src/stanc
   to a character window around the spans, halved until it fits;
 - head: on the first token, dropout, dense (started from the base's pooler), tanh, dropout, linear over
   favor/against/neutral;
-- full fine-tuning of every encoder weight except the word embeddings; AdamW (weight decay 0.01), linear warm-up
-  over 6% of the steps then linear decay, gradients clipped to norm 1, batches of similar length;
+- full fine-tuning of every encoder weight except the word embeddings, or (--lora-rank R) low-rank adapters
+  W + (2R/R) B A on every projection of every layer with the layer norms (and MPNet's relative position bias)
+  trained, as `stancemap train stance --encoder mpnet` does; AdamW (weight decay 0.01), linear warm-up over 6% of
+  the steps then linear decay, gradients clipped to norm 1, batches of similar length;
 - each source seen `weight` times per epoch (a fraction takes a different random sample each epoch);
 - after each epoch the model is scored on dev (mean over sources of the macro-F1, as the Rust trainer selects);
   the best epoch is written.
 
-Output (--out DIR): model.safetensors (head `dense.*`, `out.*` in fp32; `delta.<name>` = trained - base in fp16),
+Distillation (what the Rust trainer does not do): --teacher-logits FILE (written by scripts/gpu/teach.py from
+one or more trained models) gives every training example the teacher's logits; the loss is then
+alpha x cross-entropy on the gold label + (1 - alpha) x T^2 x KL(teacher/T || student/T), and a training file
+whose rows carry no label (silver examples) is learned from the teacher alone.
+
+Output (--out DIR): model.safetensors (head `dense.*`, `out.*` in fp32; `delta.<name>` = trained - base in fp16;
+with LoRA `lora.<projection>.a/.b` in fp32),
 card.json (base, labels, adaptation, pooling, input, training: data, command, options, per-epoch dev scores; no
 calibration yet) and scores.json. `--split-output` writes the delta as model.part1/part2.safetensors instead
 (files under 16 MB); scripts/gpu/join_parts.py joins them.
@@ -164,6 +172,70 @@ class StanceModel(torch.nn.Module):
         return self.out(self.dropout(torch.tanh(self.dense(self.dropout(hidden)))))
 
 
+class LoraLinear(torch.nn.Module):
+    """A frozen projection plus a trainable low-rank update, initialised as stancemap's (A uniform, B zero)."""
+
+    def __init__(self, linear, rank, alpha):
+        super().__init__()
+        self.linear = linear
+        bound = 1.0 / math.sqrt(linear.in_features)
+        self.a = torch.nn.Parameter(torch.empty(rank, linear.in_features).uniform_(-bound, bound))
+        self.b = torch.nn.Parameter(torch.zeros(linear.out_features, rank))
+        self.scale = alpha / rank
+
+    def forward(self, x):
+        return self.linear(x) + (x @ self.a.t().to(x.dtype)) @ self.b.t().to(x.dtype) * self.scale
+
+
+def lora_trains(name):
+    return "LayerNorm" in name or "relative_attention_bias" in name
+
+
+def add_lora(model, rank, alpha):
+    """Wraps every linear layer of every transformer layer (the names stancemap's delta uses) and freezes the rest
+    of the encoder except the layer norms and relative position bias. Returns {projection name: LoraLinear}."""
+    for name, p in model.encoder.named_parameters():
+        p.requires_grad_(lora_trains(name))
+    adapters = {}
+    for name, module in list(model.encoder.named_modules()):
+        if name.startswith("encoder.layer.") and isinstance(module, torch.nn.Linear):
+            parent_name, child = name.rsplit(".", 1)
+            wrapped = LoraLinear(module, rank, alpha)
+            setattr(model.encoder.get_submodule(parent_name), child, wrapped)
+            adapters[name] = wrapped
+    return adapters
+
+
+def read_model_tensors(folder):
+    tensors = {}
+    for path in sorted(os.listdir(folder)):
+        if path.startswith("model") and path.endswith(".safetensors"):
+            tensors.update(load_file(os.path.join(folder, path)))
+    return tensors
+
+
+@torch.no_grad()
+def load_trained(base_dir, folder):
+    """A model written by this script (or by stancemap): base + deltas, adapters merged into their weights."""
+    card = json.load(open(os.path.join(folder, "card.json")))
+    model = StanceModel(base_dir, card.get("pooling", "first"))
+    adaptation = card.get("adaptation", {"kind": "full"})
+    scale = adaptation["alpha"] / adaptation["rank"] if adaptation["kind"] == "lora" else 0.0
+    params = dict(model.encoder.named_parameters())
+    adapters = {}
+    for name, value in read_model_tensors(folder).items():
+        if name.startswith("delta."):
+            params[name[len("delta."):]].add_(value.float())
+        elif name.startswith("lora."):
+            projection, part = name[len("lora."):].rsplit(".", 1)
+            adapters.setdefault(projection, {})[part] = value.float()
+        else:
+            getattr(model, name.split(".")[0]).get_parameter(name.split(".", 1)[1]).copy_(value)
+    for projection, ab in adapters.items():
+        params[projection + ".weight"].add_(scale * ab["b"] @ ab["a"])
+    return model
+
+
 def macro_f1(gold, pred, classes):
     f1s = []
     for c in classes:
@@ -183,16 +255,28 @@ def score(gold, pred):
     return {"n": len(gold), "accuracy": accuracy, "macro_f1": macro_f1(gold, pred, classes), "f_avg": f_avg}
 
 
+def autocast(device, enabled):
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled and device.type == "cuda")
+
+
 @torch.no_grad()
-def evaluate(model, dev, device, pad_id):
+def logits_of(model, rows, device, pad_id, bf16, batch=128):
+    """Logits [len(rows), 3] in float32, for token id lists, batched by length."""
     model.eval()
-    order = sorted(range(len(dev)), key=lambda i: len(dev[i]["ids"]))
-    preds = [0] * len(dev)
-    for k in range(0, len(order), 128):
-        chunk = order[k : k + 128]
-        ids, mask = pad([dev[i]["ids"] for i in chunk], pad_id, device)
-        for i, p in zip(chunk, model(ids, mask).argmax(-1).tolist()):
-            preds[i] = p
+    order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+    out = torch.zeros(len(rows), len(LABELS))
+    for k in range(0, len(order), batch):
+        chunk = order[k : k + batch]
+        ids, mask = pad([rows[i] for i in chunk], pad_id, device)
+        with autocast(device, bf16):
+            out[chunk] = model(ids, mask).float().cpu()
+    model.train()
+    return out
+
+
+@torch.no_grad()
+def evaluate(model, dev, device, pad_id, bf16=False):
+    preds = logits_of(model, [e["ids"] for e in dev], device, pad_id, bf16).argmax(-1).tolist()
     model.train()
     per_source = {}
     for source in sorted({e["source"] for e in dev}):
@@ -204,13 +288,16 @@ def evaluate(model, dev, device, pad_id):
     return overall
 
 
-def delta_tensors(model, base):
+def delta_tensors(model, base, adapters):
     tensors = {name: p.detach().float().cpu().contiguous() for name, p in
                (("dense.weight", model.dense.weight), ("dense.bias", model.dense.bias),
                 ("out.weight", model.out.weight), ("out.bias", model.out.bias))}
     for name, p in model.encoder.named_parameters():
         if p.requires_grad and name in base and not name.startswith("pooler."):
             tensors["delta." + name] = (p.detach().float().cpu() - base[name].float()).half().contiguous()
+    for name, adapter in adapters.items():
+        tensors["lora.%s.a" % name] = adapter.a.detach().float().cpu().contiguous()
+        tensors["lora.%s.b" % name] = adapter.b.detach().float().cpu().contiguous()
     return tensors
 
 
@@ -226,6 +313,39 @@ def write_model(out, tensors, split):
         size += t.numel() * t.element_size()
     for i, part in enumerate(parts, 1):
         save_file(part, os.path.join(out, "model.part%d.safetensors" % i))
+
+
+def read_training(specs, tokenizer, limit):
+    """Training rows [(ids, label index or -1 for silver)], per-source (size, weight), names for the card."""
+    train, sizes, data, files = [], [], [], []
+    for spec in specs:
+        path, weight = spec, 1.0
+        if "@" in spec:
+            head, tail = spec.rsplit("@", 1)
+            try:
+                path, weight = head, float(tail)
+            except ValueError:
+                pass
+        rows = read_jsonl(path)[:limit]
+        for ex in rows:
+            train.append((encode(tokenizer, ex), LABELS.index(ex["label"]) if ex.get("label") else -1))
+        sizes.append((len(rows), weight))
+        files.append((path, len(rows)))
+        data.append("%s (weight %g)" % (path, weight))
+        print("train: %d examples from %s (weight %g)" % (len(rows), path, weight), file=sys.stderr)
+    return train, sizes, data, files
+
+
+def teacher_logits_for(path, files):
+    """The teacher's logits for the training files, in order (scripts/gpu/teach.py keys them by file name)."""
+    saved = load_file(path)
+    parts = []
+    for file, n in files:
+        key = os.path.basename(file)
+        if key not in saved or saved[key].shape[0] < n:
+            sys.exit("%s: no teacher logits for %d rows of %s" % (path, n, key))
+        parts.append(saved[key][:n].float())
+    return torch.cat(parts)
 
 
 def main():
@@ -244,9 +364,17 @@ def main():
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--pooling", default="first", choices=["first", "mean"],
                         help="first token (exportable as *ForSequenceClassification) or mean of all tokens")
+    parser.add_argument("--lora-rank", type=int, default=0, help="0: full fine-tuning; R: adapters of rank R, alpha 2R")
+    parser.add_argument("--bf16", action="store_true", help="bf16 autocast on a GPU (weights and optimizer stay fp32)")
+    parser.add_argument("--teacher-logits", help="safetensors from scripts/gpu/teach.py: distil from those logits")
+    parser.add_argument("--alpha", type=float, default=0.5, help="weight of the gold label against the teacher")
+    parser.add_argument("--kd-temperature", type=float, default=2.0)
+    parser.add_argument("--deadline", type=float, default=0, help="stop after the epoch that ends past this many seconds")
+    parser.add_argument("--limit", type=int, default=None, help="first N rows of each file (for trying the script)")
     parser.add_argument("--split-output", action="store_true")
     args = parser.parse_args()
 
+    started = time.time()
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     torch.backends.cuda.matmul.allow_tf32 = True
@@ -259,41 +387,36 @@ def main():
     pad_id = tokenizer.token_to_id("[PAD]")
     pad_id = tokenizer.token_to_id("<pad>") if pad_id is None else pad_id
 
-    train, sizes, data = [], [], []
-    for spec in args.train:
-        path, weight = spec, 1.0
-        if "@" in spec:
-            head, tail = spec.rsplit("@", 1)
-            try:
-                path, weight = head, float(tail)
-            except ValueError:
-                pass
-        rows = read_jsonl(path)
-        for ex in rows:
-            train.append((encode(tokenizer, ex), LABELS.index(ex["label"])))
-        sizes.append((len(rows), weight))
-        data.append("%s (weight %g)" % (path, weight))
-        print("train: %d examples from %s (weight %g)" % (len(rows), path, weight), file=sys.stderr)
+    train, sizes, data, files = read_training(args.train, tokenizer, args.limit)
     dev = []
     for path in args.dev:
-        for ex in read_jsonl(path):
+        for ex in read_jsonl(path)[:args.limit]:
             dev.append({"ids": encode(tokenizer, ex), "label": LABELS.index(ex["label"]), "source": ex["source"]})
     lengths = [len(ids) for ids, _ in train]
+    teacher = teacher_logits_for(args.teacher_logits, files).to(device) if args.teacher_logits else None
+    if teacher is None and any(label < 0 for _, label in train):
+        sys.exit("rows without a label need --teacher-logits")
 
-    model = StanceModel(args.base, args.pooling).to(device)
+    model = StanceModel(args.base, args.pooling)
+    adapters = {}
+    if args.lora_rank:
+        adapters = add_lora(model, args.lora_rank, 2.0 * args.lora_rank)
+    model.to(device)
     model.encoder.get_input_embeddings().weight.requires_grad_(False)
     if getattr(model.encoder, "pooler", None) is not None:
         for p in model.encoder.pooler.parameters():
             p.requires_grad_(False)
     base = {k: v.float() for k, v in load_file(os.path.join(args.base, "model.safetensors")).items()}
     params = [p for p in model.parameters() if p.requires_grad]
+    print("trainable parameters: %d" % sum(p.numel() for p in params), file=sys.stderr)
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay, eps=1e-8)
     rng = random.Random(args.seed)
     per_epoch = len(epoch_indices(sizes, random.Random(0)))
     total = math.ceil(per_epoch / args.batch_size) * args.epochs
-    warmup = round(total * args.warmup)
+    warmup = max(round(total * args.warmup), 1)
     schedule = lambda step: (step + 1) / warmup if step < warmup else max(total - step, 0) / max(total - warmup, 1)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    t = args.kd_temperature
 
     history, best, step, clock = [], None, 0, time.time()
     for epoch in range(args.epochs):
@@ -301,7 +424,16 @@ def main():
         for batch in length_batches(epoch_indices(sizes, rng), lengths, args.batch_size, rng):
             ids, mask = pad([train[i][0] for i in batch], pad_id, device)
             labels = torch.tensor([train[i][1] for i in batch], device=device)
-            loss = torch.nn.functional.cross_entropy(model(ids, mask), labels)
+            with autocast(device, args.bf16):
+                logits = model(ids, mask).float()
+            gold = labels >= 0
+            ce = torch.nn.functional.cross_entropy(logits, labels.clamp_min(0), reduction="none")
+            if teacher is None:
+                loss = ce.mean()
+            else:
+                target = torch.softmax(teacher[batch] / t, -1)
+                kl = (target * (torch.log(target + 1e-9) - torch.log_softmax(logits / t, -1))).sum(-1) * t * t
+                loss = torch.where(gold, args.alpha * ce + (1 - args.alpha) * kl, kl).mean()
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -310,7 +442,7 @@ def main():
             step += 1
             tokens += sum(lengths[i] for i in batch)
         seconds = time.time() - clock
-        scores = evaluate(model, dev, device, pad_id)
+        scores = evaluate(model, dev, device, pad_id, args.bf16)
         scores.update({"epoch": epoch + 1, "seconds": round(seconds, 1), "tokens_per_s": round(tokens / seconds)})
         history.append(scores)
         print("epoch %d/%d: selection %.4f macro-F1 %.4f %s (%.0fs, %.0f tokens/s)" % (
@@ -319,20 +451,33 @@ def main():
             seconds, tokens / seconds), file=sys.stderr)
         if best is None or scores["selection"] > best["selection"]:
             best = scores
-            write_model(args.out, delta_tensors(model, base), args.split_output)
+            write_model(args.out, delta_tensors(model, base, adapters), args.split_output)
         with open(os.path.join(args.out, "scores.json"), "w") as f:
             json.dump({"best": best, "history": history}, f, indent=2)
+        write_card(args, data, device, best, history)
         clock = time.time()
+        if args.deadline and time.time() - started > args.deadline and epoch + 1 < args.epochs:
+            print("deadline: stopped after epoch %d of %d" % (epoch + 1, args.epochs), file=sys.stderr)
+            break
 
+
+def write_card(args, data, device, best, history):
     options = {k: v for k, v in vars(args).items() if k not in ("split_output",)}
+    if args.lora_rank:
+        adaptation = {"kind": "lora", "rank": args.lora_rank, "alpha": 2.0 * args.lora_rank}
+        stored_as = ("head and low-rank adapters (prefix `lora.`, merged as W + alpha/rank * B A) in fp32; layer norms "
+                     "as fp16 differences from the base (prefix `delta.`)")
+    else:
+        adaptation = {"kind": "full"}
+        stored_as = ("head in fp32; every encoder weight except the word embeddings as an fp16 difference from the "
+                     "base (prefix `delta.`)")
     card = {
         "task": "stance",
         "base": {"name": args.base_name, "folder": {"minilm": "all-MiniLM-L6-v2", "mpnet": "all-mpnet-base-v2"}[args.base_name],
                  "sha256": args.base_sha256},
         "labels": LABELS,
-        "adaptation": {"kind": "full"},
-        "stored_as": "head in fp32; every encoder weight except the word embeddings as an fp16 difference from the base "
-                     "(prefix `delta.`)",
+        "adaptation": adaptation,
+        "stored_as": stored_as,
         "input": INPUT_DOC,
         "pooling": args.pooling,
         "training": {

@@ -49,6 +49,10 @@ pub struct TrainingCard {
     pub dev: String,
     pub command: String,
     pub options: serde_json::Value,
+    /// Whatever else the trainer recorded (scripts/gpu writes `reproduce` and `teacher`), kept as it is when
+    /// stancemap rewrites the card (`calibrate stance`).
+    #[serde(flatten)]
+    pub more: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModelCard {

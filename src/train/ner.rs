@@ -233,6 +233,7 @@ fn save_model(options: &NerTrainOptions, model: &EntityModel, dev: &Scores) -> a
         dev: options.dev.display().to_string(),
         command: options.run.command.clone(),
         options: serde_json::to_value(options).unwrap_or_default(),
+        more: Default::default(),
     };
     let dev = serde_json::to_value(dev).unwrap_or_default();
     let card = ModelCard::new("ner", model.base, model.labels.clone(), model.adaptation, training, dev);

@@ -304,6 +304,7 @@ fn save_model(
         dev: options.dev.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
         command: options.run.command.clone(),
         options: serde_json::to_value(options).unwrap_or_default(),
+        more: Default::default(),
     };
     let labels = LABELS.iter().map(|l| l.as_str().to_string()).collect();
     let mut card = ModelCard::new(

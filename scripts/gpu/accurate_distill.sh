@@ -84,16 +84,11 @@ declare -A RUNS=(
 )
 stage fast "${B_LIMIT:-260}"
 
+python3 scripts/gpu/collect_runs.py "$RUNS_DIR" "$OUT/results.json"
 python3 - "$OUT" "$RUNS_DIR" <<'PY'
 import json, os, shutil, sys
 out, runs = sys.argv[1], sys.argv[2]
-results = {}
-for name in sorted(os.listdir(runs)):
-    path = os.path.join(runs, name, "scores.json")
-    if os.path.exists(path):
-        results[name] = json.load(open(path))
-        results[name]["card"] = json.load(open(os.path.join(runs, name, "card.json")))
-json.dump(results, open(os.path.join(out, "results.json"), "w"), indent=1)
+results = json.load(open(os.path.join(out, "results.json")))
 news = lambda n: results[n]["best"]["per_source"]["newsmtsc"]["macro_f1"]
 sel = lambda n: results[n]["best"]["selection"]
 lora = [n for n in results if n.startswith("acc_lora")]

@@ -48,15 +48,11 @@ done
 wait
 echo "all runs: $(( $(date +%s) - start )) s"
 for name in "${!RUNS[@]}"; do echo "== $name"; grep -v "^train:" "$RUNS_DIR/$name.log" | tail -12; done | tee "$OUT/sweep.log"
+python3 scripts/gpu/collect_runs.py "$RUNS_DIR" "$OUT/sweep.json"
 python3 - "$OUT" "$RUNS_DIR" <<'PY'
 import json, os, shutil, sys
 out, runs = sys.argv[1], sys.argv[2]
-results = {}
-for name in sorted(os.listdir(runs)):
-    path = os.path.join(runs, name, "scores.json")
-    if os.path.exists(path):
-        results[name] = json.load(open(path))
-json.dump(results, open(os.path.join(out, "sweep.json"), "w"), indent=1)
+results = json.load(open(os.path.join(out, "sweep.json")))
 by_selection = max(results, key=lambda n: results[n]["best"]["selection"])
 by_news = max(results, key=lambda n: results[n]["best"]["per_source"]["newsmtsc"]["macro_f1"])
 for tag, name in (("sel", by_selection), ("news", by_news)):

@@ -369,6 +369,7 @@ def main():
     parser.add_argument("--teacher-logits", help="safetensors from scripts/gpu/teach.py: distil from those logits")
     parser.add_argument("--alpha", type=float, default=0.5, help="weight of the gold label against the teacher")
     parser.add_argument("--kd-temperature", type=float, default=2.0)
+    parser.add_argument("--init", help="start from this trained model (full fine-tuning only) instead of the base")
     parser.add_argument("--deadline", type=float, default=0, help="stop after the epoch that ends past this many seconds")
     parser.add_argument("--limit", type=int, default=None, help="first N rows of each file (for trying the script)")
     parser.add_argument("--split-output", action="store_true")
@@ -397,7 +398,9 @@ def main():
     if teacher is None and any(label < 0 for _, label in train):
         sys.exit("rows without a label need --teacher-logits")
 
-    model = StanceModel(args.base, args.pooling)
+    if args.init and args.lora_rank:
+        sys.exit("--init continues a fully fine-tuned model; it cannot be combined with --lora-rank")
+    model = load_trained(args.base, args.init) if args.init else StanceModel(args.base, args.pooling)
     adapters = {}
     if args.lora_rank:
         adapters = add_lora(model, args.lora_rank, 2.0 * args.lora_rank)

@@ -22,7 +22,7 @@ use stancemap::stance::import::{import, ImportFormat, ImportOptions};
 use stancemap::stance::input::StanceQuery;
 use stancemap::stance::model::{Pooling, StanceModel};
 use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
-use stancemap::train::stance::{calibrate_stance, train_stance, StanceSource, StanceTrainOptions};
+use stancemap::train::stance::{calibrate_stance, train_stance, Distillation, StanceSource, StanceTrainOptions};
 use stancemap::train::TrainLoop;
 
 #[derive(Parser)]
@@ -221,6 +221,17 @@ enum TrainCommand {
         /// tokens (as the sentence-transformers bases were trained).
         #[arg(long, value_enum, default_value_t = PoolingName::First)]
         pooling: PoolingName,
+        /// Distil from this trained stance model (for example models/stance-accurate into a MiniLM student):
+        /// the student also learns the teacher's probabilities on every training example. The teacher reads
+        /// the training set once before the first step.
+        #[arg(long)]
+        teacher: Option<PathBuf>,
+        /// With --teacher: the weight of the gold labels (the teacher gets 1 - alpha).
+        #[arg(long, default_value_t = 0.5, requires = "teacher")]
+        alpha: f64,
+        /// With --teacher: the temperature that softens teacher and student in the distillation loss.
+        #[arg(long, default_value_t = 2.0, requires = "teacher")]
+        kd_temperature: f64,
         #[command(flatten)]
         run: TrainFlags,
     },
@@ -552,8 +563,11 @@ fn try_main() -> anyhow::Result<ExitCode> {
             }
             Ok(finished_training(report.finished, &options.run))
         }
-        Command::Train(TrainCommand::Stance { train, dev, pooling, run }) => {
+        Command::Train(TrainCommand::Stance { train, dev, pooling, teacher, alpha, kd_temperature, run }) => {
             tch::set_num_threads(threads);
+            if !(0.0..=1.0).contains(&alpha) || kd_temperature.is_nan() || kd_temperature <= 0.0 {
+                anyhow::bail!("--alpha must lie in [0, 1] and --kd-temperature be above 0");
+            }
             let options = StanceTrainOptions {
                 train: train.iter().map(|spec| StanceSource::from_spec(spec)).collect::<anyhow::Result<_>>()?,
                 dev,
@@ -561,6 +575,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
                     PoolingName::First => Pooling::First,
                     PoolingName::Mean => Pooling::Mean,
                 },
+                distill: teacher.map(|teacher| Distillation { teacher, alpha, temperature: kd_temperature }),
                 run: run.train_loop(|adaptation, base| match (adaptation, base) {
                     (Adaptation::Lora { .. }, _) => 5e-4,
                     (Adaptation::Full, BaseEncoder::MiniLm) => 1e-4,

@@ -12,7 +12,7 @@ use stancemap::stance::example::read_examples;
 use stancemap::stance::input::StanceQuery;
 use stancemap::stance::model::{Pooling, StanceModel};
 use stancemap::stance::StanceLabel;
-use stancemap::train::stance::{train_stance, StanceSource, StanceTrainOptions};
+use stancemap::train::stance::{train_stance, Distillation, StanceSource, StanceTrainOptions};
 use stancemap::train::TrainLoop;
 use tch::Device;
 
@@ -33,6 +33,7 @@ fn options(out: PathBuf) -> StanceTrainOptions {
         train: vec![StanceSource { path: fixture(), weight: 1.0 }],
         dev: vec![fixture()],
         pooling: Pooling::First,
+        distill: None,
         run: TrainLoop {
             encoder: BaseEncoder::MiniLm,
             base_dir: BaseEncoder::MiniLm.default_dir(),
@@ -118,6 +119,41 @@ fn a_stopped_run_resumes_and_adapters_merge_needs_base_encoders() {
     assert!((scores.accuracy - dev.accuracy).abs() < 1e-9 && (scores.ece - dev.ece).abs() < 1e-6);
     let size = std::fs::metadata(out.path().join("model.safetensors")).unwrap().len();
     assert!(size < 2 * 1024 * 1024, "adapters, norms and head only: {size} bytes");
+}
+
+#[test]
+fn a_student_distilled_with_alpha_zero_learns_the_teachers_labels_not_the_gold_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    tch::set_num_threads(2);
+    let teacher_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/stance-fast");
+    let examples = read_examples(&fixture()).unwrap();
+    let queries: Vec<StanceQuery> = examples.iter().map(StanceQuery::of).collect();
+    let teacher = StanceModel::load(&teacher_dir, Device::Cpu).unwrap();
+    let taught: Vec<StanceLabel> = predict(&teacher, &queries, 8).unwrap().iter().map(label_of).collect();
+    assert!(taught.iter().filter(|&&l| l != StanceLabel::Neutral).count() >= 4, "{taught:?}");
+
+    // Gold labels that all say neutral: with alpha 0 only the teacher is heard.
+    let dir = tempfile::tempdir().unwrap();
+    let neutral = dir.path().join("all-neutral.jsonl");
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let text = text.replace("\"label\": \"favor\"", "\"label\": \"neutral\"");
+    std::fs::write(&neutral, text.replace("\"label\": \"against\"", "\"label\": \"neutral\"")).unwrap();
+    assert!(read_examples(&neutral).unwrap().iter().all(|e| e.label == StanceLabel::Neutral));
+    let out = dir.path().join("student");
+    let mut run = options(out.clone());
+    run.train = vec![StanceSource { path: neutral, weight: 1.0 }];
+    run.distill = Some(Distillation { teacher: teacher_dir, alpha: 0.0, temperature: 2.0 });
+    let report = train_stance(&run).unwrap();
+    assert!(report.finished);
+    let student = StanceModel::load(&out, Device::Cpu).unwrap();
+    let learnt: Vec<StanceLabel> = predict(&student, &queries, 8).unwrap().iter().map(label_of).collect();
+    let agree = learnt.iter().zip(&taught).filter(|(a, b)| a == b).count();
+    assert!(agree >= 7, "the student follows the teacher: {learnt:?} vs {taught:?}");
+    // The teacher's probabilities are kept beside the checkpoint for --resume.
+    let kept = tch::Tensor::read_safetensors(out.join("checkpoint.teacher.safetensors")).unwrap();
+    assert_eq!(kept[0].1.size(), [8, 3]);
 }
 
 #[test]

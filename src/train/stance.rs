@@ -2,18 +2,25 @@
 //! with a weight (how many times per epoch its examples are seen: 0.5 takes a different seeded half each epoch,
 //! 2 takes them twice), with checkpoints, resume and best-on-dev selection. Each time the model improves on dev
 //! its temperature is fitted on the dev logits and the card records the calibration error before and after.
+//!
+//! With a teacher (`--teacher DIR`, any trained stance model, usually the accurate tier) the student also learns
+//! the teacher's calibrated probabilities on every training example (knowledge distillation): the loss is
+//! alpha x cross-entropy on the gold label + (1 - alpha) x T^2 x KL(teacher at T || student at T). The teacher
+//! reads the training set once, before the first step; its probabilities are kept beside the checkpoint, so a
+//! resumed run does not read it again.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
 use serde::Serialize;
-use tch::{Device, Tensor};
+use tch::{Device, Kind, Tensor};
 
 use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
 use crate::model::{Purpose, TokenBatch};
 use crate::stance::evaluate::{
-    evaluate, expected_calibration_error, fit_temperature, label_index, probabilities, Probabilities, StanceScores,
+    evaluate, expected_calibration_error, fit_temperature, label_index, predict, probabilities, Probabilities,
+    StanceScores,
 };
 use crate::stance::example::{read_examples, StanceExample, StanceLabel};
 use crate::stance::input::{StanceQuery, INPUT_DOC};
@@ -43,11 +50,26 @@ impl StanceSource {
     }
 }
 
+/// Learning from a teacher model as well as from the gold labels.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Distillation {
+    /// A trained stance model (any base); its calibrated probabilities are the soft targets.
+    pub teacher: PathBuf,
+    /// The weight of the gold label's cross-entropy; the teacher gets 1 - alpha.
+    pub alpha: f64,
+    /// Softens teacher and student alike in the KL term (which is scaled by its square).
+    pub temperature: f64,
+}
+
+/// Where a run keeps its teacher's probabilities (beside the checkpoint, ignored like it).
+const TEACHER_FILE: &str = "checkpoint.teacher.safetensors";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct StanceTrainOptions {
     pub train: Vec<StanceSource>,
     pub dev: Vec<PathBuf>,
     pub pooling: Pooling,
+    pub distill: Option<Distillation>,
     #[serde(flatten)]
     pub run: TrainLoop,
 }
@@ -103,6 +125,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
     )?;
 
     let mut train: Vec<Encoded> = Vec::new();
+    let mut all_examples = Vec::new();
     let mut sizes = Vec::new();
     for source in &options.train {
         let mut examples = read_examples(&source.path)?;
@@ -124,7 +147,15 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
             let ids = StanceQuery::of(example).encode(&model.encoder.tokenizer)?;
             train.push(Encoded { ids, label: label_index(example.label) as i64 });
         }
+        if options.distill.is_some() {
+            all_examples.extend(examples);
+        }
     }
+    let teacher = match &options.distill {
+        Some(distill) => Some(teacher_probabilities(distill, &all_examples, options, device)?),
+        None => None,
+    };
+    drop(all_examples);
     let mut dev = Vec::new();
     for path in &options.dev {
         let mut examples = read_examples(path)?;
@@ -167,7 +198,14 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
             let tokens = TokenBatch::pad(&ids, model.encoder.tokenizer.pad_id(), device);
             let labels: Vec<i64> = rows.iter().map(|r| r.label).collect();
             let labels = Tensor::from_slice(&labels).to_device(device);
-            let loss = model.logits(&tokens, true).cross_entropy_for_logits(&labels);
+            let logits = model.logits(&tokens, true);
+            let mut loss = logits.cross_entropy_for_logits(&labels);
+            if let (Some(distill), Some(teacher)) = (&options.distill, &teacher) {
+                let rows: Vec<i64> = batch.iter().map(|&b| chosen[b] as i64).collect();
+                let soft = teacher.index_select(0, &Tensor::from_slice(&rows).to_device(device));
+                loss = loss * distill.alpha
+                    + distillation_loss(&logits, &soft, distill.temperature) * (1.0 - distill.alpha);
+            }
             optimizers.step(&loss, schedule.lr(state.step));
             state.step += 1;
             state.batch_in_epoch += 1;
@@ -229,6 +267,48 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
         }
     };
     Ok(StanceTrainReport { dev: Some(dev), losses, finished: true })
+}
+
+/// The teacher's calibrated probabilities for every training example, `[n, 3]` on `device`: read from the run's
+/// folder when resuming with the same number of examples, else computed (and written there).
+fn teacher_probabilities(
+    distill: &Distillation,
+    examples: &[StanceExample],
+    options: &StanceTrainOptions,
+    device: Device,
+) -> anyhow::Result<Tensor> {
+    let path = options.run.out.join(TEACHER_FILE);
+    if options.run.resume && path.is_file() {
+        let saved = Tensor::read_safetensors(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        if let Some((_, probabilities)) = saved.into_iter().find(|(name, _)| name == "probabilities") {
+            if probabilities.size() == [examples.len() as i64, 3] {
+                return Ok(probabilities.to_device(device));
+            }
+        }
+    }
+    let started = Instant::now();
+    let teacher = StanceModel::load(&distill.teacher, device)
+        .with_context(|| format!("cannot load the teacher {}", distill.teacher.display()))?;
+    let queries: Vec<StanceQuery> = examples.iter().map(StanceQuery::of).collect();
+    let probabilities: Vec<f32> = predict(&teacher, &queries, 64)?.into_iter().flatten().collect();
+    let probabilities = Tensor::from_slice(&probabilities).view([examples.len() as i64, 3]);
+    Tensor::write_safetensors(&[("probabilities", &probabilities)], &path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!(
+        "teacher: {} labelled {} training examples in {:.0} s",
+        distill.teacher.display(),
+        examples.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(probabilities.to_device(device))
+}
+
+/// T^2 x KL(teacher at T || student at T), averaged over the batch; `teacher` holds probabilities.
+fn distillation_loss(student_logits: &Tensor, teacher: &Tensor, temperature: f64) -> Tensor {
+    let target = (teacher.clamp_min(1e-8).log() / temperature).softmax(-1, Kind::Float);
+    let student = (student_logits / temperature).log_softmax(-1, Kind::Float);
+    let kl = (&target * (target.clamp_min(1e-8).log() - student)).sum_dim_intlist(-1, false, Kind::Float);
+    kl.mean(Kind::Float) * (temperature * temperature)
 }
 
 fn label_counts(examples: &[StanceExample]) -> [usize; 3] {

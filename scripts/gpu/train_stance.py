@@ -20,8 +20,9 @@ It mirrors the Rust trainer (src/train/stance.rs, src/stance/input.rs, src/stanc
 - after each epoch the model is scored on dev (mean over sources of the macro-F1, as the Rust trainer selects);
   the best epoch is written.
 
-Distillation (what the Rust trainer does not do): --teacher-logits FILE (written by scripts/gpu/teach.py from
-one or more trained models) gives every training example the teacher's logits; the loss is then
+Distillation (as `stancemap train stance --teacher`, which uses one teacher's calibrated probabilities; here also
+ensembles and unlabeled rows): --teacher-logits FILE (written by scripts/gpu/teach.py from one or more trained
+models) gives every training example the teacher's raw logits; the loss is then
 alpha x cross-entropy on the gold label + (1 - alpha) x T^2 x KL(teacher/T || student/T), and a training file
 whose rows carry no label (silver examples) is learned from the teacher alone.
 

@@ -15,7 +15,8 @@
 #   cat /tmp/keep/mpnet16.part.[0-3] > .gpu/mpnet/model.safetensors && bash scripts/gpu/accurate_distill.sh
 # (about 8 minutes); put the models back.
 # Keeps in $OUT the best accurate and fast models (by selection score and by NewsMTSC dev macro-F1), results.json
-# (every run's per-epoch dev scores and card) and log.txt. scripts/gpu/join_parts.py joins the fast model's
+# (every run's per-epoch dev scores and card), log.txt and teacher.safetensors (the teacher's logits: carried
+# back in a later call with TEACHER_LOGITS=FILE, the script skips stages A and T and runs only B). scripts/gpu/join_parts.py joins the fast model's
 # halves; then `stancemap calibrate stance`.
 #
 # Expects .gpu/ as scripts/gpu/prepare.sh builds it: base/ (MiniLM, fp16), mpnet/ (MPNet, fp16), data/ (the
@@ -50,15 +51,19 @@ stage() {  # stage NAME LIMIT: runs the commands in the array RUNS at once, each
 }
 
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
-declare -A RUNS=(
-  [acc_lora_lr5e-4_ep3]="$ACC --lora-rank 16 --lr 5e-4 --epochs 3 --train $MIX_ACC"
-  [acc_lora_n2_lr5e-4_ep4]="$ACC --lora-rank 16 --lr 5e-4 --epochs 4 --train $MIX_ACC_N2"
-  [acc_lora_lr1e-3_ep3]="$ACC --lora-rank 16 --lr 1e-3 --epochs 3 --train $MIX_ACC"
-  [acc_full_lr3e-5_ep3]="$ACC --lr 3e-5 --epochs 3 --train $MIX_ACC"
-)
-stage accurate "${A_LIMIT:-300}"
+if [ -n "${TEACHER_LOGITS:-}" ]; then
+  # Stage B alone, from the teacher logits an earlier call brought back (stage A's models are not needed).
+  cp "$TEACHER_LOGITS" "$RUNS_DIR/teacher.safetensors" || exit 1
+else
+  declare -A RUNS=(
+    [acc_lora_lr5e-4_ep3]="$ACC --lora-rank 16 --lr 5e-4 --epochs 3 --train $MIX_ACC"
+    [acc_lora_n2_lr5e-4_ep4]="$ACC --lora-rank 16 --lr 5e-4 --epochs 4 --train $MIX_ACC_N2"
+    [acc_lora_lr1e-3_ep3]="$ACC --lora-rank 16 --lr 1e-3 --epochs 3 --train $MIX_ACC"
+    [acc_full_lr3e-5_ep3]="$ACC --lr 3e-5 --epochs 3 --train $MIX_ACC"
+  )
+  stage accurate "${A_LIMIT:-300}"
 
-TEACHERS=$(python3 - "$RUNS_DIR" "$MPNET" <<'PY'
+  TEACHERS=$(python3 - "$RUNS_DIR" "$MPNET" <<'PY'
 import json, os, sys
 runs = sys.argv[1]
 scored = []
@@ -69,11 +74,12 @@ for name in os.listdir(runs):
 print(" ".join("%s:%s/%s" % (sys.argv[2], runs, name) for _, name in sorted(scored, reverse=True)[:2]))
 PY
 )
-echo "teachers: $TEACHERS"
-# shellcheck disable=SC2086
-timeout "${T_LIMIT:-120}" python3 scripts/gpu/teach.py --bf16 --model $TEACHERS --out "$RUNS_DIR/teacher.safetensors" \
-  --dev $DEV --files $D/newsmtsc_train.jsonl.gz $D/pstance_train.jsonl.gz $D/hcq_train.jsonl.gz $REST $SILVER \
-  2>&1 | tee "$RUNS_DIR/teacher.log"
+  echo "teachers: $TEACHERS"
+  # shellcheck disable=SC2086
+  timeout "${T_LIMIT:-120}" python3 scripts/gpu/teach.py --bf16 --model $TEACHERS --out "$RUNS_DIR/teacher.safetensors" \
+    --dev $DEV --files $D/newsmtsc_train.jsonl.gz $D/pstance_train.jsonl.gz $D/hcq_train.jsonl.gz $REST $SILVER \
+    2>&1 | tee "$RUNS_DIR/teacher.log"
+fi
 
 TEACHER="--teacher-logits $RUNS_DIR/teacher.safetensors"
 unset RUNS
@@ -99,17 +105,20 @@ if lora:
 if fast:
     wanted += [("fast_sel", max(fast, key=sel)), ("fast_news", max(fast, key=news))]
 order = [w for w in wanted if w[0] in ("acc_sel", "fast_sel")] + [w for w in wanted if w[0] in ("acc_news", "fast_news")]
-total, taken = 0, set()
+total, taken, count = 0, set(), 0
 for tag, name in order:
     files = [f for f in sorted(os.listdir(os.path.join(runs, name))) if f.startswith("model")]
     size = sum(os.path.getsize(os.path.join(runs, name, f)) for f in files)
     print(tag, name, "selection %.4f newsmtsc %.4f" % (sel(name), news(name)), "%.1f MB" % (size / 1e6))
-    if name in taken or total + size > 60e6:
+    # At most 8 files come back: results.json, log.txt and teacher.safetensors, then up to 5 model files.
+    if name in taken or total + size > 58e6 or count + len(files) > 5:
         continue
     for f in files:
         shutil.copy(os.path.join(runs, name, f), os.path.join(out, "%s.%s.%s" % (tag, name, f)))
     total += size
+    count += len(files)
     taken.add(name)
 PY
+cp "$RUNS_DIR/teacher.safetensors" "$OUT/" 2>/dev/null
 cat "$RUNS_DIR"/*.log > "$OUT/log.txt"
 ls -la "$OUT"

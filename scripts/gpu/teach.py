@@ -14,9 +14,8 @@ import sys
 
 import torch
 from safetensors.torch import save_file
-from tokenizers import Tokenizer
 
-from train_stance import LABELS, encode, evaluate, load_trained, logits_of, read_jsonl, score
+from train_stance import LABELS, dev_scores, encode, load_tokenizer, load_trained, logits_of, read_jsonl
 
 
 def main():
@@ -30,32 +29,23 @@ def main():
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     rows = {path: read_jsonl(path) for path in args.files + args.dev}
+    dev = [{"label": LABELS.index(ex["label"]), "source": ex["source"]} for path in args.dev for ex in rows[path]]
     sums = {path: torch.zeros(len(r), len(LABELS)) for path, r in rows.items()}
     for spec in args.model:
         base_dir, folder = spec.split(":", 1)
-        tokenizer = Tokenizer.from_file(os.path.join(base_dir, "tokenizer.json"))
-        tokenizer.no_padding()
-        tokenizer.no_truncation()
-        pad_id = tokenizer.token_to_id("[PAD]")
-        pad_id = tokenizer.token_to_id("<pad>") if pad_id is None else pad_id
+        tokenizer, pad_id = load_tokenizer(base_dir)
         model = load_trained(base_dir, folder).to(device)
-        for path, examples in rows.items():
-            sums[path] += logits_of(model, [encode(tokenizer, ex) for ex in examples], device, pad_id, args.bf16, 256)
-        if args.dev:
-            dev = [{"ids": encode(tokenizer, ex), "label": LABELS.index(ex["label"]), "source": ex["source"]}
-                   for path in args.dev for ex in rows[path]]
-            report(folder, evaluate(model, dev, device, pad_id, args.bf16))
+        logits = {path: logits_of(model, [encode(tokenizer, ex) for ex in examples], device, pad_id, args.bf16, 256)
+                  for path, examples in rows.items()}
         del model
+        for path in rows:
+            sums[path] += logits[path]
+        if dev:
+            report(folder, dev_scores(dev, torch.cat([logits[path] for path in args.dev]).argmax(-1).tolist()))
     n = len(args.model)
-    if args.dev:
-        gold = [LABELS.index(ex["label"]) for path in args.dev for ex in rows[path]]
-        sources = [ex["source"] for path in args.dev for ex in rows[path]]
-        pred = torch.cat([sums[path] / n for path in args.dev]).argmax(-1).tolist()
-        overall = score(gold, pred)
-        overall["per_source"] = {s: score([g for g, x in zip(gold, sources) if x == s],
-                                          [p for p, x in zip(pred, sources) if x == s]) for s in sorted(set(sources))}
-        overall["selection"] = sum(v["macro_f1"] for v in overall["per_source"].values()) / len(overall["per_source"])
-        report("ensemble of %d" % n, overall)
+    if dev:
+        pred = torch.cat([sums[path] for path in args.dev]).argmax(-1).tolist()
+        report("ensemble of %d" % n, dev_scores(dev, pred))
     save_file({os.path.basename(path): (sums[path] / n).contiguous() for path in args.files}, args.out)
     print("%s: logits for %d files" % (args.out, len(args.files)), file=sys.stderr)
 

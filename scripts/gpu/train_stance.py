@@ -58,6 +58,15 @@ INPUT_DOC = (
 )
 
 
+def load_tokenizer(base_dir):
+    """The base's tokenizer without padding or truncation, and its padding id."""
+    tokenizer = Tokenizer.from_file(os.path.join(base_dir, "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    pad_id = tokenizer.token_to_id("[PAD]")
+    return tokenizer, tokenizer.token_to_id("<pad>") if pad_id is None else pad_id
+
+
 def read_jsonl(path):
     opener = gzip.open if path.endswith(".gz") else open
     rows = []
@@ -277,8 +286,12 @@ def logits_of(model, rows, device, pad_id, bf16, batch=128):
 
 @torch.no_grad()
 def evaluate(model, dev, device, pad_id, bf16=False):
-    preds = logits_of(model, [e["ids"] for e in dev], device, pad_id, bf16).argmax(-1).tolist()
-    model.train()
+    return dev_scores(dev, logits_of(model, [e["ids"] for e in dev], device, pad_id, bf16).argmax(-1).tolist())
+
+
+def dev_scores(dev, preds):
+    """Overall and per-source scores of predicted label indices, and the selection score (the mean per-source
+    macro-F1 by which the best epoch is chosen). `dev` rows carry `label` and `source`."""
     per_source = {}
     for source in sorted({e["source"] for e in dev}):
         rows = [i for i, e in enumerate(dev) if e["source"] == source]
@@ -383,11 +396,7 @@ def main():
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     os.makedirs(args.out, exist_ok=True)
 
-    tokenizer = Tokenizer.from_file(os.path.join(args.base, "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
-    pad_id = tokenizer.token_to_id("[PAD]")
-    pad_id = tokenizer.token_to_id("<pad>") if pad_id is None else pad_id
+    tokenizer, pad_id = load_tokenizer(args.base)
 
     train, sizes, data, files = read_training(args.train, tokenizer, args.limit)
     dev = []

@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
-# One GPU call that trains both tiers (see scripts/gpu/train_stance.py and teach.py):
-#   A. the accurate tier: MPNet with LoRA rank 16 (the shipped format, under 25 MB), a few learning rates and mixes
-#      at once, plus a fully fine-tuned MPNet used only as a teacher (its delta is too big to ship);
-#   T. the two best of A by dev selection score label every training row and the silver set (an ensemble teacher);
-#   B. the fast tier: MiniLM distilled from that teacher (gold labels and teacher logits mixed by --alpha; the
-#      silver rows from the teacher alone), beside a gold-only control trained by the same code.
-# The shipped models are the runs acc_lora_lr5e-4_ep3 and fast_kd_silver_n2_a01 (2026-11-27, one H200: stage A
-# 271 s, the teacher about 40 s; the fast run about 150 s with two others beside it). Their cards' `reproduce`
-# says the same.
+# One GPU call that trains both tiers (see scripts/gpu/train_stance.py, teach.py and soup.py):
+#   A. the accurate tier: MPNet with LoRA rank 16 (the shipped format, under 25 MB), beside three fully fine-tuned
+#      MPNet models used only as teachers (their deltas are too big to ship);
+#   T. the fully fine-tuned ones label every training row and the silver set (an ensemble teacher: mean logits);
+#   B. the fast tier: three MiniLM students distilled from that teacher (gold labels and teacher logits mixed by
+#      --alpha; the silver rows from the teacher alone), then their weights averaged into one model (a uniform
+#      "model soup", soup.py).
+# The shipped models: stance-accurate is the run acc_lora_lr5e-4_ep3 (2026-11-27, one H200, with the stage A of
+# that day); stance-fast is soup_fast (2026-11-27, one H100, A_DEADLINE=140 B_DEADLINE=190: stages A and T about
+# 255 s together, stage A without the LoRA run, and A_DEADLINE stopped acc_full_n2_lr3e-5_ep3 after two of its
+# three epochs; stage B 229 s with the first two runs among others; the third run came from a second call that
+# reused the teacher logits). Their cards' `reproduce` says the same.
 #
 # How it was run through the device tool (64 MiB per call, a machine that stays warm 30 s between calls): move
 # the tracked models/ner-* and models/stance-* folders aside; four calls carrying .gpu/x1 .. .gpu/x4 that each copy
 # their part to /tmp/keep/; then one call carrying .gpu/base .gpu/data .gpu/mpnet that runs
 #   cat /tmp/keep/mpnet16.part.[0-3] > .gpu/mpnet/model.safetensors && bash scripts/gpu/accurate_distill.sh
 # (about 8 minutes); put the models back.
-# Keeps in $OUT the best accurate and fast models (by selection score and by NewsMTSC dev macro-F1), results.json
-# (every run's per-epoch dev scores and card), log.txt and teacher.safetensors (the teacher's logits: carried
-# back in a later call with TEACHER_LOGITS=FILE, the script skips stages A and T and runs only B). scripts/gpu/join_parts.py joins the fast model's
-# halves; then `stancemap calibrate stance`.
+# Keeps in $OUT the best accurate model (by dev selection score), the fast soup and the best single fast run,
+# results.json (every run's per-epoch dev scores and card), log.txt and teacher.safetensors (the teacher's logits:
+# carried back in a later call with TEACHER_LOGITS=FILE, the script skips stages A and T and runs only B).
+# Here: scripts/gpu/join_parts.py joins a fast model's halves; then `stancemap calibrate stance`.
 #
 # Expects .gpu/ as scripts/gpu/prepare.sh builds it: base/ (MiniLM, fp16), mpnet/ (MPNet, fp16), data/ (the
 # stance sets and silver_bbc.jsonl, gzipped). A_DEADLINE and B_DEADLINE (seconds) stop each stage's runs after the
@@ -57,23 +60,16 @@ if [ -n "${TEACHER_LOGITS:-}" ]; then
 else
   declare -A RUNS=(
     [acc_lora_lr5e-4_ep3]="$ACC --lora-rank 16 --lr 5e-4 --epochs 3 --train $MIX_ACC"
-    [acc_lora_n2_lr5e-4_ep4]="$ACC --lora-rank 16 --lr 5e-4 --epochs 4 --train $MIX_ACC_N2"
-    [acc_lora_lr1e-3_ep3]="$ACC --lora-rank 16 --lr 1e-3 --epochs 3 --train $MIX_ACC"
     [acc_full_lr3e-5_ep3]="$ACC --lr 3e-5 --epochs 3 --train $MIX_ACC"
+    [acc_full_lr3e-5_ep3_seed2]="$ACC --lr 3e-5 --epochs 3 --seed 2 --train $MIX_ACC"
+    [acc_full_n2_lr3e-5_ep3]="$ACC --lr 3e-5 --epochs 3 --train $MIX_ACC_N2"
   )
   stage accurate "${A_LIMIT:-300}"
 
-  TEACHERS=$(python3 - "$RUNS_DIR" "$MPNET" <<'PY'
-import json, os, sys
-runs = sys.argv[1]
-scored = []
-for name in os.listdir(runs):
-    path = os.path.join(runs, name, "scores.json")
-    if name.startswith("acc_") and os.path.exists(path):
-        scored.append((json.load(open(path))["best"]["selection"], name))
-print(" ".join("%s:%s/%s" % (sys.argv[2], runs, name) for _, name in sorted(scored, reverse=True)[:2]))
-PY
-)
+  TEACHERS=""
+  for run in "$RUNS_DIR"/acc_full_*/; do
+    [ -f "$run/scores.json" ] && TEACHERS="$TEACHERS $MPNET:${run%/}"
+  done
   echo "teachers: $TEACHERS"
   # shellcheck disable=SC2086
   timeout "${T_LIMIT:-120}" python3 scripts/gpu/teach.py --bf16 --model $TEACHERS --out "$RUNS_DIR/teacher.safetensors" \
@@ -84,40 +80,34 @@ fi
 TEACHER="--teacher-logits $RUNS_DIR/teacher.safetensors"
 unset RUNS
 declare -A RUNS=(
-  [fast_kd_silver_n2_a01]="$FAST $TEACHER --alpha 0.1 --lr 1.5e-4 --epochs 3 --train $MIX_FAST_N2 $SILVER@0.5"
-  [fast_kd_silver_n2_a03]="$FAST $TEACHER --alpha 0.3 --lr 1.5e-4 --epochs 3 --train $MIX_FAST_N2 $SILVER@0.5"
-  [fast_gold_n2]="$FAST --lr 1.5e-4 --epochs 3 --train $MIX_FAST_N2"
+  [fast_a01_s1_bs64_lr3e-4_ep4]="$FAST $TEACHER --alpha 0.1 --lr 3e-4 --batch-size 64 --epochs 4 --train $MIX_FAST_N2 $SILVER"
+  [fast_a0_s05_ep3]="$FAST $TEACHER --alpha 0 --lr 1.5e-4 --epochs 3 --train $MIX_FAST_N2 $SILVER@0.5"
+  [fast_a0_s1_bs64_lr3e-4_ep4]="$FAST $TEACHER --alpha 0 --lr 3e-4 --batch-size 64 --epochs 4 --train $MIX_FAST_N2 $SILVER"
 )
 stage fast "${B_LIMIT:-260}"
+INGREDIENTS=()
+for run in "$RUNS_DIR"/fast_*/; do
+  [ -f "$run/scores.json" ] && INGREDIENTS+=("${run%/}")
+done
+python3 scripts/gpu/soup.py --split-output --out "$RUNS_DIR/soup_fast" "${INGREDIENTS[@]}"
 
 python3 scripts/gpu/collect_runs.py "$RUNS_DIR" "$OUT/results.json"
 python3 - "$OUT" "$RUNS_DIR" <<'PY'
 import json, os, shutil, sys
 out, runs = sys.argv[1], sys.argv[2]
 results = json.load(open(os.path.join(out, "results.json")))
-news = lambda n: results[n]["best"]["per_source"]["newsmtsc"]["macro_f1"]
 sel = lambda n: results[n]["best"]["selection"]
 lora = [n for n in results if n.startswith("acc_lora")]
 fast = [n for n in results if n.startswith("fast_")]
-wanted = []
-if lora:
-    wanted += [("acc_sel", max(lora, key=sel)), ("acc_news", max(lora, key=news))]
-if fast:
-    wanted += [("fast_sel", max(fast, key=sel)), ("fast_news", max(fast, key=news))]
-order = [w for w in wanted if w[0] in ("acc_sel", "fast_sel")] + [w for w in wanted if w[0] in ("acc_news", "fast_news")]
-total, taken, count = 0, set(), 0
-for tag, name in order:
-    files = [f for f in sorted(os.listdir(os.path.join(runs, name))) if f.startswith("model")]
-    size = sum(os.path.getsize(os.path.join(runs, name, f)) for f in files)
-    print(tag, name, "selection %.4f newsmtsc %.4f" % (sel(name), news(name)), "%.1f MB" % (size / 1e6))
-    # At most 8 files come back: results.json, log.txt and teacher.safetensors, then up to 5 model files.
-    if name in taken or total + size > 58e6 or count + len(files) > 5:
-        continue
-    for f in files:
-        shutil.copy(os.path.join(runs, name, f), os.path.join(out, "%s.%s.%s" % (tag, name, f)))
-    total += size
-    count += len(files)
-    taken.add(name)
+# At most 8 files come back: results.json, log.txt and teacher.safetensors, then these five (about 57 MB).
+wanted = [("acc", max(lora, key=sel))] if lora else []
+wanted += [("fast", "soup_fast")] if os.path.isdir(os.path.join(runs, "soup_fast")) else []
+wanted += [("fast_sel", max(fast, key=sel))] if fast else []
+for tag, name in wanted:
+    for f in sorted(os.listdir(os.path.join(runs, name))):
+        if f.startswith("model"):
+            shutil.copy(os.path.join(runs, name, f), os.path.join(out, "%s.%s.%s" % (tag, name, f)))
+    print(tag, name, "selection %.4f" % sel(name) if name in results else "")
 PY
 cp "$RUNS_DIR/teacher.safetensors" "$OUT/" 2>/dev/null
 cat "$RUNS_DIR"/*.log > "$OUT/log.txt"

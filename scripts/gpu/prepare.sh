@@ -33,9 +33,9 @@ for name in newsmtsc_train pstance_train semeval_train ibm_train hcq_train basil
             newsmtsc_dev pstance_val semeval_val basil_dev; do
   gzip -c ".cache/stance-data/$name.jsonl" > ".gpu/data/$name.jsonl.gz"
 done
-if [ ! -f .cache/silver_bbc.jsonl ]; then
+if [ ! -f .cache/silver_bbc8.jsonl ]; then
   [ -f .cache/bbc-run/run.json ] || target/release/stancemap run ../shared/data/news/bbc --out .cache/bbc-run -q
-  $PY scripts/gpu/silver_from_run.py .cache/bbc-run --out .cache/silver_bbc.jsonl --per-article 4
+  $PY scripts/gpu/silver_from_run.py .cache/bbc-run --out .cache/silver_bbc8.jsonl --per-article 8
 fi
-gzip -c .cache/silver_bbc.jsonl > .gpu/data/silver_bbc.jsonl.gz
+gzip -c .cache/silver_bbc8.jsonl > .gpu/data/silver_bbc.jsonl.gz
 du -sh .gpu/*

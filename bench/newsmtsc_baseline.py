@@ -13,6 +13,7 @@ e.g. models/base/all-MiniLM-L6-v2 3 5e-5 (about 5 minutes per epoch on 2 cores) 
 """
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -21,7 +22,9 @@ import torch
 from tokenizers import Tokenizer
 from transformers import AutoModel
 
-LABELS = ["favor", "against", "neutral"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "gpu"))
+from train_stance import LABELS, macro_f1  # noqa: E402  (the GPU trainer's scorer)
+
 BATCH = 32
 
 base, epochs, lr = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
@@ -51,16 +54,6 @@ def batch(rows):
         ids[i, :len(row)] = torch.tensor(row)
         mask[i, :len(row)] = 1
     return ids, mask, torch.tensor([label for _, label in rows])
-
-
-def macro_f1(gold, pred):
-    f1 = []
-    for c in range(len(LABELS)):
-        tp = sum(g == c and p == c for g, p in zip(gold, pred))
-        fp = sum(g != c and p == c for g, p in zip(gold, pred))
-        fn = sum(g == c and p != c for g, p in zip(gold, pred))
-        f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(f1) / len(f1)
 
 
 train = load(".cache/stance-data/newsmtsc_train.jsonl")
@@ -103,6 +96,6 @@ for epoch in range(epochs):
             ids, mask, _ = batch(dev[i:i + 64])
             pred += logits(ids, mask).argmax(-1).tolist()
     gold = [label for _, label in dev]
+    accuracy = sum(p == g for p, g in zip(pred, gold)) / len(dev)
     print("epoch %d: NewsMTSC dev macro-F1 %.4f accuracy %.4f (%.0f s)" % (
-        epoch + 1, macro_f1(gold, pred), sum(p == g for p, g in zip(pred, gold)) / len(dev), time.time() - started),
-        flush=True)
+        epoch + 1, macro_f1(gold, pred, range(len(LABELS))), accuracy, time.time() - started), flush=True)

@@ -18,9 +18,11 @@
 #   cat /tmp/keep/mpnet16.part.[0-3] > .gpu/mpnet/model.safetensors && bash scripts/gpu/accurate_distill.sh
 # (about 8 minutes); put the models back.
 # Keeps in $OUT the best accurate model (by dev selection score), the fast soup and the best single fast run,
-# results.json (every run's per-epoch dev scores and card), log.txt and teacher.safetensors (the teacher's logits:
-# carried back in a later call with TEACHER_LOGITS=FILE, the script skips stages A and T and runs only B).
-# Here: scripts/gpu/join_parts.py joins a fast model's halves; then `stancemap calibrate stance`.
+# results.json (every run's per-epoch dev scores and card, and the soup's card), log.txt and teacher.safetensors
+# (the teacher's logits: carried back in a later call with TEACHER_LOGITS=FILE, the script skips stages A and T
+# and runs only B).
+# Here: write a model's card from results.json (`card`) beside its files, scripts/gpu/join_parts.py joins a fast
+# model's halves; then `stancemap calibrate stance`.
 #
 # Expects .gpu/ as scripts/gpu/prepare.sh builds it: base/ (MiniLM, fp16), mpnet/ (MPNet, fp16), data/ (the
 # stance sets and silver_bbc.jsonl, gzipped). A_DEADLINE and B_DEADLINE (seconds) stop each stage's runs after the
@@ -107,7 +109,7 @@ for tag, name in wanted:
     for f in sorted(os.listdir(os.path.join(runs, name))):
         if f.startswith("model"):
             shutil.copy(os.path.join(runs, name, f), os.path.join(out, "%s.%s.%s" % (tag, name, f)))
-    print(tag, name, "selection %.4f" % sel(name) if name in results else "")
+    print(tag, name, "selection %.4f" % sel(name) if "best" in results[name] else "")
 PY
 cp "$RUNS_DIR/teacher.safetensors" "$OUT/" 2>/dev/null
 cat "$RUNS_DIR"/*.log > "$OUT/log.txt"

@@ -29,10 +29,9 @@ def main():
         sys.exit("a soup needs at least two models")
 
     cards = [json.load(open(os.path.join(folder, "card.json"))) for folder in args.models]
-    for folder, card in zip(args.models[1:], cards[1:]):
+    for folder, card in zip(args.models, cards):
         if card["base"] != cards[0]["base"]:
             sys.exit("%s: its base differs from that of %s" % (folder, args.models[0]))
-    for folder, card in zip(args.models, cards):
         if card.get("adaptation", {"kind": "full"})["kind"] != "full":
             sys.exit("%s: only fully fine-tuned models can be averaged" % folder)
     weights = [read_model_tensors(folder) for folder in args.models]

@@ -8,7 +8,7 @@ use stancemap::model::card::ModelCard;
 use stancemap::model::delta::Adaptation;
 use stancemap::model::BaseEncoder;
 use stancemap::stance::evaluate::{evaluate, label_of, predict};
-use stancemap::stance::example::read_examples;
+use stancemap::stance::example::{read_example_file, read_examples};
 use stancemap::stance::input::StanceQuery;
 use stancemap::stance::model::{Pooling, StanceModel};
 use stancemap::stance::StanceLabel;
@@ -157,17 +157,30 @@ fn a_student_distilled_with_alpha_zero_learns_the_teachers_labels_not_the_gold_n
 }
 
 #[test]
-fn bad_training_lines_are_named_with_file_and_line() {
+fn bad_lines_are_named_with_file_and_line_and_the_rest_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.jsonl");
     let good = std::fs::read_to_string(fixture()).unwrap().lines().next().unwrap().to_string();
-    std::fs::write(&path, format!("{good}\n{}\n", good.replace("[8,18]", "[8,999]").replace("[8, 18]", "[8, 999]")))
-        .unwrap();
+    let outside = good.replace("[8,18]", "[8,999]").replace("[8, 18]", "[8, 999]");
+    let mut bytes = format!("{good}\n{outside}\n{{\"id\": \"x\"\n\n").into_bytes();
+    bytes.extend_from_slice(b"{\"text\": \"caf\xe9\"}\n");
+    bytes.extend_from_slice(format!("{good}\n").as_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let read = read_example_file(&path).unwrap();
+    assert_eq!(read.examples.len(), 2, "both good lines are kept");
+    assert_eq!(read.skipped.len(), 3, "{:?}", read.skipped);
+    assert!(read.skipped[0].contains("bad.jsonl:2") && read.skipped[0].contains("holder_span"), "{:?}", read.skipped);
+    assert!(read.skipped[1].contains("bad.jsonl:3"), "{:?}", read.skipped);
+    assert!(read.skipped[2].contains("bad.jsonl:5") && read.skipped[2].contains("UTF-8"), "{:?}", read.skipped);
+    assert_eq!(read_examples(&path).unwrap().len(), 2);
+
+    // A file with no example in it, and a binary file, are errors that name the file.
+    std::fs::write(&path, "{\"id\": \"x\"\n").unwrap();
     let error = format!("{:#}", read_examples(&path).unwrap_err());
-    assert!(error.contains("bad.jsonl:2") && error.contains("holder_span"), "{error}");
-    std::fs::write(&path, format!("{good}\n{{\"id\": \"x\"\n")).unwrap();
+    assert!(error.contains("bad.jsonl") && error.contains("no stance examples"), "{error}");
+    std::fs::write(&path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").unwrap();
     let error = format!("{:#}", read_examples(&path).unwrap_err());
-    assert!(error.contains("bad.jsonl:2"), "{error}");
+    assert!(error.contains("bad.jsonl") && error.contains("binary"), "{error}");
 }
 
 /// Sentences written for this test, in news style, whose stance a reader sees at once: denounced/criticised ->

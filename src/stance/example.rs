@@ -8,6 +8,8 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::decode::looks_binary;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StanceLabel {
@@ -54,32 +56,70 @@ impl StanceExample {
     }
 }
 
-/// Reads canonical stance JSONL. A line that is not a valid example (bad JSON, a missing field, an unknown
-/// label, a span outside the text) is an error naming the file and line: training data is checked, not guessed.
-pub fn read_examples(path: &Path) -> anyhow::Result<Vec<StanceExample>> {
+/// Canonical stance JSONL as read from one file: its examples, and each line that was not one (`path:line:
+/// reason`: bad JSON, a missing field, an unknown label, a span outside the text, an empty text, bytes that are
+/// not UTF-8).
+#[derive(Debug, Default)]
+pub struct ExampleFile {
+    pub examples: Vec<StanceExample>,
+    pub skipped: Vec<String>,
+}
+
+/// Reads canonical stance JSONL, keeping every line that is a valid example and naming the others with file and
+/// line. Fails only when the file cannot be read at all or is not text (a binary file).
+pub fn read_example_file(path: &Path) -> anyhow::Result<ExampleFile> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut out = Vec::new();
-    for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let place = || format!("{}:{}", path.display(), index + 1);
-        let line = line.with_context(place)?;
-        if line.trim().is_empty() {
-            continue;
+    let mut reader = std::io::BufReader::new(file);
+    if looks_binary(reader.fill_buf().with_context(|| format!("cannot read {}", path.display()))?) {
+        bail!("{}: a binary file, not stance JSONL", path.display());
+    }
+    let mut read = ExampleFile::default();
+    for (index, line) in reader.split(b'\n').enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        match parse_example(&line) {
+            Ok(Some(example)) => read.examples.push(example),
+            Ok(None) => {}
+            Err(reason) => read.skipped.push(format!("{}:{}: {reason}", path.display(), index + 1)),
         }
-        let example: StanceExample = serde_json::from_str(&line).with_context(place)?;
-        let length = example.text.chars().count();
-        for (name, span) in [("holder_span", example.holder_span), ("target_span", example.target_span)] {
-            if let Some([start, end]) = span {
-                if start > end || end > length {
-                    bail!("{}: {name} [{start}, {end}] is outside the text ({length} characters)", place());
-                }
+    }
+    Ok(read)
+}
+
+/// Reads canonical stance JSONL for training, evaluation or calibration: the lines that are not examples are
+/// reported on stderr and left out; a file with no example at all is an error.
+pub fn read_examples(path: &Path) -> anyhow::Result<Vec<StanceExample>> {
+    let read = read_example_file(path)?;
+    for skipped in &read.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    if read.examples.is_empty() {
+        bail!("{}: no stance examples in it ({} lines skipped)", path.display(), read.skipped.len());
+    }
+    if !read.skipped.is_empty() {
+        eprintln!("{}: {} examples read, {} lines skipped", path.display(), read.examples.len(), read.skipped.len());
+    }
+    Ok(read.examples)
+}
+
+/// One line of canonical JSONL: the example, None for a blank line, or why it is not an example.
+fn parse_example(line: &[u8]) -> Result<Option<StanceExample>, String> {
+    let line = std::str::from_utf8(line).map_err(|_| "not valid UTF-8".to_string())?;
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let example: StanceExample = serde_json::from_str(line).map_err(|e| format!("not a stance example: {e}"))?;
+    let length = example.text.chars().count();
+    for (name, span) in [("holder_span", example.holder_span), ("target_span", example.target_span)] {
+        if let Some([start, end]) = span {
+            if start > end || end > length {
+                return Err(format!("{name} [{start}, {end}] is outside the text ({length} characters)"));
             }
         }
-        if example.text.trim().is_empty() {
-            bail!("{}: empty text", place());
-        }
-        out.push(example);
     }
-    Ok(out)
+    if example.text.trim().is_empty() {
+        return Err("empty text".into());
+    }
+    Ok(Some(example))
 }
 
 /// The characters `[start, end)` of `text`, or None when the range runs past its end.

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use csv::StringRecord;
 
-use super::{char_span, whole_word, ImportReport};
+use super::{char_span, whole_word, ImportReport, LineCounter};
 use crate::stance::example::{StanceExample, StanceLabel};
 
 pub const SOURCE: &str = "evidence";
@@ -50,7 +50,10 @@ impl Columns {
 pub fn read(input: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<StanceExample>> {
     let mut out = Vec::new();
     for path in evidence_files(input)? {
-        read_table(&path, report, &mut out)?;
+        let Some(bytes) = super::text_bytes(&path, report) else { continue };
+        if let Err(reason) = read_table(&path, &bytes, report, &mut out) {
+            report.skip(&path, None, reason);
+        }
     }
     Ok(out)
 }
@@ -75,16 +78,21 @@ fn evidence_files(input: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn read_table(path: &Path, report: &mut ImportReport, out: &mut Vec<StanceExample>) -> anyhow::Result<()> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+/// The rows of one table into `out`; Err (the table is skipped) when it has no header or lacks a column.
+fn read_table(
+    path: &Path,
+    bytes: &[u8],
+    report: &mut ImportReport,
+    out: &mut Vec<StanceExample>,
+) -> Result<(), String> {
     let delimiter = if path.extension().is_some_and(|e| e == "tsv") { b'\t' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(bytes.as_slice());
-    let header = reader.headers().with_context(|| format!("{}: no header row", path.display()))?.clone();
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(bytes);
+    let header = reader.headers().map_err(|e| format!("no header row: {e}"))?.clone();
     let columns = Columns::find(&header).map_err(|missing| {
-        anyhow::anyhow!("{}: missing the column(s) {}; found {:?}", path.display(), missing.join(", "), header)
+        format!("missing the column(s) {}; found {:?}", missing.join(", "), header.iter().collect::<Vec<_>>())
     })?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut lines = LineCounter::new(&bytes);
+    let mut lines = LineCounter::new(bytes);
     for record in reader.records() {
         report.read += 1;
         let record = match record {
@@ -102,35 +110,6 @@ fn read_table(path: &Path, report: &mut ImportReport, out: &mut Vec<StanceExampl
         }
     }
     Ok(())
-}
-
-/// Line numbers of records from their byte offsets. The CSV reader's own line numbers lag one behind after a
-/// CRLF line end (it counts the `\n` of `\r\n` only when it reads the next record), and spreadsheets write CRLF.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    counted_to: usize,
-    newlines: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> LineCounter<'a> {
-        LineCounter { bytes, counted_to: 0, newlines: 0 }
-    }
-
-    /// The line (from 1) of the record whose reading began at `byte`, past any line ends left before it.
-    /// Fastest with increasing offsets.
-    fn line_at(&mut self, byte: u64) -> usize {
-        let mut start = (byte as usize).min(self.bytes.len());
-        while self.bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
-            start += 1;
-        }
-        if start < self.counted_to {
-            (self.counted_to, self.newlines) = (0, 0);
-        }
-        self.newlines += self.bytes[self.counted_to..start].iter().filter(|&&b| b == b'\n').count();
-        self.counted_to = start;
-        self.newlines + 1
-    }
 }
 
 /// The example of one row (on `line` of the file named `stem`), or why there is none.
@@ -289,12 +268,29 @@ mod tests {
     }
 
     #[test]
-    fn missing_columns_fail_naming_the_file_and_the_columns() {
+    fn a_table_without_the_columns_or_not_text_is_skipped_and_the_others_are_read() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("evidence.csv");
-        std::fs::write(&path, "evidence_id,text,actor\ne1,Hi,x\n").unwrap();
-        let error = read(&path, &mut ImportReport::default()).unwrap_err().to_string();
-        assert!(error.contains("evidence.csv") && error.contains("actor_surface, target_surface, label"), "{error}");
+        std::fs::write(dir.path().join("evidence_a.csv"), "evidence_id,text,actor\ne1,Hi,x\n").unwrap();
+        std::fs::write(dir.path().join("evidence_b.csv"), b"PK\x03\x04\x00\x00\x08\x00").unwrap();
+        std::fs::write(
+            dir.path().join("evidence_c.csv"),
+            "text,actor_surface,target_surface,label\nBiden praised Putin.,Biden,Putin,favor\n",
+        )
+        .unwrap();
+        let mut report = ImportReport::default();
+        let examples = read(dir.path(), &mut report).unwrap();
+        assert_eq!(examples.len(), 1);
+        assert_eq!(examples[0].holder.as_deref(), Some("Biden"));
+        let skipped: Vec<(String, &str)> = report
+            .skipped
+            .iter()
+            .map(|s| (Path::new(&s.place).file_name().unwrap().to_string_lossy().into_owned(), s.reason.as_str()))
+            .collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert_eq!(skipped[0].0, "evidence_a.csv");
+        assert!(skipped[0].1.contains("actor_surface, target_surface, label"), "{skipped:?}");
+        assert!(skipped[0].1.contains(r#"["evidence_id", "text", "actor"]"#), "{skipped:?}");
+        assert_eq!(skipped[1], ("evidence_b.csv".to_string(), "a binary file, not text"));
     }
 
     #[test]

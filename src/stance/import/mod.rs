@@ -1,6 +1,8 @@
 //! `stancemap import <format> <input> --out FILE.jsonl`: public stance sets into canonical examples. Every
 //! importer counts the rows it read, converted and skipped, each skip with its place and reason, and the
-//! output is written to a temporary file and renamed, so a failed import leaves no half file.
+//! output is written to a temporary file and renamed, so a failed import leaves no half file. A file that cannot
+//! be read, is not text (a binary file) or lacks the columns its format needs is skipped with its reason, like a
+//! bad row, and the import goes on with the other files.
 
 mod basil;
 mod cues;
@@ -17,6 +19,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::example::StanceExample;
+use crate::corpus::decode::looks_binary;
 use crate::span::{CharIndex, Span};
 
 /// The formats `stancemap import` reads.
@@ -117,6 +120,57 @@ fn files_with(input: &Path, extension: &str) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The bytes of one input file, or None when it cannot be read or is not text (a binary file): the file is then
+/// skipped with its reason and the import goes on with the others.
+fn text_bytes(path: &Path, report: &mut ImportReport) -> Option<Vec<u8>> {
+    match std::fs::read(path) {
+        Err(e) => report.skip(path, None, format!("cannot read it: {e}")),
+        Ok(bytes) if looks_binary(&bytes) => report.skip(path, None, "a binary file, not text"),
+        Ok(bytes) => return Some(bytes),
+    }
+    None
+}
+
+/// The lines of a file's bytes, numbered from 1 and without their `\n` or `\r\n`, each as text or, where it is
+/// not valid UTF-8, as the reason it cannot be read.
+fn numbered_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str, &'static str>)> {
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let lines = (!bytes.is_empty()).then(|| body.split(|&b| b == b'\n')).into_iter().flatten();
+    lines.enumerate().map(|(index, line)| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        (index + 1, std::str::from_utf8(line).map_err(|_| "not valid UTF-8"))
+    })
+}
+
+/// Line numbers of CSV records from their byte offsets. The CSV reader's own line numbers lag one behind after a
+/// CRLF line end (it counts the `\n` of `\r\n` only when it reads the next record), and spreadsheets write CRLF.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    newlines: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> LineCounter<'a> {
+        LineCounter { bytes, counted_to: 0, newlines: 0 }
+    }
+
+    /// The line (from 1) of the record whose reading began at `byte`, past any line ends left before it.
+    /// Fastest with increasing offsets.
+    fn line_at(&mut self, byte: u64) -> usize {
+        let mut start = (byte as usize).min(self.bytes.len());
+        while self.bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start < self.counted_to {
+            (self.counted_to, self.newlines) = (0, 0);
+        }
+        self.newlines += self.bytes[self.counted_to..start].iter().filter(|&&b| b == b'\n').count();
+        self.counted_to = start;
+        self.newlines + 1
+    }
+}
+
 /// The first occurrence of `word` in `text` that is a whole word (no letter or digit right before or after it),
 /// so that a name is not found inside a longer one ("Biden" in "Bidenomics").
 fn whole_word(text: &str, word: &str) -> Option<Span> {
@@ -151,5 +205,13 @@ mod tests {
         assert_eq!(char_slice(text, start, end), Some("Biden"));
         assert_eq!(whole_word(text, "Pau"), None);
         assert_eq!(whole_word(text, ""), None);
+    }
+
+    #[test]
+    fn lines_are_numbered_without_their_ends_and_bad_utf8_is_named() {
+        let lines: Vec<_> = numbered_lines(b"a\r\n\xffb\n\nc\n").collect();
+        assert_eq!(lines, [(1, Ok("a")), (2, Err("not valid UTF-8")), (3, Ok("")), (4, Ok("c"))]);
+        assert_eq!(numbered_lines(b"").count(), 0);
+        assert_eq!(numbered_lines(b"last").collect::<Vec<_>>(), [(1, Ok("last"))]);
     }
 }

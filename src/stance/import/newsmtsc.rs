@@ -2,10 +2,8 @@
 //! One example per target; the holder is the author (null); polarity 2/4/6 (or -1/0/1 in the `hf_*` files) is
 //! against/neutral/favor; the target span is `from`/`to` (character offsets), checked against `mention`.
 
-use std::io::BufRead;
 use std::path::Path;
 
-use anyhow::Context;
 use serde_json::Value;
 
 use super::ImportReport;
@@ -25,18 +23,18 @@ fn label(polarity: f64) -> Option<StanceLabel> {
 pub fn read(input: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<StanceExample>> {
     let mut out = Vec::new();
     for path in super::files_with(input, "jsonl")? {
-        let file = std::fs::File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let number = index + 1;
+        let Some(bytes) = super::text_bytes(&path, report) else { continue };
+        for (number, line) in super::numbered_lines(&bytes) {
             let line = match line {
                 Ok(line) if line.trim().is_empty() => continue,
                 Ok(line) => line,
-                Err(e) => {
-                    report.skip(&path, Some(number), format!("unreadable line: {e}"));
+                Err(reason) => {
+                    report.read += 1;
+                    report.skip(&path, Some(number), reason);
                     continue;
                 }
             };
-            let record: Value = match serde_json::from_str(&line) {
+            let record: Value = match serde_json::from_str(line) {
                 Ok(value) => value,
                 Err(e) => {
                     report.read += 1;

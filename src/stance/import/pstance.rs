@@ -4,9 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::Context;
-
-use super::ImportReport;
+use super::{ImportReport, LineCounter};
 use crate::stance::example::{StanceExample, StanceLabel};
 
 pub const SOURCE: &str = "pstance";
@@ -24,50 +22,66 @@ fn target_name(raw: &str) -> String {
 pub fn read(input: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<StanceExample>> {
     let mut out = Vec::new();
     for path in super::files_with(input, "csv")? {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_path(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let header = reader.headers().with_context(|| format!("{}: no header row", path.display()))?.clone();
-        let column = |name: &str| header.iter().position(|h| h.trim() == name);
-        let (Some(tweet), Some(target), Some(stance)) = (column("Tweet"), column("Target"), column("Stance")) else {
-            anyhow::bail!("{}: expected the columns Tweet, Target and Stance, found {:?}", path.display(), header);
-        };
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let source = if stem.starts_with("hcq") { HCQ_SOURCE } else { SOURCE };
-        for (index, record) in reader.records().enumerate() {
-            report.read += 1;
-            let line = record.as_ref().ok().and_then(|r| r.position()).map(|p| p.line() as usize);
-            let record = match record {
-                Ok(record) => record,
-                Err(e) => {
-                    report.skip(&path, line, format!("malformed CSV: {e}"));
-                    continue;
-                }
-            };
-            let (Some(text), Some(target), Some(stance)) = (record.get(tweet), record.get(target), record.get(stance))
-            else {
-                report.skip(&path, line, "missing fields");
-                continue;
-            };
-            let label = match stance.trim() {
-                "FAVOR" => StanceLabel::Favor,
-                "AGAINST" => StanceLabel::Against,
-                "NONE" | "NEUTRAL" => StanceLabel::Neutral,
-                other => {
-                    report.skip(&path, line, format!("stance {other:?} is not FAVOR, AGAINST or NONE"));
-                    continue;
-                }
-            };
-            if text.trim().is_empty() {
-                report.skip(&path, line, "empty text");
-                continue;
-            }
-            let id = format!("{stem}-{}", index + 1);
-            out.push(StanceExample::by_author(id, text.to_string(), target_name(target), label, source));
+        let Some(bytes) = super::text_bytes(&path, report) else { continue };
+        if let Err(reason) = read_table(&path, &bytes, report, &mut out) {
+            report.skip(&path, None, reason);
         }
     }
     Ok(out)
+}
+
+/// The rows of one CSV file into `out`; Err (the file is skipped) when it lacks the header or a column.
+fn read_table(
+    path: &Path,
+    bytes: &[u8],
+    report: &mut ImportReport,
+    out: &mut Vec<StanceExample>,
+) -> Result<(), String> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header = reader.headers().map_err(|e| format!("no header row: {e}"))?.clone();
+    let column = |name: &str| header.iter().position(|h| h.trim() == name);
+    let (Some(tweet), Some(target), Some(stance)) = (column("Tweet"), column("Target"), column("Stance")) else {
+        return Err(format!(
+            "expected the columns Tweet, Target and Stance, found {:?}",
+            header.iter().collect::<Vec<_>>()
+        ));
+    };
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let source = if stem.starts_with("hcq") { HCQ_SOURCE } else { SOURCE };
+    let mut lines = LineCounter::new(bytes);
+    for (index, record) in reader.records().enumerate() {
+        report.read += 1;
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map(|p| lines.line_at(p.byte()));
+                report.skip(path, line, format!("malformed CSV: {e}"));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| lines.line_at(p.byte()));
+        let (Some(text), Some(target), Some(stance)) = (record.get(tweet), record.get(target), record.get(stance))
+        else {
+            report.skip(path, line, "missing fields");
+            continue;
+        };
+        let label = match stance.trim() {
+            "FAVOR" => StanceLabel::Favor,
+            "AGAINST" => StanceLabel::Against,
+            "NONE" | "NEUTRAL" => StanceLabel::Neutral,
+            other => {
+                report.skip(path, line, format!("stance {other:?} is not FAVOR, AGAINST or NONE"));
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            report.skip(path, line, "empty text");
+            continue;
+        }
+        let id = format!("{stem}-{}", index + 1);
+        out.push(StanceExample::by_author(id, text.to_string(), target_name(target), label, source));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -92,5 +106,27 @@ mod tests {
         assert_eq!(examples[0].id, "raw_train_biden-1");
         assert_eq!((report.read, report.skipped.len()), (3, 1));
         assert!(report.skipped[0].place.ends_with(":4"), "{:?}", report.skipped);
+    }
+
+    #[test]
+    fn crlf_files_are_numbered_by_their_lines_and_a_bad_file_does_not_stop_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.csv"),
+            "Tweet,Target,Stance\r\nYes,Joe Biden,FAVOR\r\nHm,Joe Biden,MAYBE\r\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("b.csv"), "text,label\nx,1\n").unwrap();
+        std::fs::write(dir.path().join("c.csv"), b"\x00\x01\x02binary").unwrap();
+        std::fs::write(dir.path().join("d.csv"), "Tweet,Target,Stance\nNo,Donald Trump,AGAINST\n").unwrap();
+        let mut report = ImportReport::default();
+        let examples = read(dir.path(), &mut report).unwrap();
+        let labels: Vec<(&str, StanceLabel)> = examples.iter().map(|e| (e.target.as_str(), e.label)).collect();
+        assert_eq!(labels, [("Joe Biden", StanceLabel::Favor), ("Donald Trump", StanceLabel::Against)]);
+        let places: Vec<&str> = report.skipped.iter().map(|s| s.place.as_str()).collect();
+        assert_eq!(places.len(), 3, "{:?}", report.skipped);
+        assert!(places[0].ends_with("a.csv:3"), "{places:?}");
+        assert!(places[1].ends_with("b.csv") && report.skipped[1].reason.contains("Tweet, Target and Stance"));
+        assert!(places[2].ends_with("c.csv") && report.skipped[2].reason.contains("binary"));
     }
 }

@@ -48,12 +48,13 @@ pub fn read(input: &Path, options: &ImportOptions, report: &mut ImportReport) ->
         let target = target_of(&name);
         let texts_path = folder.join(&text_file);
         let labels_path = folder.join(format!("{split}_labels.txt"));
-        let texts =
-            std::fs::read_to_string(&texts_path).with_context(|| format!("cannot read {}", texts_path.display()))?;
-        let labels =
-            std::fs::read_to_string(&labels_path).with_context(|| format!("cannot read {}", labels_path.display()))?;
-        let texts: Vec<&str> = texts.lines().collect();
-        let labels: Vec<&str> = labels.lines().collect();
+        let (Some(texts), Some(labels)) =
+            (super::text_bytes(&texts_path, report), super::text_bytes(&labels_path, report))
+        else {
+            continue;
+        };
+        let texts: Vec<_> = super::numbered_lines(&texts).collect();
+        let labels: Vec<_> = super::numbered_lines(&labels).collect();
         if texts.len() != labels.len() {
             report.skip(
                 &labels_path,
@@ -61,23 +62,33 @@ pub fn read(input: &Path, options: &ImportOptions, report: &mut ImportReport) ->
                 format!("{} labels for {} texts; lines paired up to the shorter", labels.len(), texts.len()),
             );
         }
-        for (index, (text, label)) in texts.iter().zip(&labels).enumerate() {
+        for (&(number, text), &(_, label)) in texts.iter().zip(&labels) {
             report.read += 1;
-            let label = match label.trim() {
-                "0" => StanceLabel::Neutral,
-                "1" => StanceLabel::Against,
-                "2" => StanceLabel::Favor,
-                other => {
-                    report.skip(&labels_path, Some(index + 1), format!("label {other:?} is not 0, 1 or 2"));
+            let label = match label.map(str::trim) {
+                Ok("0") => StanceLabel::Neutral,
+                Ok("1") => StanceLabel::Against,
+                Ok("2") => StanceLabel::Favor,
+                Ok(other) => {
+                    report.skip(&labels_path, Some(number), format!("label {other:?} is not 0, 1 or 2"));
+                    continue;
+                }
+                Err(reason) => {
+                    report.skip(&labels_path, Some(number), reason);
                     continue;
                 }
             };
-            let text = text.trim_end();
-            if text.is_empty() {
-                report.skip(&texts_path, Some(index + 1), "empty text");
-                continue;
-            }
-            let id = format!("{name}-{split}-{}", index + 1);
+            let text = match text.map(str::trim_end) {
+                Ok("") => {
+                    report.skip(&texts_path, Some(number), "empty text");
+                    continue;
+                }
+                Ok(text) => text,
+                Err(reason) => {
+                    report.skip(&texts_path, Some(number), reason);
+                    continue;
+                }
+            };
+            let id = format!("{name}-{split}-{number}");
             out.push(StanceExample::by_author(id, text.to_string(), target.clone(), label, SOURCE));
         }
     }
@@ -107,5 +118,20 @@ mod tests {
         let mut report = ImportReport::default();
         let val = read(&abortion, &ImportOptions { split: Some("val".into()) }, &mut report).unwrap();
         assert_eq!((val.len(), val[0].label), (1, StanceLabel::Neutral));
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_skipped_and_its_neighbours_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("test_text.txt"), b"Hillary for president\r\nvote \xff her out\r\nnever\r\n")
+            .unwrap();
+        std::fs::write(dir.path().join("test_labels.txt"), "2\r\n1\r\n1\r\n").unwrap();
+        let mut report = ImportReport::default();
+        let examples = read(dir.path(), &ImportOptions { split: Some("test".into()) }, &mut report).unwrap();
+        let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["Hillary for president", "never"]);
+        assert!(examples[1].id.ends_with("-test-3"), "{}", examples[1].id);
+        assert_eq!(report.read, 3);
+        assert!(report.skipped[0].place.ends_with("test_text.txt:2") && report.skipped[0].reason.contains("UTF-8"));
     }
 }

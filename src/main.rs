@@ -16,7 +16,7 @@ use stancemap::ner::model::{Adaptation, EntityModel};
 use stancemap::output::{Format, FormulaGuard};
 use stancemap::pipeline::{run, RunOptions};
 use stancemap::shard::{merge, Shard};
-use stancemap::stance::evaluate::label_of;
+use stancemap::stance::evaluate::{label_of, write_predictions};
 use stancemap::stance::example::read_examples;
 use stancemap::stance::import::{import, ImportFormat, ImportOptions};
 use stancemap::stance::input::StanceQuery;
@@ -344,6 +344,11 @@ enum EvalCommand {
         /// Print JSON {"accuracy","macro_f1","f_avg","per_class","confusion","n","ece","per_source"}.
         #[arg(long)]
         json: bool,
+        /// Also write each example with its gold label, the model's label and probabilities to this CSV (.tsv
+        /// and .jsonl by extension). Its columns are those `import evidence` reads: correct `label` in a
+        /// spreadsheet and import the file back to retrain on it.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
     },
 }
 
@@ -448,6 +453,14 @@ impl EncoderChoice {
 }
 
 fn main() -> ExitCode {
+    // Output piped into a program that stops reading (`stancemap eval stance ... | head`) ends the process quietly,
+    // as it does for other command-line tools, instead of a panic with a backtrace. Tables are written to files
+    // through `.partial` names, so nothing written is lost.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of one signal at start-up, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     match try_main() {
         Ok(code) => code,
         Err(err) => {
@@ -588,12 +601,16 @@ fn try_main() -> anyhow::Result<ExitCode> {
             }
             Ok(finished_training(report.finished, &options.run))
         }
-        Command::Eval(EvalCommand::Stance { data, model, json }) => {
+        Command::Eval(EvalCommand::Stance { data, model, json, predictions }) => {
             tch::set_num_threads(threads);
             let mut loaded = StanceModel::load(&model, cli.device.device()?)?;
             loaded.encoder.use_precision(cli.precision);
             let examples = read_examples(&data)?;
-            let (scores, _) = stancemap::stance::evaluate::evaluate(&loaded, &examples, 64)?;
+            let (scores, logits) = stancemap::stance::evaluate::evaluate(&loaded, &examples, 64)?;
+            if let Some(path) = predictions {
+                let written = write_predictions(&path, &examples, &logits, loaded.temperature)?;
+                eprintln!("predictions written to {}", written.display());
+            }
             if json {
                 println!("{}", serde_json::to_string_pretty(&scores)?);
             } else {

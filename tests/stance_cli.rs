@@ -86,6 +86,82 @@ fn eval_stance_json_has_the_documented_keys_and_a_breakdown_per_source_needs_bas
 }
 
 #[test]
+fn eval_stance_writes_predictions_that_import_evidence_reads_back_after_a_correction_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("with-a-bad-line.jsonl");
+    let fixture = std::fs::read_to_string(repo().join("tests/fixtures/stance_small.jsonl")).unwrap();
+    std::fs::write(&data, format!("{fixture}{{\"id\": \"broken\"\n")).unwrap();
+    let predictions = dir.path().join("predictions.csv");
+    let output = stancemap(&[
+        "eval",
+        "stance",
+        "--data",
+        data.to_str().unwrap(),
+        "--model",
+        &fast_model(),
+        "--json",
+        "--predictions",
+        predictions.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("with-a-bad-line.jsonl:9"), "the bad line is named and left out: {stderr}");
+    let scores: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(scores["n"], 8);
+
+    let mut reader = csv::Reader::from_path(&predictions).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 8);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name}"));
+    let labels = ["favor", "against", "neutral"];
+    let mut right = 0;
+    for row in &rows {
+        let p: Vec<f64> = ["p_favor", "p_against", "p_neutral"].map(|c| row[column(c)].parse().unwrap()).to_vec();
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-3, "{row:?}");
+        let top = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
+        assert_eq!(&row[column("predicted")], labels[top], "{row:?}");
+        let correct = row[column("label")] == row[column("predicted")];
+        assert_eq!(&row[column("correct")], if correct { "yes" } else { "no" });
+        right += usize::from(correct);
+    }
+    assert!((scores["accuracy"].as_f64().unwrap() - right as f64 / 8.0).abs() < 1e-9);
+    assert_eq!(&rows[0][column("evidence_id")], "s1");
+    assert_eq!((&rows[0][column("actor_surface")], &rows[2][column("actor_surface")]), ("Alma Reyes", ""));
+
+    // A reader corrects one gold label in the spreadsheet and imports the file back as training data.
+    let corrected = dir.path().join("corrected.csv");
+    let mut writer = csv::Writer::from_path(&corrected).unwrap();
+    writer.write_record(&header).unwrap();
+    for (index, row) in rows.iter().enumerate() {
+        let mut cells: Vec<&str> = row.iter().collect();
+        if index == 2 {
+            cells[column("label")] = "against";
+        }
+        writer.write_record(&cells).unwrap();
+    }
+    writer.flush().unwrap();
+    let back = dir.path().join("back.jsonl");
+    let output = stancemap(&["import", "evidence", corrected.to_str().unwrap(), "--out", back.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let back: Vec<serde_json::Value> =
+        std::fs::read_to_string(&back).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let original: Vec<serde_json::Value> = fixture.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(back.len(), 8);
+    for (index, (back, original)) in back.iter().zip(&original).enumerate() {
+        assert_eq!(
+            (&back["text"], &back["holder"], &back["target"]),
+            (&original["text"], &original["holder"], &original["target"])
+        );
+        let label = if index == 2 { "against".into() } else { original["label"].clone() };
+        assert_eq!(back["label"], label, "row {index}");
+    }
+}
+
+#[test]
 fn import_cues_labels_a_holder_issue_pair_by_its_cue_needs_base_encoders() {
     if !base_installed() {
         return;

@@ -4,11 +4,13 @@
 //! confusion matrix, the expected calibration error, and all of it per source.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tch::{Device, Kind};
 
 use crate::model::{inference_batches, TokenBatch, BATCH_TOKENS};
+use crate::output::{Format, FormulaGuard, OutputError, Style, Table};
 
 use super::example::{StanceExample, StanceLabel};
 use super::input::StanceQuery;
@@ -254,6 +256,58 @@ pub fn evaluate(
     let gold: Vec<StanceLabel> = examples.iter().map(|e| e.label).collect();
     let sources: Vec<&str> = examples.iter().map(|e| e.source.as_str()).collect();
     Ok((StanceScores::of(&gold, &predicted, &sources), logits))
+}
+
+/// The columns of [`write_predictions`]. `text`, `actor_surface`, `target_surface` and `label` are the columns
+/// `stancemap import evidence` reads, so a corrected `label` column can be imported back as training data.
+pub const PREDICTION_COLUMNS: [&str; 11] = [
+    "evidence_id",
+    "source",
+    "label",
+    "predicted",
+    "correct",
+    "p_favor",
+    "p_against",
+    "p_neutral",
+    "actor_surface",
+    "target_surface",
+    "text",
+];
+
+/// Writes one row per example with its gold label, the model's label and its calibrated probabilities, to a CSV,
+/// TSV or JSONL file (by the extension of `path`; CSV otherwise), for reading the errors in a spreadsheet.
+pub fn write_predictions(
+    path: &Path,
+    examples: &[StanceExample],
+    logits: &[[f32; 3]],
+    temperature: f64,
+) -> Result<PathBuf, OutputError> {
+    let format = match path.extension().and_then(|e| e.to_str()) {
+        Some("tsv") => Format::Tsv,
+        Some("jsonl") => Format::Jsonl,
+        _ => Format::Csv,
+    };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut table = Table::create(dir, &name, &PREDICTION_COLUMNS, Style { format, guard: FormulaGuard::On })?;
+    for (example, logits) in examples.iter().zip(logits) {
+        let p = probabilities(logits, temperature);
+        let predicted = label_of(&p);
+        table.row([
+            example.id.as_str(),
+            example.source.as_str(),
+            example.label.as_str(),
+            predicted.as_str(),
+            if predicted == example.label { "yes" } else { "no" },
+            &format!("{:.4}", p[0]),
+            &format!("{:.4}", p[1]),
+            &format!("{:.4}", p[2]),
+            example.holder.as_deref().unwrap_or(""),
+            example.target.as_str(),
+            example.text.as_str(),
+        ])?;
+    }
+    table.finish()
 }
 
 #[cfg(test)]

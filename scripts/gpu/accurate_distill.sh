@@ -17,7 +17,7 @@
 # their part to /tmp/keep/; then one call carrying .gpu/base .gpu/data .gpu/mpnet that runs
 #   cat /tmp/keep/mpnet16.part.[0-3] > .gpu/mpnet/model.safetensors && bash scripts/gpu/accurate_distill.sh
 # (about 8 minutes); put the models back.
-# Keeps in $OUT the best accurate model (by dev selection score), the fast soup and the best single fast run,
+# Keeps in $OUT the best accurate model (by dev selection score), the uniform fast soup and the greedy one,
 # results.json (every run's per-epoch dev scores and card, and the soup's card), log.txt and teacher.safetensors
 # (the teacher's logits: carried back in a later call with TEACHER_LOGITS=FILE, the script skips stages A and T
 # and runs only B).
@@ -26,7 +26,9 @@
 #
 # Expects .gpu/ as scripts/gpu/prepare.sh builds it: base/ (MiniLM, fp16), mpnet/ (MPNet, fp16), data/ (the
 # stance sets and silver_bbc.jsonl, gzipped). A_DEADLINE and B_DEADLINE (seconds) stop each stage's runs after the
-# epoch that passes them.
+# epoch that passes them. STUDENT_SEEDS="13 1 2" trains each student recipe once per seed and STUDENT_EPOCHS=8
+# gives them all 8 epochs (a longer, "patient" distillation); e.g. stage B alone, six students of 8 epochs:
+#   TEACHER_LOGITS=.gpu/teacher.safetensors STUDENT_SEEDS="13 1" STUDENT_EPOCHS=8 B_LIMIT=480 bash ...
 set -uo pipefail
 OUT="${OUT:-gpu-out}"
 RUNS_DIR="${RUNS_DIR:-/tmp/stance-gpu}"
@@ -81,17 +83,26 @@ fi
 
 TEACHER="--teacher-logits $RUNS_DIR/teacher.safetensors"
 unset RUNS
-declare -A RUNS=(
-  [fast_a01_s1_bs64_lr3e-4_ep4]="$FAST $TEACHER --alpha 0.1 --lr 3e-4 --batch-size 64 --epochs 4 --train $MIX_FAST_N2 $SILVER"
-  [fast_a0_s05_ep3]="$FAST $TEACHER --alpha 0 --lr 1.5e-4 --epochs 3 --train $MIX_FAST_N2 $SILVER@0.5"
-  [fast_a0_s1_bs64_lr3e-4_ep4]="$FAST $TEACHER --alpha 0 --lr 3e-4 --batch-size 64 --epochs 4 --train $MIX_FAST_N2 $SILVER"
-)
+declare -A RUNS=()
+# The three student recipes, once per seed in STUDENT_SEEDS (default 13, the shipped runs; other seeds add
+# _seed<N> to the run names); STUDENT_EPOCHS sets every recipe's epochs (default: 4, 3, 4 as shipped).
+for seed in ${STUDENT_SEEDS:-13}; do
+  tag=""
+  [ "$seed" = 13 ] || tag="_seed$seed"
+  e4="${STUDENT_EPOCHS:-4}" e3="${STUDENT_EPOCHS:-3}"
+  RUNS[fast_a01_s1_bs64_lr3e-4_ep$e4$tag]="$FAST $TEACHER --seed $seed --alpha 0.1 --lr 3e-4 --batch-size 64 --epochs $e4 --train $MIX_FAST_N2 $SILVER"
+  RUNS[fast_a0_s05_ep$e3$tag]="$FAST $TEACHER --seed $seed --alpha 0 --lr 1.5e-4 --epochs $e3 --train $MIX_FAST_N2 $SILVER@0.5"
+  RUNS[fast_a0_s1_bs64_lr3e-4_ep$e4$tag]="$FAST $TEACHER --seed $seed --alpha 0 --lr 3e-4 --batch-size 64 --epochs $e4 --train $MIX_FAST_N2 $SILVER"
+done
 stage fast "${B_LIMIT:-260}"
 INGREDIENTS=()
 for run in "$RUNS_DIR"/fast_*/; do
   [ -f "$run/scores.json" ] && INGREDIENTS+=("${run%/}")
 done
+# Two soups of the same students: the uniform one (what ships today) and the greedy one (soup.py --greedy).
 python3 scripts/gpu/soup.py --split-output --out "$RUNS_DIR/soup_fast" "${INGREDIENTS[@]}"
+timeout "${G_LIMIT:-120}" python3 scripts/gpu/soup.py --split-output --greedy --base .gpu/base --dev $DEV \
+  --out "$RUNS_DIR/soup_fast_greedy" "${INGREDIENTS[@]}"
 
 python3 scripts/gpu/collect_runs.py "$RUNS_DIR" "$OUT/results.json"
 python3 - "$OUT" "$RUNS_DIR" <<'PY'
@@ -101,10 +112,11 @@ results = json.load(open(os.path.join(out, "results.json")))
 sel = lambda n: results[n]["best"]["selection"]
 lora = [n for n in results if n.startswith("acc_lora")]
 fast = [n for n in results if n.startswith("fast_")]
-# At most 8 files come back: results.json, log.txt and teacher.safetensors, then these five (about 57 MB).
+# At most 8 files come back: results.json, log.txt and teacher.safetensors, then these five (about 57 MB): the
+# accurate model, the uniform soup and the greedy soup (which holds the best single student at least).
 wanted = [("acc", max(lora, key=sel))] if lora else []
 wanted += [("fast", "soup_fast")] if os.path.isdir(os.path.join(runs, "soup_fast")) else []
-wanted += [("fast_sel", max(fast, key=sel))] if fast else []
+wanted += [("fast_greedy", "soup_fast_greedy")] if os.path.isdir(os.path.join(runs, "soup_fast_greedy")) else []
 for tag, name in wanted:
     for f in sorted(os.listdir(os.path.join(runs, name))):
         if f.startswith("model"):

@@ -117,6 +117,15 @@ def encode(tokenizer, ex):
         margin //= 2
 
 
+def read_dev(paths, tokenizer, limit=None):
+    """Labeled rows as [`evaluate`] takes them: token ids, label index and source."""
+    dev = []
+    for path in paths:
+        for ex in read_jsonl(path)[:limit]:
+            dev.append({"ids": encode(tokenizer, ex), "label": LABELS.index(ex["label"]), "source": ex["source"]})
+    return dev
+
+
 def epoch_indices(sizes, rng):
     chosen, offset = [], 0
     for size, weight in sizes:
@@ -224,16 +233,21 @@ def read_model_tensors(folder):
     return tensors
 
 
-@torch.no_grad()
 def load_trained(base_dir, folder):
     """A model written by this script (or by stancemap): base + deltas, adapters merged into their weights."""
     card = json.load(open(os.path.join(folder, "card.json")))
+    return model_with(base_dir, card, read_model_tensors(folder))
+
+
+@torch.no_grad()
+def model_with(base_dir, card, tensors):
+    """The model of `card` whose stored tensors (head, deltas over the base, adapters) are `tensors`."""
     model = StanceModel(base_dir, card.get("pooling", "first"))
     adaptation = card.get("adaptation", {"kind": "full"})
     scale = adaptation["alpha"] / adaptation["rank"] if adaptation["kind"] == "lora" else 0.0
     params = dict(model.encoder.named_parameters())
     adapters = {}
-    for name, value in read_model_tensors(folder).items():
+    for name, value in tensors.items():
         if name.startswith("delta."):
             params[name[len("delta."):]].add_(value.float())
         elif name.startswith("lora."):
@@ -399,10 +413,7 @@ def main():
     tokenizer, pad_id = load_tokenizer(args.base)
 
     train, sizes, data, files = read_training(args.train, tokenizer, args.limit)
-    dev = []
-    for path in args.dev:
-        for ex in read_jsonl(path)[:args.limit]:
-            dev.append({"ids": encode(tokenizer, ex), "label": LABELS.index(ex["label"]), "source": ex["source"]})
+    dev = read_dev(args.dev, tokenizer, args.limit)
     lengths = [len(ids) for ids, _ in train]
     teacher = teacher_logits_for(args.teacher_logits, files).to(device) if args.teacher_logits else None
     if teacher is None and any(label < 0 for _, label in train):

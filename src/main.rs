@@ -17,7 +17,7 @@ use stancemap::output::{Format, FormulaGuard};
 use stancemap::pipeline::{run, RunOptions};
 use stancemap::shard::{merge, Shard};
 use stancemap::stance::evaluate::{label_of, write_predictions};
-use stancemap::stance::example::read_examples;
+use stancemap::stance::example::read_example_file;
 use stancemap::stance::import::{import, ImportFormat, ImportOptions};
 use stancemap::stance::input::StanceQuery;
 use stancemap::stance::model::{Pooling, StanceModel};
@@ -341,7 +341,8 @@ enum EvalCommand {
         /// The model folder, e.g. models/stance-fast.
         #[arg(long)]
         model: PathBuf,
-        /// Print JSON {"accuracy","macro_f1","f_avg","per_class","confusion","n","ece","per_source"}.
+        /// Print JSON {"accuracy","macro_f1","f_avg","per_class","confusion","n","ece","per_source","skipped"}
+        /// (skipped: lines of the file that are not examples, named on stderr).
         #[arg(long)]
         json: bool,
         /// Also write each example with its gold label, the model's label and probabilities to this CSV (.tsv
@@ -605,14 +606,20 @@ fn try_main() -> anyhow::Result<ExitCode> {
             tch::set_num_threads(threads);
             let mut loaded = StanceModel::load(&model, cli.device.device()?)?;
             loaded.encoder.use_precision(cli.precision);
-            let examples = read_examples(&data)?;
+            let read = read_example_file(&data)?;
+            let skipped = read.skipped.len();
+            let examples = read.into_examples(&data)?;
             let (scores, logits) = stancemap::stance::evaluate::evaluate(&loaded, &examples, 64)?;
             if let Some(path) = predictions {
                 let written = write_predictions(&path, &examples, &logits, loaded.temperature)?;
                 eprintln!("predictions written to {}", written.display());
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&scores)?);
+                // `skipped`: the lines of the file that were not examples (named on stderr), so that a score over
+                // fewer examples than the file holds does not pass unnoticed.
+                let mut value = serde_json::to_value(&scores)?;
+                value["skipped"] = skipped.into();
+                println!("{}", serde_json::to_string_pretty(&value)?);
             } else {
                 println!("{}", scores.table());
             }

@@ -110,7 +110,7 @@ fn eval_stance_writes_predictions_that_import_evidence_reads_back_after_a_correc
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("with-a-bad-line.jsonl:9"), "the bad line is named and left out: {stderr}");
     let scores: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(scores["n"], 8);
+    assert_eq!((&scores["n"], &scores["skipped"]), (&8.into(), &1.into()));
 
     let mut reader = csv::Reader::from_path(&predictions).unwrap();
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();

@@ -88,17 +88,28 @@ pub fn read_example_file(path: &Path) -> anyhow::Result<ExampleFile> {
 /// Reads canonical stance JSONL for training, evaluation or calibration: the lines that are not examples are
 /// reported on stderr and left out; a file with no example at all is an error.
 pub fn read_examples(path: &Path) -> anyhow::Result<Vec<StanceExample>> {
-    let read = read_example_file(path)?;
-    for skipped in &read.skipped {
-        eprintln!("skipped: {skipped}");
+    read_example_file(path)?.into_examples(path)
+}
+
+impl ExampleFile {
+    /// The examples, after reporting the skipped lines on stderr; an error when there is none.
+    pub fn into_examples(self, path: &Path) -> anyhow::Result<Vec<StanceExample>> {
+        for skipped in &self.skipped {
+            eprintln!("skipped: {skipped}");
+        }
+        if self.examples.is_empty() {
+            bail!("{}: no stance examples in it ({} lines skipped)", path.display(), self.skipped.len());
+        }
+        if !self.skipped.is_empty() {
+            eprintln!(
+                "{}: {} examples read, {} lines skipped",
+                path.display(),
+                self.examples.len(),
+                self.skipped.len()
+            );
+        }
+        Ok(self.examples)
     }
-    if read.examples.is_empty() {
-        bail!("{}: no stance examples in it ({} lines skipped)", path.display(), read.skipped.len());
-    }
-    if !read.skipped.is_empty() {
-        eprintln!("{}: {} examples read, {} lines skipped", path.display(), read.examples.len(), read.skipped.len());
-    }
-    Ok(read.examples)
 }
 
 /// One line of canonical JSONL: the example, None for a blank line, or why it is not an example.

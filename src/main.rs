@@ -16,6 +16,7 @@ use stancemap::ner::model::{Adaptation, EntityModel};
 use stancemap::output::{Format, FormulaGuard};
 use stancemap::pipeline::{run, RunOptions};
 use stancemap::shard::{merge, Shard};
+use stancemap::span::whole_word;
 use stancemap::stance::evaluate::{label_of, write_predictions};
 use stancemap::stance::example::read_example_file;
 use stancemap::stance::import::{import, ImportFormat, ImportOptions};
@@ -150,7 +151,7 @@ enum Command {
         split: Option<String>,
     },
     /// Classify one stance: is HOLDER for, against or neutral toward TARGET in TEXT? Prints the label and the
-    /// three calibrated probabilities. Holder and target are marked where they first occur in the text.
+    /// three calibrated probabilities. Holder and target are marked where they first occur in the text as whole words (else anywhere).
     Stance {
         text: String,
         /// Who holds the stance (default: the author).
@@ -644,8 +645,10 @@ fn try_main() -> anyhow::Result<ExitCode> {
             let dir = model.unwrap_or_else(|| default_model("stance", cli.device));
             let mut loaded = StanceModel::load(&dir, cli.device.device()?)?;
             loaded.encoder.use_precision(cli.precision);
+            // Marked where the name first occurs as a whole word ("Russia", not inside "Russian"), else where it
+            // first occurs at all.
             let find = |name: &str| -> Option<[usize; 2]> {
-                let start = text.find(name)?;
+                let start = whole_word(&text, name).map(|span| span.start).or_else(|| text.find(name))?;
                 let chars = text[..start].chars().count();
                 Some([chars, chars + name.chars().count()])
             };

@@ -69,6 +69,19 @@ impl<'t> CharIndex<'t> {
     }
 }
 
+/// The first occurrence of `word` in `text` that is a whole word (no letter or digit right before or after it),
+/// so that a name is not found inside a longer one ("Biden" in "Bidenomics").
+pub fn whole_word(text: &str, word: &str) -> Option<Span> {
+    if word.is_empty() {
+        return None;
+    }
+    text.match_indices(word).map(|(start, _)| Span::new(start, start + word.len())).find(|span| {
+        let before = text[..span.start].chars().next_back();
+        let after = text[span.end..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,29 @@ fn stance_prints_the_label_and_three_probabilities_needs_base_encoders() {
 }
 
 #[test]
+fn stance_marks_the_target_as_a_whole_word_not_inside_a_longer_one_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    // "Russia" first occurs inside "Russian": marking that gave neutral (p_neutral .53) for a plain condemnation.
+    let output = stancemap(&[
+        "--threads",
+        "2",
+        "stance",
+        "Russian troops massed on the border as Poland condemned Russia.",
+        "--holder",
+        "Poland",
+        "--target",
+        "Russia",
+        "--model",
+        &fast_model(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("against\t"), "{stdout}");
+}
+
+#[test]
 fn eval_stance_json_has_the_documented_keys_and_a_breakdown_per_source_needs_base_encoders() {
     if !base_installed() {
         return;

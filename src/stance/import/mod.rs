@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::example::StanceExample;
 use crate::corpus::decode::looks_binary;
-use crate::span::{CharIndex, Span};
+use crate::span::{whole_word, CharIndex, Span};
 
 /// The formats `stancemap import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,19 +169,6 @@ impl<'a> LineCounter<'a> {
         self.counted_to = start;
         self.newlines + 1
     }
-}
-
-/// The first occurrence of `word` in `text` that is a whole word (no letter or digit right before or after it),
-/// so that a name is not found inside a longer one ("Biden" in "Bidenomics").
-fn whole_word(text: &str, word: &str) -> Option<Span> {
-    if word.is_empty() {
-        return None;
-    }
-    text.match_indices(word).map(|(start, _)| Span::new(start, start + word.len())).find(|span| {
-        let before = text[..span.start].chars().next_back();
-        let after = text[span.end..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
 }
 
 /// A byte span of `text` as the character offsets the canonical JSONL holds.

@@ -151,7 +151,8 @@ enum Command {
         split: Option<String>,
     },
     /// Classify one stance: is HOLDER for, against or neutral toward TARGET in TEXT? Prints the label and the
-    /// three calibrated probabilities. Holder and target are marked where they first occur in the text as whole words (else anywhere).
+    /// three calibrated probabilities. Holder and target are marked where they first occur in the text as whole
+    /// words (else anywhere).
     Stance {
         text: String,
         /// Who holds the stance (default: the author).

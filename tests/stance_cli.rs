@@ -24,25 +24,25 @@ fn fast_model() -> String {
     repo().join("models/stance-fast").display().to_string()
 }
 
+/// What `stancemap stance TEXT --holder HOLDER --target TARGET` prints with the shipped fast model.
+fn stance_line(text: &str, holder: &str, target: &str) -> String {
+    let model = fast_model();
+    let output =
+        stancemap(&["--threads", "2", "stance", text, "--holder", holder, "--target", target, "--model", &model]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
 #[test]
 fn stance_prints_the_label_and_three_probabilities_needs_base_encoders() {
     if !base_installed() {
         return;
     }
-    let output = stancemap(&[
-        "--threads",
-        "2",
-        "stance",
+    let stdout = stance_line(
         "Senator Alma Reyes strongly condemned the tax increase, calling it a disaster for families.",
-        "--holder",
         "Alma Reyes",
-        "--target",
         "the tax increase",
-        "--model",
-        &fast_model(),
-    ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    );
     let fields: Vec<&str> = stdout.trim().split('\t').collect();
     assert_eq!(fields[0], "against", "{stdout}");
     let probabilities: Vec<f64> = fields[1..].iter().map(|f| f.rsplit(' ').next().unwrap().parse().unwrap()).collect();
@@ -57,20 +57,7 @@ fn stance_marks_the_target_as_a_whole_word_not_inside_a_longer_one_needs_base_en
         return;
     }
     // "Russia" first occurs inside "Russian": marking that gave neutral (p_neutral .53) for a plain condemnation.
-    let output = stancemap(&[
-        "--threads",
-        "2",
-        "stance",
-        "Russian troops massed on the border as Poland condemned Russia.",
-        "--holder",
-        "Poland",
-        "--target",
-        "Russia",
-        "--model",
-        &fast_model(),
-    ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stdout = stance_line("Russian troops massed on the border as Poland condemned Russia.", "Poland", "Russia");
     assert!(stdout.starts_with("against\t"), "{stdout}");
 }
 

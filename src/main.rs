@@ -337,9 +337,10 @@ enum EvalCommand {
     /// Accuracy, per-class precision/recall/F1, macro-F1, F_avg (mean of favor and against F1), the confusion
     /// matrix and the expected calibration error, overall and per source.
     Stance {
-        /// Canonical stance JSONL with gold labels (see `import`).
-        #[arg(long)]
-        data: PathBuf,
+        /// Canonical stance JSONL with gold labels (see `import`); several files are scored together, each
+        /// example under its own `source` in the per-source breakdown.
+        #[arg(long, num_args = 1.., required = true)]
+        data: Vec<PathBuf>,
         /// The model folder, e.g. models/stance-fast.
         #[arg(long)]
         model: PathBuf,
@@ -608,9 +609,12 @@ fn try_main() -> anyhow::Result<ExitCode> {
             tch::set_num_threads(threads);
             let mut loaded = StanceModel::load(&model, cli.device.device()?)?;
             loaded.encoder.use_precision(cli.precision);
-            let read = read_example_file(&data)?;
-            let skipped = read.skipped.len();
-            let examples = read.into_examples(&data)?;
+            let (mut examples, mut skipped) = (Vec::new(), 0);
+            for path in &data {
+                let read = read_example_file(path)?;
+                skipped += read.skipped.len();
+                examples.extend(read.into_examples(path)?);
+            }
             let (scores, logits) = stancemap::stance::evaluate::evaluate(&loaded, &examples, 64)?;
             if let Some(path) = predictions {
                 let written = write_predictions(&path, &examples, &logits, loaded.temperature)?;

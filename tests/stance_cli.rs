@@ -90,6 +90,24 @@ fn eval_stance_json_has_the_documented_keys_and_a_breakdown_per_source_needs_bas
     assert_eq!(scores["per_source"]["fixture"]["n"], 7);
     assert_eq!(scores["per_class"]["neutral"]["support"], 2);
 
+    // Several files are scored together, each example under its source.
+    let both = stancemap(&[
+        "eval",
+        "stance",
+        "--data",
+        data.to_str().unwrap(),
+        repo().join("tests/fixtures/stance_small.jsonl").to_str().unwrap(),
+        "--model",
+        &fast_model(),
+        "--json",
+    ]);
+    assert!(both.status.success(), "{}", String::from_utf8_lossy(&both.stderr));
+    let both: serde_json::Value = serde_json::from_slice(&both.stdout).unwrap();
+    assert_eq!(
+        (&both["n"], &both["per_source"]["fixture"]["n"], &both["per_source"]["other"]["n"]),
+        (&16.into(), &15.into(), &1.into())
+    );
+
     let missing = stancemap(&["eval", "stance", "--data", "no-such.jsonl", "--model", &fast_model()]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such.jsonl"));

@@ -89,9 +89,14 @@ pub fn import(format: ImportFormat, input: &Path, options: &ImportOptions, out: 
     Ok(report)
 }
 
+/// Writes the examples to `<path>.partial` and renames it to `path`, so a failed import leaves no half file. A
+/// path that is already something other than a file (`--out /dev/null`, `/dev/stdout`, a named pipe) is written
+/// to directly: renaming over it would replace the device with a file (as root, for every program on the machine).
 fn write_jsonl(path: &Path, examples: &[StanceExample]) -> anyhow::Result<()> {
+    let through = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
     let partial = PathBuf::from(format!("{}.partial", path.display()));
-    let file = std::fs::File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
+    let written = if through { path } else { partial.as_path() };
+    let file = std::fs::File::create(written).with_context(|| format!("cannot write {}", written.display()))?;
     let mut writer = std::io::BufWriter::new(file);
     for example in examples {
         serde_json::to_writer(&mut writer, example)?;
@@ -99,7 +104,9 @@ fn write_jsonl(path: &Path, examples: &[StanceExample]) -> anyhow::Result<()> {
     }
     writer.flush()?;
     drop(writer);
-    std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
+    if !through {
+        std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     Ok(())
 }
 
@@ -181,6 +188,7 @@ fn char_span(text: &str, span: Span) -> [usize; 2] {
 mod tests {
     use super::*;
     use crate::stance::example::char_slice;
+    use crate::stance::example::StanceLabel;
 
     #[test]
     fn whole_words_skip_longer_words_and_spans_count_characters() {
@@ -200,5 +208,27 @@ mod tests {
         assert_eq!(lines, [(1, Ok("a")), (2, Err("not valid UTF-8")), (3, Ok("")), (4, Ok("c"))]);
         assert_eq!(numbered_lines(b"").count(), 0);
         assert_eq!(numbered_lines(b"last").collect::<Vec<_>>(), [(1, Ok("last"))]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn out_to_a_named_pipe_is_written_through_not_replaced_by_a_file() {
+        // Regression: `import ... --out /dev/null` renamed its `.partial` file over /dev/null.
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("out.jsonl");
+        let name = std::ffi::CString::new(pipe.as_os_str().as_bytes()).unwrap();
+        // SAFETY: mkfifo on a NUL-terminated path in our own temporary folder.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let pipe = pipe.clone();
+            std::thread::spawn(move || std::fs::read_to_string(pipe).unwrap())
+        };
+        let example = StanceExample::by_author("p1".into(), "Yes.".into(), "it".into(), StanceLabel::Favor, "test");
+        write_jsonl(&pipe, &[example]).unwrap();
+        assert!(std::fs::metadata(&pipe).unwrap().file_type().is_fifo(), "the pipe is still a pipe");
+        assert!(reader.join().unwrap().contains("\"id\":\"p1\""));
+        assert!(!dir.path().join("out.jsonl.partial").exists());
     }
 }

@@ -27,8 +27,9 @@
 # Expects .gpu/ as scripts/gpu/prepare.sh builds it: base/ (MiniLM, fp16), mpnet/ (MPNet, fp16), data/ (the
 # stance sets and silver_bbc.jsonl, gzipped). A_DEADLINE and B_DEADLINE (seconds) stop each stage's runs after the
 # epoch that passes them. STUDENT_SEEDS="13 1 2" trains each student recipe once per seed and STUDENT_EPOCHS=8
-# gives them all 8 epochs (a longer, "patient" distillation); e.g. stage B alone, six students of 8 epochs:
-#   TEACHER_LOGITS=.gpu/teacher.safetensors STUDENT_SEEDS="13 1" STUDENT_EPOCHS=8 B_LIMIT=480 bash ...
+# gives them all 8 epochs (a longer, "patient" distillation); e.g. stage B alone, three students of 8 epochs
+# (about 8 minutes on one H100 at the 2026-11-27 speed; six would not fit one 600 s call):
+#   TEACHER_LOGITS=.gpu/teacher.safetensors STUDENT_EPOCHS=8 B_LIMIT=540 B_DEADLINE=480 bash ...
 set -uo pipefail
 OUT="${OUT:-gpu-out}"
 RUNS_DIR="${RUNS_DIR:-/tmp/stance-gpu}"

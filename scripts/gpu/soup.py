@@ -61,7 +61,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     write_model(args.out, soup, args.split_output)
 
-    card = cards[0]
+    card = cards[kept[0]]  # the first ingredient kept (the uniform soup keeps all)
     card.pop("calibration", None)
     card["training"] = {
         "data": sorted({source for i in kept for source in cards[i]["training"]["data"]}),

@@ -102,6 +102,17 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     controls * 10 > sample.len()
 }
 
+/// The lines of a file's bytes, numbered from 1 and without their `\n` or `\r\n`, each as text or, where it is
+/// not valid UTF-8, as the reason it cannot be read.
+pub fn numbered_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str, &'static str>)> {
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let lines = (!bytes.is_empty()).then(|| body.split(|&b| b == b'\n')).into_iter().flatten();
+    lines.enumerate().map(|(index, line)| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        (index + 1, std::str::from_utf8(line).map_err(|_| "not valid UTF-8"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +158,13 @@ mod tests {
         assert!(!looks_binary(b"plain text\twith tabs\r\nand lines\x0c"));
         assert!(!looks_binary(b""));
         assert!(!looks_binary(b"Caf\xe9"));
+    }
+
+    #[test]
+    fn lines_are_numbered_without_their_ends_and_bad_utf8_is_named() {
+        let lines: Vec<_> = numbered_lines(b"a\r\n\xffb\n\nc\n").collect();
+        assert_eq!(lines, [(1, Ok("a")), (2, Err("not valid UTF-8")), (3, Ok("")), (4, Ok("c"))]);
+        assert_eq!(numbered_lines(b"").count(), 0);
+        assert_eq!(numbered_lines(b"last").collect::<Vec<_>>(), [(1, Ok("last"))]);
     }
 }

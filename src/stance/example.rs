@@ -2,13 +2,12 @@
 //! `{"id", "text", "holder", "holder_span", "target", "target_span", "label", "source"}`. Spans are character
 //! offsets (as Python indexes strings) into `text`, end exclusive; `holder: null` means the author.
 
-use std::io::BufRead;
 use std::path::Path;
 
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::decode::looks_binary;
+use crate::corpus::decode::{looks_binary, numbered_lines};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -68,18 +67,16 @@ pub struct ExampleFile {
 /// Reads canonical stance JSONL, keeping every line that is a valid example and naming the others with file and
 /// line. Fails only when the file cannot be read at all or is not text (a binary file).
 pub fn read_example_file(path: &Path) -> anyhow::Result<ExampleFile> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut reader = std::io::BufReader::new(file);
-    if looks_binary(reader.fill_buf().with_context(|| format!("cannot read {}", path.display()))?) {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if looks_binary(&bytes) {
         bail!("{}: a binary file, not stance JSONL", path.display());
     }
     let mut read = ExampleFile::default();
-    for (index, line) in reader.split(b'\n').enumerate() {
-        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
-        match parse_example(&line) {
+    for (number, line) in numbered_lines(&bytes) {
+        match line.map_err(String::from).and_then(parse_example) {
             Ok(Some(example)) => read.examples.push(example),
             Ok(None) => {}
-            Err(reason) => read.skipped.push(format!("{}:{}: {reason}", path.display(), index + 1)),
+            Err(reason) => read.skipped.push(format!("{}:{number}: {reason}", path.display())),
         }
     }
     Ok(read)
@@ -113,8 +110,7 @@ impl ExampleFile {
 }
 
 /// One line of canonical JSONL: the example, None for a blank line, or why it is not an example.
-fn parse_example(line: &[u8]) -> Result<Option<StanceExample>, String> {
-    let line = std::str::from_utf8(line).map_err(|_| "not valid UTF-8".to_string())?;
+fn parse_example(line: &str) -> Result<Option<StanceExample>, String> {
     if line.trim().is_empty() {
         return Ok(None);
     }

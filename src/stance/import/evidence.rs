@@ -49,12 +49,7 @@ impl Columns {
 
 pub fn read(input: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<StanceExample>> {
     let mut out = Vec::new();
-    for path in evidence_files(input)? {
-        let Some(bytes) = super::text_bytes(&path, report) else { continue };
-        if let Err(reason) = read_table(&path, &bytes, report, &mut out) {
-            report.skip(&path, None, reason);
-        }
-    }
+    super::read_each(evidence_files(input)?, report, |path, bytes, report| read_table(path, bytes, report, &mut out));
     Ok(out)
 }
 

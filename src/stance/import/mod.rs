@@ -19,7 +19,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::example::StanceExample;
-use crate::corpus::decode::looks_binary;
+use crate::corpus::decode::{looks_binary, numbered_lines};
 use crate::span::{whole_word, CharIndex, Span};
 
 /// The formats `stancemap import` reads.
@@ -138,15 +138,19 @@ fn text_bytes(path: &Path, report: &mut ImportReport) -> Option<Vec<u8>> {
     None
 }
 
-/// The lines of a file's bytes, numbered from 1 and without their `\n` or `\r\n`, each as text or, where it is
-/// not valid UTF-8, as the reason it cannot be read.
-fn numbered_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str, &'static str>)> {
-    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    let lines = (!bytes.is_empty()).then(|| body.split(|&b| b == b'\n')).into_iter().flatten();
-    lines.enumerate().map(|(index, line)| {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        (index + 1, std::str::from_utf8(line).map_err(|_| "not valid UTF-8"))
-    })
+/// Reads each file's bytes with `read_file`. A file that cannot be read, is binary, or that `read_file` rejects
+/// (its header lacks a column, say) is skipped with its reason, and the others are read.
+fn read_each(
+    files: Vec<PathBuf>,
+    report: &mut ImportReport,
+    mut read_file: impl FnMut(&Path, &[u8], &mut ImportReport) -> Result<(), String>,
+) {
+    for path in files {
+        let Some(bytes) = text_bytes(&path, report) else { continue };
+        if let Err(reason) = read_file(&path, &bytes, report) {
+            report.skip(&path, None, reason);
+        }
+    }
 }
 
 /// Line numbers of CSV records from their byte offsets. The CSV reader's own line numbers lag one behind after a
@@ -200,14 +204,6 @@ mod tests {
         assert_eq!(char_slice(text, start, end), Some("Biden"));
         assert_eq!(whole_word(text, "Pau"), None);
         assert_eq!(whole_word(text, ""), None);
-    }
-
-    #[test]
-    fn lines_are_numbered_without_their_ends_and_bad_utf8_is_named() {
-        let lines: Vec<_> = numbered_lines(b"a\r\n\xffb\n\nc\n").collect();
-        assert_eq!(lines, [(1, Ok("a")), (2, Err("not valid UTF-8")), (3, Ok("")), (4, Ok("c"))]);
-        assert_eq!(numbered_lines(b"").count(), 0);
-        assert_eq!(numbered_lines(b"last").collect::<Vec<_>>(), [(1, Ok("last"))]);
     }
 
     #[cfg(unix)]

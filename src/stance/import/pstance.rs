@@ -21,12 +21,9 @@ fn target_name(raw: &str) -> String {
 
 pub fn read(input: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<StanceExample>> {
     let mut out = Vec::new();
-    for path in super::files_with(input, "csv")? {
-        let Some(bytes) = super::text_bytes(&path, report) else { continue };
-        if let Err(reason) = read_table(&path, &bytes, report, &mut out) {
-            report.skip(&path, None, reason);
-        }
-    }
+    super::read_each(super::files_with(input, "csv")?, report, |path, bytes, report| {
+        read_table(path, bytes, report, &mut out)
+    });
     Ok(out)
 }
 

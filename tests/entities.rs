@@ -144,3 +144,39 @@ fn read_mentions(path: &Path) -> Vec<(String, String, String)> {
         })
         .collect()
 }
+
+/// `stancemap eval ner` on a gold file with a damaged line: the line is named with its file and line number,
+/// its sentence is left out, and the other sentences are still scored.
+#[test]
+fn eval_ner_names_a_bad_line_and_scores_the_rest_needs_base_encoders() {
+    if models().is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold.conll");
+    std::fs::write(
+        &gold,
+        "Mayor O\nIvana B-PER\nNovak I-PER\nvisited O\nLisbon B-LOC\n. O\n\n\
+         Officials O\nin O\nMadrid B-LOC\ncriticised\nthe O\nplan O\n. O\n\n\
+         The O\nEuropean B-ORG\nCommission I-ORG\nwelcomed O\nthe O\nvote O\n. O\n",
+    )
+    .unwrap();
+    let model = repo().join("models/ner-fast");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stancemap"))
+        .args(["--threads", "2", "eval", "ner", "--json", "--data"])
+        .arg(&gold)
+        .arg("--model")
+        .arg(&model)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let named = format!("skipped: {}:11: expected a token and a tag separated by whitespace", gold.display());
+    assert!(stderr.contains(&named), "{stderr}");
+    let scores: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Gold entities of the two good sentences: Ivana Novak, Lisbon, European Commission (Madrid's sentence is out).
+    let per_type = &scores["per_type"];
+    let support: u64 = ["PER", "LOC", "ORG"].iter().map(|t| per_type[t]["support"].as_u64().unwrap_or(0)).sum();
+    assert_eq!(support, 3, "{scores}");
+    assert_eq!(scores["n_sentences"], 2, "{scores}");
+}

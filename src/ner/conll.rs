@@ -7,16 +7,18 @@
 //! that differ: WikiANN writes tokens as `en:Token` ([`ConllOptions::strip_language_prefix`]), and WNUT-17 uses
 //! its own entity types, which a [`LabelMap`] maps onto ours or drops.
 //!
-//! Any line that cannot be read fails the whole file with an error naming the file and line: training on a
-//! silently damaged file is worse than stopping.
+//! A line that cannot be read (one column, an unknown tag, bytes that are not UTF-8) is reported with the file
+//! and line, and the sentence it belongs to is left out whole (a sentence missing a token would teach the wrong
+//! tags); the rest of the file is read. A file that cannot be opened, is binary or holds no sentence is an error.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
+use anyhow::{bail, Context};
+
 use super::labels::{iob1_to_iob2, EntityType, Tag};
+use crate::corpus::decode::{looks_binary, numbered_lines};
 use crate::span::Span;
 
 /// One annotated sentence: its tokens and their IOB2 tags (always the same length).
@@ -115,70 +117,93 @@ pub enum LineProblem {
     NotUtf8,
 }
 
-/// A file that could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ConllError {
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
-    #[error("{}:{line}: {problem}", path.display())]
-    Line { path: PathBuf, line: usize, problem: LineProblem },
+/// A line that could not be read, whose sentence was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedLine {
+    pub line: usize,
+    pub problem: LineProblem,
 }
 
-/// Reads all sentences of a CoNLL file.
-pub fn read_conll(path: &Path, options: &ConllOptions) -> Result<Vec<ConllSentence>, ConllError> {
-    let io_error = |source| ConllError::Io { path: path.to_path_buf(), source };
-    let file = File::open(path).map_err(io_error)?;
-    parse_conll(BufReader::new(file), path, options)
+/// What was read from one file: its good sentences, and the lines whose sentences were left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConllFile {
+    pub sentences: Vec<ConllSentence>,
+    pub skipped: Vec<SkippedLine>,
 }
 
-/// Reads all sentences from `reader`; `path` names the source in errors.
-pub fn parse_conll(
-    mut reader: impl BufRead,
-    path: &Path,
-    options: &ConllOptions,
-) -> Result<Vec<ConllSentence>, ConllError> {
-    let mut sentences = Vec::new();
-    let mut sentence = ConllSentence { tokens: Vec::new(), tags: Vec::new() };
-    let mut bytes = Vec::new();
-    let mut line_number = 0;
-    loop {
-        bytes.clear();
-        let read = reader
-            .read_until(b'\n', &mut bytes)
-            .map_err(|source| ConllError::Io { path: path.to_path_buf(), source })?;
-        if read == 0 {
-            break;
-        }
-        line_number += 1;
-        let line_error = |problem| ConllError::Line { path: path.to_path_buf(), line: line_number, problem };
-        let line = std::str::from_utf8(&bytes).map_err(|_| line_error(LineProblem::NotUtf8))?;
-        let line = line.trim_end_matches(['\n', '\r']);
-        let mut columns = line.split([' ', '\t']).filter(|column| !column.is_empty());
-        let Some(first) = columns.next() else {
-            finish_sentence(&mut sentence, &mut sentences);
-            continue;
-        };
-        if first == "-DOCSTART-" {
-            finish_sentence(&mut sentence, &mut sentences);
-            continue;
-        }
-        let tag_name =
-            columns.next_back().ok_or_else(|| line_error(LineProblem::OneColumn { line: line.to_string() }))?;
-        let tag = read_tag(tag_name, options.label_map.as_ref()).map_err(line_error)?;
-        let token = if options.strip_language_prefix { strip_language_prefix(first) } else { first };
-        sentence.tokens.push(token.to_string());
-        sentence.tags.push(tag);
+/// Reads the sentences of a CoNLL file for training or evaluation: the lines that could not be read are reported
+/// on stderr (`skipped: FILE:LINE: problem`) and their sentences left out; an error when the file cannot be read,
+/// is binary or holds no sentence.
+pub fn read_conll(path: &Path, options: &ConllOptions) -> anyhow::Result<Vec<ConllSentence>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if looks_binary(&bytes) {
+        bail!("{}: a binary file, not CoNLL text", path.display());
     }
-    finish_sentence(&mut sentence, &mut sentences);
-    Ok(sentences)
+    let file = parse_conll(&bytes, options);
+    for skipped in &file.skipped {
+        eprintln!("skipped: {}:{}: {} (its sentence left out)", path.display(), skipped.line, skipped.problem);
+    }
+    if file.sentences.is_empty() {
+        bail!("{}: no sentences in it ({} lines skipped)", path.display(), file.skipped.len());
+    }
+    if !file.skipped.is_empty() {
+        eprintln!(
+            "{}: {} sentences read, {} left out for bad lines",
+            path.display(),
+            file.sentences.len(),
+            file.skipped.len()
+        );
+    }
+    Ok(file.sentences)
 }
 
-/// Ends the sentence being read (if it has any token), converting its tags to IOB2.
-fn finish_sentence(sentence: &mut ConllSentence, sentences: &mut Vec<ConllSentence>) {
-    if sentence.tokens.is_empty() {
+/// Reads every sentence of a CoNLL file's bytes, leaving out the sentences that hold a line it cannot read.
+pub fn parse_conll(bytes: &[u8], options: &ConllOptions) -> ConllFile {
+    let mut file = ConllFile::default();
+    let mut sentence = ConllSentence { tokens: Vec::new(), tags: Vec::new() };
+    let mut damaged = false;
+    for (line_number, line) in numbered_lines(bytes) {
+        let read = line.map_err(|_| LineProblem::NotUtf8).and_then(|line| read_line(line, options));
+        match read {
+            Ok(Some((token, tag))) => {
+                sentence.tokens.push(token.to_string());
+                sentence.tags.push(tag);
+            }
+            Ok(None) => {
+                finish_sentence(&mut sentence, &mut file.sentences, damaged);
+                damaged = false;
+            }
+            Err(problem) => {
+                file.skipped.push(SkippedLine { line: line_number, problem });
+                damaged = true;
+            }
+        }
+    }
+    finish_sentence(&mut sentence, &mut file.sentences, damaged);
+    file
+}
+
+/// One line: its token and tag, None for a line that ends a sentence (blank, or `-DOCSTART-`).
+fn read_line<'a>(line: &'a str, options: &ConllOptions) -> Result<Option<(&'a str, Tag)>, LineProblem> {
+    let mut columns = line.split([' ', '\t']).filter(|column| !column.is_empty());
+    let Some(first) = columns.next() else {
+        return Ok(None);
+    };
+    if first == "-DOCSTART-" {
+        return Ok(None);
+    }
+    let tag_name = columns.next_back().ok_or_else(|| LineProblem::OneColumn { line: line.to_string() })?;
+    let tag = read_tag(tag_name, options.label_map.as_ref())?;
+    let token = if options.strip_language_prefix { strip_language_prefix(first) } else { first };
+    Ok(Some((token, tag)))
+}
+
+/// Ends the sentence being read, keeping it (its tags converted to IOB2) when it has a token and no bad line.
+fn finish_sentence(sentence: &mut ConllSentence, sentences: &mut Vec<ConllSentence>, damaged: bool) {
+    let mut finished = std::mem::replace(sentence, ConllSentence { tokens: Vec::new(), tags: Vec::new() });
+    if finished.tokens.is_empty() || damaged {
         return;
     }
-    let mut finished = std::mem::replace(sentence, ConllSentence { tokens: Vec::new(), tags: Vec::new() });
     finished.tags = iob1_to_iob2(&finished.tags);
     sentences.push(finished);
 }
@@ -223,8 +248,11 @@ mod tests {
     use crate::ner::scorer::entities_from_tags;
     use EntityType::*;
 
-    fn parse(text: &str, options: &ConllOptions) -> Result<Vec<ConllSentence>, ConllError> {
-        parse_conll(text.as_bytes(), Path::new("fixture.conll"), options)
+    /// The sentences of `text`, failing the test on any bad line.
+    fn parse(text: &str, options: &ConllOptions) -> Vec<ConllSentence> {
+        let file = parse_conll(text.as_bytes(), options);
+        assert_eq!(file.skipped, [], "{text:?}");
+        file.sentences
     }
 
     fn tags(names: &str) -> Vec<Tag> {
@@ -235,7 +263,7 @@ mod tests {
     fn reads_conll2003_with_docstart_and_extra_columns() {
         let text = "-DOCSTART- -X- -X- O\n\nEU NNP B-NP I-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP I-MISC\n\n\
                     Peter NNP B-NP I-PER\nBlackburn NNP I-NP I-PER\n";
-        let sentences = parse(text, &ConllOptions::default()).unwrap();
+        let sentences = parse(text, &ConllOptions::default());
         assert_eq!(sentences.len(), 2);
         assert_eq!(sentences[0].tokens, ["EU", "rejects", "German"]);
         // IOB1 became IOB2.
@@ -247,37 +275,47 @@ mod tests {
     fn tabs_crlf_whitespace_only_lines_and_missing_final_newline() {
         // WNUT-17's train file separates sentences with a line holding a single tab.
         let text = "Biden\tB-PER\r\nspoke\t O\r\n\t\r\n  \nPutin  B-PER\n\n\n-DOCSTART-\tO\nMoscow\tB-LOC";
-        let sentences = parse(text, &ConllOptions::default()).unwrap();
+        let sentences = parse(text, &ConllOptions::default());
         let tokens: Vec<&[String]> = sentences.iter().map(|sentence| &sentence.tokens[..]).collect();
         assert_eq!(tokens, [&["Biden", "spoke"][..], &["Putin"], &["Moscow"]]);
     }
 
     #[test]
     fn non_breaking_space_stays_inside_a_token() {
-        let sentences = parse("São\u{a0}Paulo B-LOC\n", &ConllOptions::default()).unwrap();
+        let sentences = parse("São\u{a0}Paulo B-LOC\n", &ConllOptions::default());
         assert_eq!(sentences[0].tokens, ["São\u{a0}Paulo"]);
     }
 
     #[test]
-    fn errors_name_the_file_and_line() {
-        let error = parse("Biden B-PER\nmet\nPutin B-PER\n", &ConllOptions::default()).unwrap_err();
+    fn a_bad_line_leaves_out_its_sentence_only() {
+        let text =
+            b"Biden B-PER\nmet\nPutin B-PER\n\nMacron B-PER\nspoke O\n\nScholz B-GPE\n\nok O\n\xff O\n\nKyiv B-LOC\n";
+        let file = parse_conll(text, &ConllOptions::default());
+        let tokens: Vec<&[String]> = file.sentences.iter().map(|sentence| &sentence.tokens[..]).collect();
+        assert_eq!(tokens, [&["Macron", "spoke"][..], &["Kyiv"]]);
+        let lines: Vec<usize> = file.skipped.iter().map(|skipped| skipped.line).collect();
+        assert_eq!(lines, [2, 8, 11]);
         assert_eq!(
-            error.to_string(),
-            "fixture.conll:2: expected a token and a tag separated by whitespace, found one column \"met\""
+            file.skipped[0].problem.to_string(),
+            "expected a token and a tag separated by whitespace, found one column \"met\""
         );
-        let error = parse("Biden B-PER\n\nPutin B-GPE\n", &ConllOptions::default()).unwrap_err();
-        assert!(
-            matches!(&error, ConllError::Line { line: 3, problem: LineProblem::UnknownTag { tag }, .. } if tag == "B-GPE")
-        );
-        assert!(error.to_string().starts_with("fixture.conll:3: unknown tag \"B-GPE\""), "{error}");
-        let error = parse_conll(&b"ok O\n\xff O\n"[..], Path::new("x"), &ConllOptions::default()).unwrap_err();
-        assert_eq!(error.to_string(), "x:2: not valid UTF-8");
+        assert_eq!(file.skipped[1].problem, LineProblem::UnknownTag { tag: "B-GPE".into() });
+        assert_eq!(file.skipped[2].problem, LineProblem::NotUtf8);
     }
 
     #[test]
-    fn missing_file_is_named() {
+    fn missing_binary_and_empty_files_are_named() {
         let error = read_conll(Path::new("no/such/file.conll"), &ConllOptions::default()).unwrap_err();
-        assert!(error.to_string().starts_with("no/such/file.conll: "), "{error}");
+        assert!(format!("{error:#}").starts_with("cannot read no/such/file.conll: "), "{error:#}");
+        let dir = tempfile::tempdir().unwrap();
+        let binary = dir.path().join("model.bin");
+        std::fs::write(&binary, b"\x00\x01\x02PK\x03\x04 O\n").unwrap();
+        let error = read_conll(&binary, &ConllOptions::default()).unwrap_err();
+        assert_eq!(error.to_string(), format!("{}: a binary file, not CoNLL text", binary.display()));
+        let bad = dir.path().join("bad.conll");
+        std::fs::write(&bad, "Biden\nPutin B-XYZ\n\n").unwrap();
+        let error = read_conll(&bad, &ConllOptions::default()).unwrap_err();
+        assert_eq!(error.to_string(), format!("{}: no sentences in it (2 lines skipped)", bad.display()));
     }
 
     #[test]
@@ -293,9 +331,9 @@ mod tests {
     fn wikiann_language_prefix_is_stripped_only_when_asked() {
         let text = "en:Sioux\tB-ORG\nen:Falls\tI-ORG\nen::\tO\nen:3:15\tO\nhttp://x.org\tO\nen:\tO\nEN:Up\tO\n";
         let options = ConllOptions { strip_language_prefix: true, label_map: None };
-        let sentences = parse(text, &options).unwrap();
+        let sentences = parse(text, &options);
         assert_eq!(sentences[0].tokens, ["Sioux", "Falls", ":", "3:15", "http://x.org", "en:", "EN:Up"]);
-        let kept = parse(text, &ConllOptions::default()).unwrap();
+        let kept = parse(text, &ConllOptions::default());
         assert_eq!(kept[0].tokens[0], "en:Sioux");
     }
 
@@ -304,12 +342,15 @@ mod tests {
         let text = "Empire\tB-location\nState\tI-location\nby\tO\nApple\tB-corporation\niPhone\tB-product\n\
                     X\tB-creative-work\nY\tI-creative-work\nZ\tB-event\n";
         let options = ConllOptions { strip_language_prefix: false, label_map: Some(LabelMap::wnut17()) };
-        let sentences = parse(text, &options).unwrap();
+        let sentences = parse(text, &options);
         assert_eq!(sentences[0].tags, tags("B-LOC I-LOC O B-ORG B-MISC B-MISC I-MISC O"));
-        let error = parse("a\tX-person\n", &options).unwrap_err();
-        assert!(error.to_string().contains("unknown tag \"X-person\""), "{error}");
-        let error = parse("a\tB-\n", &options).unwrap_err();
-        assert!(matches!(error, ConllError::Line { line: 1, .. }));
+        let bad = parse_conll(b"a\tX-person\n\nb\tB-\n", &options);
+        assert_eq!(bad.sentences, []);
+        assert!(bad.skipped[0].problem.to_string().contains("unknown tag \"X-person\""));
+        assert_eq!(
+            bad.skipped[1],
+            SkippedLine { line: 3, problem: LineProblem::UnknownForeignTag { tag: "B-".into() } }
+        );
     }
 
     #[test]
@@ -367,7 +408,7 @@ mod tests {
         Some(FileCounts { sentences: sentences.len(), tokens, entities })
     }
 
-    fn shared(relative: &str) -> PathBuf {
+    fn shared(relative: &str) -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ner").join(relative)
     }
 

@@ -94,7 +94,8 @@ enum Writer {
     Jsonl { out: BufWriter<File>, header: Vec<String> },
 }
 
-/// One table being written: rows go to `<name>.partial`, [`Table::finish`] renames it to `<name>`.
+/// One table being written: rows go to `<name>.partial`, [`Table::finish`] renames it to `<name>` (see
+/// [`staging_path`]).
 pub struct Table {
     writer: Writer,
     partial: PathBuf,
@@ -105,9 +106,13 @@ pub struct Table {
 impl Table {
     /// A table `name` (its extension replaced by the style's format: `stances.csv` is `stances.tsv` in TSV).
     pub fn create(dir: &Path, name: &str, header: &[&str], style: Style) -> Result<Table, OutputError> {
-        let name = Path::new(name).with_extension(style.format.extension());
-        let path = dir.join(&name);
-        let partial = dir.join(format!("{}.partial", name.display()));
+        Table::create_at(&dir.join(Path::new(name).with_extension(style.format.extension())), header, style)
+    }
+
+    /// A table written to exactly `path` (a file the user named), whatever its extension.
+    pub fn create_at(path: &Path, header: &[&str], style: Style) -> Result<Table, OutputError> {
+        let path = path.to_path_buf();
+        let partial = staging_path(&path);
         let file = File::create(&partial).map_err(|source| OutputError::Io { path: partial.clone(), source })?;
         let guard = match style.format {
             Format::Jsonl => FormulaGuard::Off,
@@ -214,10 +219,25 @@ impl Table {
             Writer::Jsonl { out, .. } => out.flush(),
         };
         flushed.map_err(|source| OutputError::Io { path: self.partial.clone(), source })?;
-        std::fs::rename(&self.partial, &self.path)
-            .map_err(|source| OutputError::Io { path: self.path.clone(), source })?;
+        if self.partial != self.path {
+            std::fs::rename(&self.partial, &self.path)
+                .map_err(|source| OutputError::Io { path: self.path.clone(), source })?;
+        }
         Ok(self.path)
     }
+}
+
+/// Where a file is written before it is complete: `<path>.partial`, to be renamed to `path` at the end so that a
+/// failed write leaves no half file; or `path` itself when that is already something other than a regular file
+/// (`/dev/null`, `/dev/stdout`, a named pipe, a symbolic link), which a rename would replace with a file (as root,
+/// `/dev/null` for every program on the machine).
+pub fn staging_path(path: &Path) -> PathBuf {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+        return path.to_path_buf();
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    PathBuf::from(partial)
 }
 
 /// Writes `value` as pretty JSON to `path`, through a temporary file.
@@ -243,6 +263,30 @@ mod tests {
         assert_eq!(guard.apply("\tTab"), "'\tTab");
         assert_eq!(guard.apply("São Paulo “quoted” = fine"), "São Paulo “quoted” = fine");
         assert_eq!(FormulaGuard::Off.apply("=1+1"), "=1+1");
+    }
+
+    #[test]
+    fn a_table_at_a_named_path_keeps_its_name_and_writes_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let named = dir.path().join("errors.v2");
+        let mut table = Table::create_at(&named, &["a"], Style::CSV).unwrap();
+        table.row(["1"]).unwrap();
+        assert!(!named.exists());
+        assert_eq!(table.finish().unwrap(), named);
+        assert_eq!(std::fs::read_to_string(&named).unwrap(), "a\n1\n");
+        // A symbolic link (as /dev/stdout is) is written through, not replaced by a file.
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.csv");
+            std::os::unix::fs::symlink(&named, &link).unwrap();
+            assert_eq!(staging_path(&link), link);
+            let mut table = Table::create_at(&link, &["b"], Style::CSV).unwrap();
+            table.row(["2"]).unwrap();
+            table.finish().unwrap();
+            assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+            assert_eq!(std::fs::read_to_string(&named).unwrap(), "b\n2\n");
+        }
+        assert_eq!(staging_path(Path::new("out/t.csv")), Path::new("out/t.csv.partial"));
     }
 
     #[test]

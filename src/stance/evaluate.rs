@@ -275,7 +275,8 @@ pub const PREDICTION_COLUMNS: [&str; 11] = [
 ];
 
 /// Writes one row per example with its gold label, the model's label and its calibrated probabilities, to a CSV,
-/// TSV or JSONL file (by the extension of `path`; CSV otherwise), for reading the errors in a spreadsheet.
+/// TSV or JSONL file (by the extension of `path`; CSV otherwise, under the name given), for reading the errors in
+/// a spreadsheet.
 pub fn write_predictions(
     path: &Path,
     examples: &[StanceExample],
@@ -287,9 +288,7 @@ pub fn write_predictions(
         Some("jsonl") => Format::Jsonl,
         _ => Format::Csv,
     };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut table = Table::create(dir, &name, &PREDICTION_COLUMNS, Style { format, guard: FormulaGuard::On })?;
+    let mut table = Table::create_at(path, &PREDICTION_COLUMNS, Style { format, guard: FormulaGuard::On })?;
     for (example, logits) in examples.iter().zip(logits) {
         let p = probabilities(logits, temperature);
         let predicted = label_of(&p);

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use super::example::StanceExample;
 use crate::corpus::decode::{looks_binary, numbered_lines};
+use crate::output::staging_path;
 use crate::span::{whole_word, CharIndex, Span};
 
 /// The formats `stancemap import` reads.
@@ -89,14 +90,11 @@ pub fn import(format: ImportFormat, input: &Path, options: &ImportOptions, out: 
     Ok(report)
 }
 
-/// Writes the examples to `<path>.partial` and renames it to `path`, so a failed import leaves no half file. A
-/// path that is already something other than a file (`--out /dev/null`, `/dev/stdout`, a named pipe) is written
-/// to directly: renaming over it would replace the device with a file (as root, for every program on the machine).
+/// Writes the examples through a `.partial` file renamed into place at the end (see [`staging_path`]: a device or
+/// pipe such as `--out /dev/null` is written to directly).
 fn write_jsonl(path: &Path, examples: &[StanceExample]) -> anyhow::Result<()> {
-    let through = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
-    let partial = PathBuf::from(format!("{}.partial", path.display()));
-    let written = if through { path } else { partial.as_path() };
-    let file = std::fs::File::create(written).with_context(|| format!("cannot write {}", written.display()))?;
+    let written = staging_path(path);
+    let file = std::fs::File::create(&written).with_context(|| format!("cannot write {}", written.display()))?;
     let mut writer = std::io::BufWriter::new(file);
     for example in examples {
         serde_json::to_writer(&mut writer, example)?;
@@ -104,8 +102,8 @@ fn write_jsonl(path: &Path, examples: &[StanceExample]) -> anyhow::Result<()> {
     }
     writer.flush()?;
     drop(writer);
-    if !through {
-        std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
+    if written != path {
+        std::fs::rename(&written, path).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
 }

@@ -33,6 +33,10 @@ calibration yet) and scores.json. `--split-output` writes the delta as model.par
 (files under 16 MB); scripts/gpu/join_parts.py joins them.
 
 Usage: train_stance.py --base DIR --out DIR --train FILE[@WEIGHT]... --dev FILE... [--epochs 3] [--lr 1e-4]
+
+Long runs on a CPU (a MiniLM student epoch over the fast mix is about 20 minutes on 2 cores): --deadline S stops
+after the epoch that ends past S seconds, and the same command with --resume continues from the last finished epoch
+(out/checkpoint.pt, written after every epoch), so a run can span several time-limited sessions.
 """
 import argparse
 import gzip
@@ -399,6 +403,8 @@ def main():
     parser.add_argument("--kd-temperature", type=float, default=2.0)
     parser.add_argument("--init", help="start from this trained model (full fine-tuning only) instead of the base")
     parser.add_argument("--deadline", type=float, default=0, help="stop after the epoch that ends past this many seconds")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue the run in --out from its last finished epoch (checkpoint.pt, written after each)")
     parser.add_argument("--limit", type=int, default=None, help="first N rows of each file (for trying the script)")
     parser.add_argument("--split-output", action="store_true")
     args = parser.parse_args()
@@ -442,8 +448,17 @@ def main():
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     t = args.kd_temperature
 
-    history, best, step, clock = [], None, 0, time.time()
-    for epoch in range(args.epochs):
+    history, best, step, first_epoch = [], None, 0, 0
+    checkpoint_path = os.path.join(args.out, CHECKPOINT)
+    if args.resume and os.path.exists(checkpoint_path):
+        first_epoch, step, history, best = resume(checkpoint_path, model, optimizer, scheduler, rng)
+        # The first epoch of a run trains with the encoder's dropout off (from_pretrained leaves the encoder in eval
+        # mode until the first evaluation switches the whole model to training); later ones with it on. Kept as it
+        # is so that the shipped models' commands reproduce them; a resumed run starts in a later epoch.
+        model.train()
+        print("resumed after epoch %d of %d (step %d)" % (first_epoch, args.epochs, step), file=sys.stderr)
+    clock = time.time()
+    for epoch in range(first_epoch, args.epochs):
         tokens = 0
         for batch in length_batches(epoch_indices(sizes, rng), lengths, args.batch_size, rng):
             ids, mask = pad([train[i][0] for i in batch], pad_id, device)
@@ -479,10 +494,39 @@ def main():
         with open(os.path.join(args.out, "scores.json"), "w") as f:
             json.dump({"best": best, "history": history}, f, indent=2)
         write_card(args, data, device, best, history)
+        save_checkpoint(checkpoint_path, epoch + 1, step, history, best, model, optimizer, scheduler, rng)
         clock = time.time()
         if args.deadline and time.time() - started > args.deadline and epoch + 1 < args.epochs:
             print("deadline: stopped after epoch %d of %d" % (epoch + 1, args.epochs), file=sys.stderr)
             break
+
+
+CHECKPOINT = "checkpoint.pt"
+
+
+def save_checkpoint(path, epoch, step, history, best, model, optimizer, scheduler, rng):
+    """Everything needed to continue after this epoch as if the run had not stopped (written through a temporary
+    file, so a run killed while writing keeps the previous checkpoint)."""
+    state = {"epoch": epoch, "step": step, "history": history, "best": best, "model": model.state_dict(),
+             "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "rng": rng.getstate(),
+             "torch_rng": torch.get_rng_state(),
+             "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
+    torch.save(state, path + ".partial")
+    os.replace(path + ".partial", path)
+
+
+def resume(path, model, optimizer, scheduler, rng):
+    """Restores a checkpoint into the model, optimizer, schedule and sampler; returns (epochs done, step, history,
+    best)."""
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    rng.setstate(state["rng"])
+    torch.set_rng_state(state["torch_rng"])
+    if state["cuda_rng"] is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+    return state["epoch"], state["step"], state["history"], state["best"]
 
 
 def write_card(args, data, device, best, history):

@@ -3,9 +3,12 @@
 //! **Holders.** A sentence inside an attributed quotation has one holder, its speaker (`“…,” Bush said`: Bush
 //! for every sentence of the quotation), whether or not the speaker is named in that sentence. Any other
 //! sentence's holder is its subject, read as the first reference that is not inside a quotation, not right
-//! after a preposition ("with Putin", "to the Kremlin"), not a dateline ("GENEVA —") and not part of an issue
-//! phrase, when it is a person, organisation or state; with the reference joined to it by "and" ("Moscow and
-//! Washington share…"). A demonym ("Russian") never holds a stance.
+//! after a preposition ("with Putin", "to the Kremlin") and not part of an issue phrase, when it is a person,
+//! organisation or state; with the reference joined to it by "and" ("Moscow and Washington share…"). A demonym
+//! ("Russian") never holds a stance.
+//!
+//! **Datelines.** The references in a paragraph's dateline ("BRUSSELS (Reuters) —": where and by whom the story
+//! was filed) are left out: they neither hold stances nor are targets.
 //!
 //! **Targets.** Every other actor referred to in the sentence (its first reference there; names, metonyms,
 //! descriptions and pronouns, not demonyms), every user topic whose keyword occurs, and every issue phrase
@@ -72,8 +75,15 @@ pub fn build(
     let names: Vec<Span> = references.iter().map(|r| r.0).collect();
     let mut pairs = Vec::new();
     for (sentence_index, sentence) in segmentation.sentences.iter().enumerate() {
-        let in_sentence: Vec<(Span, usize, MentionKind)> =
-            references.iter().copied().filter(|(span, _, _)| sentence.span.contains(*span)).collect();
+        // References in a dateline ("BRUSSELS (Reuters) —") are where and by whom the story was filed: neither
+        // holders nor targets.
+        let paragraph = segmentation.paragraphs[sentence.paragraph].span;
+        let dateline = dateline_length(paragraph.slice(text)).map(|length| paragraph.start + length);
+        let in_sentence: Vec<(Span, usize, MentionKind)> = references
+            .iter()
+            .copied()
+            .filter(|(span, _, _)| sentence.span.contains(*span) && dateline.is_none_or(|end| span.start >= end))
+            .collect();
         let phrases = if auto_issues { issues::find(&words, sentence.span, &names) } else { Vec::new() };
         let holders = holders(text, segmentation, &words, actors, sentence_index, &in_sentence, &phrases);
         if holders.is_empty() {
@@ -127,18 +137,40 @@ pub fn build(
     pairs
 }
 
-/// Whether `span` is a dateline: the place a paragraph opens with, before a dash ("GENEVA —", "VALMORA (AP)
-/// —").
-fn is_dateline(text: &str, paragraph_start: usize, span: Span) -> bool {
-    if span.start != paragraph_start {
-        return false;
-    }
-    let after = text[span.end..].trim_start();
-    let after = match after.strip_prefix('(') {
-        Some(rest) => rest.split_once(')').map_or(rest, |(_, rest)| rest).trim_start(),
-        None => after,
+/// The byte length of the dateline a paragraph opens with, up to its dash: "GENEVA —", "KYIV, Ukraine (AP) —",
+/// "WASHINGTON, D.C. (Reuters) -", "KYIV, June 3 (Reuters) -", "Valmora —". That is a place: one capitalised
+/// word, or up to six capitalised words or numbers of which the first is in capitals (commas and full stops
+/// allowed); an optional agency in brackets; then a dash (an em or en dash, or a hyphen before a space). None when the paragraph does not open with one. Nothing in it is said by or about an actor.
+pub fn dateline_length(paragraph: &str) -> Option<usize> {
+    let is_dash = |rest: &str| {
+        rest.starts_with(['—', '–']) || (rest.starts_with('-') && rest[1..].starts_with(char::is_whitespace))
     };
-    after.starts_with(['—', '–', '-'])
+    // The place runs to the first bracket or dash.
+    let place_end =
+        paragraph.char_indices().find(|&(i, c)| c == '(' || c == '\n' || is_dash(&paragraph[i..])).map(|(i, _)| i)?;
+    let place: Vec<&str> = paragraph[..place_end].split_whitespace().collect();
+    let word = |word: &str| word.trim_matches([',', '.']).to_string();
+    let capitalised = |w: &&str| word(w).chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    let in_capitals = |w: &str| word(w).chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    // More than one word: the first in capitals ("KYIV, Ukraine"), so that "The Kremlin — and …" is not one.
+    let shaped = match place.as_slice() {
+        [] => false,
+        [only] => capitalised(only),
+        [first, ..] => place.len() <= 6 && in_capitals(first) && place.iter().all(capitalised),
+    };
+    if !shaped {
+        return None;
+    }
+    let mut end = place_end;
+    if paragraph[end..].starts_with('(') {
+        let close = paragraph[end..].find(')').filter(|&close| close <= 40)?;
+        if paragraph[end..end + close].contains('\n') {
+            return None;
+        }
+        end += close + 1;
+        end += paragraph[end..].len() - paragraph[end..].trim_start_matches([' ', '\t']).len();
+    }
+    is_dash(&paragraph[end..]).then_some(end)
 }
 
 /// A holder of one sentence.
@@ -183,16 +215,11 @@ fn holders(
     }
     let quoted = |span: Span| segmentation.quotes_in(span).iter().any(|q| q.span.contains(span));
     let in_phrase = |span: Span| phrases.iter().any(|p| p.span.overlaps(span));
-    let paragraph_start = segmentation.paragraphs[sentence.paragraph].span.start;
-    // The subject: the first reference outside quotations, prepositions, issue phrases and datelines (a
+    // The subject: the first reference outside quotations, prepositions and issue phrases (a
     // demonym only qualifies it: "Russian officials"). When it cannot hold a stance ("The Northern League", a
     // name of no known type), the sentence has no holder: the next reference is its object.
     let Some(first) = in_sentence.iter().position(|&(span, _, kind)| {
-        kind != MentionKind::Demonym
-            && !quoted(span)
-            && !words.follows_preposition(span)
-            && !in_phrase(span)
-            && !is_dateline(text, paragraph_start, span)
+        kind != MentionKind::Demonym && !quoted(span) && !words.follows_preposition(span) && !in_phrase(span)
     }) else {
         return Vec::new();
     };
@@ -221,4 +248,32 @@ fn holders(
         previous = Some(span);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dateline_length;
+
+    #[test]
+    fn datelines_are_a_capitalised_place_an_optional_agency_and_a_dash() {
+        fn length(paragraph: &str) -> Option<&str> {
+            dateline_length(paragraph).map(|n| &paragraph[..n])
+        }
+        assert_eq!(length("GENEVA — The talks began."), Some("GENEVA "));
+        assert_eq!(length("BRUSSELS (Stancemap Wire) — Estonia demanded"), Some("BRUSSELS (Stancemap Wire) "));
+        assert_eq!(length("WASHINGTON, D.C. (Reuters) - The Senate voted"), Some("WASHINGTON, D.C. (Reuters) "));
+        assert_eq!(length("KYIV, Ukraine (AP) –Officials said"), Some("KYIV, Ukraine (AP) "));
+        assert_eq!(length("Valmora — Prime Minister Lena Hart"), Some("Valmora "));
+        assert_eq!(length("WINSTON-SALEM, N.C. (AP) — A judge"), Some("WINSTON-SALEM, N.C. (AP) "));
+        assert_eq!(length("KYIV, June 3 (Reuters) - Ukraine said"), Some("KYIV, June 3 (Reuters) "));
+        // Not datelines: a sentence, a lower-case word, a long bracket, no dash, a dash in a name.
+        assert_eq!(length("Estonia demanded more troops — Turkey objected."), None);
+        assert_eq!(length("The Kremlin — and its allies — objected."), None);
+        assert_eq!(length("Grace Okafor - the senator - spoke."), None);
+        assert_eq!(length("Officials in Madrid (who declined to be named) — said"), None);
+        assert_eq!(length("MOSCOW (a very long aside that is clearly not an agency name) — x"), None);
+        assert_eq!(length("Merkel-Scholz talks ended."), None);
+        assert_eq!(length("GENEVA\n— x"), None);
+        assert_eq!(length(""), None);
+    }
 }

@@ -53,6 +53,21 @@ fn the_sample_corpus_gives_every_article_and_sentences_that_slice_back_into_the_
             mentions.iter().any(|m| m["text"] == "Kremlin" && m["country"] == "RU"),
             "the Kremlin stands for Russia"
         );
+        // Every article opens with a dateline ("BRUSSELS (Stancemap Wire) — Estonia demanded …"): the agency and
+        // the place are neither holders nor targets; the sentence's subject holds the stances.
+        let evidence = table(&out.path().join("evidence.csv"));
+        let in_dateline = |surface: &str| surface.contains("Stancemap") || surface == "BRUSSELS" || surface == "SEOUL";
+        for row in &evidence {
+            assert!(!in_dateline(&row["actor_surface"]) && !in_dateline(&row["target_surface"]), "{row:?}");
+        }
+        let opening = |holder: &str, target: &str| {
+            evidence.iter().any(|e| {
+                e["text"].starts_with("BRUSSELS (Stancemap Wire) — Estonia demanded")
+                    && e["actor_surface"] == holder
+                    && e["target_surface"] == target
+            })
+        };
+        assert!(opening("Estonia", "NATO") && opening("Estonia", "Turkey"), "{evidence:#?}");
     }
     let run_json = manifest(out.path());
     assert_eq!(run_json["counts"]["articles"], 7);

@@ -5,7 +5,8 @@
 The ingredients are fully fine-tuned models with the same base, folders written by train_stance.py or stancemap
 (card.json + model*.safetensors: the head and the encoder's difference from the base). Since every ingredient's
 weights are base + delta, the mean of the deltas is the delta of the mean model. Averaged in fp32, stored in each
-tensor's original dtype. LoRA models are refused: the mean of the A and B factors is not the mean of the weights.
+tensor's original dtype. LoRA models are refused: the mean of the A and B factors is not the mean of the weights;
+so are students whose head started from another random init (their output layers share nothing).
 The card is the first ingredient's, its calibration dropped (run `stancemap calibrate stance` on the soup), with
 `training` describing the soup: every ingredient's data, and under `soup` each one's command and dev scores.
 
@@ -52,6 +53,15 @@ def main():
         if set(tensors) != names:
             sys.exit("%s: tensor names differ from %s" % (folder, args.models[0]))
 
+    # Heads trained from different random starts (train_stance.py before every seed shared seed 13's head) are
+    # unrelated: averaging them mixes classifiers that share nothing (output layers' cosine about .03, against
+    # .98 and more between students of one start).
+    first_head = weights[0]["out.weight"].float().flatten()
+    for folder, tensors in zip(args.models[1:], weights[1:]):
+        cosine = torch.nn.functional.cosine_similarity(tensors["out.weight"].float().flatten(), first_head, 0).item()
+        if cosine < 0.5:
+            sys.exit("%s: its output layer started from another random head than %s's (cosine %.2f); "
+                     "a soup needs students of one start" % (folder, args.models[0], cosine))
     names = [os.path.basename(os.path.normpath(folder)) for folder in args.models]
     kept = list(range(len(weights)))
     greedy = None

@@ -140,7 +140,9 @@ pub fn build(
 /// The byte length of the dateline a paragraph opens with, up to its dash: "GENEVA —", "KYIV, Ukraine (AP) —",
 /// "WASHINGTON, D.C. (Reuters) -", "KYIV, June 3 (Reuters) -", "Valmora —". That is a place: one capitalised
 /// word, or up to six capitalised words or numbers of which the first is in capitals (commas and full stops
-/// allowed); an optional agency in brackets; then a dash (an em or en dash, or a hyphen before a space). None when the paragraph does not open with one. Nothing in it is said by or about an actor.
+/// allowed); an optional agency in brackets; then a dash (an em or en dash, or a hyphen before a space). None when
+/// the paragraph does not open with one. A title-case place of several words ("New York —") is not taken, since
+/// "The Kremlin — and its allies —" has the same shape.
 pub fn dateline_length(paragraph: &str) -> Option<usize> {
     let is_dash = |rest: &str| {
         rest.starts_with(['—', '–']) || (rest.starts_with('-') && rest[1..].starts_with(char::is_whitespace))

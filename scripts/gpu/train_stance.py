@@ -24,7 +24,9 @@ Distillation (as `stancemap train stance --teacher`, which uses one teacher's ca
 ensembles and unlabeled rows): --teacher-logits FILE (written by scripts/gpu/teach.py from one or more trained
 models) gives every training example the teacher's raw logits; the loss is then
 alpha x cross-entropy on the gold label + (1 - alpha) x T^2 x KL(teacher/T || student/T), and a training file
-whose rows carry no label (silver examples) is learned from the teacher alone.
+whose rows carry no label (silver examples) is learned from the teacher alone. A labeled file the teacher did not
+label (added after the teacher ran: a user's corrected evidence, the cue rows) is learned from its gold labels
+alone, and said so on stderr.
 
 Output (--out DIR): model.safetensors (head `dense.*`, `out.*` in fp32; `delta.<name>` = trained - base in fp16;
 with LoRA `lora.<projection>.a/.b` in fp32),
@@ -369,15 +371,23 @@ def read_training(specs, tokenizer, limit):
     return train, sizes, data, files
 
 
-def teacher_logits_for(path, files):
-    """The teacher's logits for the training files, in order (scripts/gpu/teach.py keys them by file name)."""
+def teacher_logits_for(path, files, labeled):
+    """The teacher's logits for the training files, in order (scripts/gpu/teach.py keys them by file name). A file
+    the teacher did not label (added to the mix after the teacher ran: the cue rows, a user's corrected evidence)
+    gets NaN rows, and its rows learn from their gold labels alone; `labeled[i]` says whether file i's rows all
+    have one."""
     saved = load_file(path)
     parts = []
-    for file, n in files:
+    for (file, n), has_labels in zip(files, labeled):
         key = os.path.basename(file)
-        if key not in saved or saved[key].shape[0] < n:
+        if key in saved and saved[key].shape[0] >= n:
+            parts.append(saved[key][:n].float())
+        elif key not in saved and has_labels:
+            print("train: no teacher logits for %s in %s: its rows learn from their gold labels alone" % (key, path),
+                  file=sys.stderr)
+            parts.append(torch.full((n, len(LABELS)), float("nan")))
+        else:
             sys.exit("%s: no teacher logits for %d rows of %s" % (path, n, key))
-        parts.append(saved[key][:n].float())
     return torch.cat(parts)
 
 
@@ -422,7 +432,11 @@ def main():
     train, sizes, data, files = read_training(args.train, tokenizer, args.limit)
     dev = read_dev(args.dev, tokenizer, args.limit)
     lengths = [len(ids) for ids, _ in train]
-    teacher = teacher_logits_for(args.teacher_logits, files).to(device) if args.teacher_logits else None
+    labeled, offset = [], 0
+    for _, n in files:
+        labeled.append(all(label >= 0 for _, label in train[offset : offset + n]))
+        offset += n
+    teacher = teacher_logits_for(args.teacher_logits, files, labeled).to(device) if args.teacher_logits else None
     if teacher is None and any(label < 0 for _, label in train):
         sys.exit("rows without a label need --teacher-logits")
 
@@ -479,9 +493,11 @@ def main():
             if teacher is None:
                 loss = ce.mean()
             else:
-                target = torch.softmax(teacher[batch] / t, -1)
+                taught = ~teacher[batch, 0].isnan()
+                target = torch.softmax(teacher[batch].nan_to_num(0.0) / t, -1)
                 kl = (target * (torch.log(target + 1e-9) - torch.log_softmax(logits / t, -1))).sum(-1) * t * t
-                loss = torch.where(gold, args.alpha * ce + (1 - args.alpha) * kl, kl).mean()
+                loss = torch.where(gold, args.alpha * ce + (1 - args.alpha) * kl, kl)
+                loss = torch.where(taught, loss, ce).mean()
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -351,7 +351,8 @@ def write_model(out, tensors, split):
 
 
 def read_training(specs, tokenizer, limit):
-    """Training rows [(ids, label index or -1 for silver)], per-source (size, weight), names for the card."""
+    """Training rows [(ids, label index or -1 for silver)], per-source (size, weight), names for the card, and
+    per file (path, rows, whether every row has a label)."""
     train, sizes, data, files = [], [], [], []
     for spec in specs:
         path, weight = spec, 1.0
@@ -365,20 +366,20 @@ def read_training(specs, tokenizer, limit):
         for ex in rows:
             train.append((encode(tokenizer, ex), LABELS.index(ex["label"]) if ex.get("label") else -1))
         sizes.append((len(rows), weight))
-        files.append((path, len(rows)))
+        files.append((path, len(rows), all(ex.get("label") for ex in rows)))
         data.append("%s (weight %g)" % (path, weight))
         print("train: %d examples from %s (weight %g)" % (len(rows), path, weight), file=sys.stderr)
     return train, sizes, data, files
 
 
-def teacher_logits_for(path, files, labeled):
+def teacher_logits_for(path, files):
     """The teacher's logits for the training files, in order (scripts/gpu/teach.py keys them by file name). A file
     the teacher did not label (added to the mix after the teacher ran: the cue rows, a user's corrected evidence)
-    gets NaN rows, and its rows learn from their gold labels alone; `labeled[i]` says whether file i's rows all
-    have one."""
+    gets NaN rows, and its rows learn from their gold labels alone. `files`: (path, rows, whether every row has a
+    label)."""
     saved = load_file(path)
     parts = []
-    for (file, n), has_labels in zip(files, labeled):
+    for file, n, has_labels in files:
         key = os.path.basename(file)
         if key in saved and saved[key].shape[0] >= n:
             parts.append(saved[key][:n].float())
@@ -432,11 +433,7 @@ def main():
     train, sizes, data, files = read_training(args.train, tokenizer, args.limit)
     dev = read_dev(args.dev, tokenizer, args.limit)
     lengths = [len(ids) for ids, _ in train]
-    labeled, offset = [], 0
-    for _, n in files:
-        labeled.append(all(label >= 0 for _, label in train[offset : offset + n]))
-        offset += n
-    teacher = teacher_logits_for(args.teacher_logits, files, labeled).to(device) if args.teacher_logits else None
+    teacher = teacher_logits_for(args.teacher_logits, files).to(device) if args.teacher_logits else None
     if teacher is None and any(label < 0 for _, label in train):
         sys.exit("rows without a label need --teacher-logits")
 

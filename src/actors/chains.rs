@@ -5,7 +5,9 @@
 //!
 //! 1. Each mention is read: a mention the gazetteer maps to a state (its `country` is set) belongs to that
 //!    state; a PER mention is a person, its titles and honorific read off (see `names.rs`); ORG, LOC and MISC
-//!    mentions are organisations, places and other names, without a leading "the" or a possessive.
+//!    mentions are organisations, places and other names, without a leading "the" or a possessive. An
+//!    organisation mention inside a person's title that names only a portfolio ("National Security" in
+//!    "National Security Adviser Jake Sullivan") is part of the title, not an actor.
 //! 2. People with a full name (two words or more) are chained longest name first: a name joins the chain of
 //!    the one earlier name it agrees with ("George Bush" with "George W. Bush"); when it agrees with several
 //!    ("George Bush" with "George W." and "George H. W. Bush") it stays apart, since the article does not say
@@ -60,6 +62,8 @@ struct Named {
     /// [`name_key`] of `name`; the ISO code for a state.
     key: String,
     styling: Styling,
+    /// Where the person's title and honorific are written, when it has one.
+    title: Option<Span>,
     kind: MentionKind,
 }
 
@@ -107,8 +111,12 @@ pub(crate) fn chain(
     mentions: &[Mention],
     gazetteer: &Gazetteer,
 ) -> Vec<Actor> {
-    let named: Vec<Named> =
+    let mut named: Vec<Named> =
         mentions.iter().filter_map(|m| read_mention(text, segmentation, words, m, gazetteer)).collect();
+    let titles: Vec<Span> = named.iter().filter_map(|n| n.title).collect();
+    named.retain(|n| {
+        !(n.class == Class::Organisation && names::is_portfolio(&n.key) && titles.iter().any(|t| t.contains(n.span)))
+    });
     let of_class = |wanted: fn(&Class) -> bool| -> Vec<usize> {
         named.iter().enumerate().filter(|(_, n)| wanted(&n.class)).map(|(i, _)| i).collect()
     };
@@ -252,6 +260,7 @@ fn read_mention(
         name: name.to_string(),
         key,
         styling,
+        title: None,
         kind,
     };
     if let Some(code) = &mention.country {
@@ -294,6 +303,7 @@ fn read_person(
             name: name.to_string(),
             key,
             styling: Styling::default(),
+            title: None,
             kind: MentionKind::Name,
         });
     }
@@ -314,6 +324,8 @@ fn read_person(
     let leading: Vec<&str> =
         (words.first_from(sentence_start).min(inside.start)..first).map(|i| words.written(i)).collect();
     let styling = names::styling_before(&leading, gazetteer);
+    let title =
+        (styling.words > 0).then(|| Span::new(words.span(first - styling.words).start, words.span(first - 1).end));
     let key = name_key(name);
     (!key.is_empty()).then(|| Named {
         span: mention.span,
@@ -322,6 +334,7 @@ fn read_person(
         name: name.to_string(),
         key,
         styling,
+        title,
         kind: MentionKind::Name,
     })
 }
@@ -626,6 +639,36 @@ pub(crate) mod tests {
         assert_eq!((ruiz.gender, ruiz.titles.len()), (Some(Gender::Female), 0));
         let place = found.iter().find(|a| a.actor_type == ActorType::Place).unwrap();
         assert_eq!(place.mentions[0].span.slice(text), "São Paulo");
+    }
+
+    #[test]
+    fn a_portfolio_inside_a_title_is_not_an_organisation_but_a_party_is() {
+        let text = "National Security Adviser Jake Sullivan said Homeland Security Secretary Alejandro Mayorkas and \
+                    Labour Party leader Keir Starmer would address the National Security Council.";
+        let found = actors(
+            text,
+            &[
+                ("National Security", Org, 0),
+                ("Jake Sullivan", Per, 0),
+                ("Homeland Security", Org, 0),
+                ("Alejandro Mayorkas", Per, 0),
+                ("Labour Party", Org, 0),
+                ("Keir Starmer", Per, 0),
+                ("National Security Council", Org, 0),
+            ],
+        );
+        assert_eq!(
+            summary(text, &found),
+            owned(&[
+                ("Jake Sullivan", "person", &["Jake Sullivan"]),
+                ("Alejandro Mayorkas", "person", &["Alejandro Mayorkas"]),
+                ("Labour Party", "organisation", &["Labour Party"]),
+                ("Keir Starmer", "person", &["Keir Starmer"]),
+                ("National Security Council", "organisation", &["National Security Council"]),
+            ])
+        );
+        let roles: Vec<&str> = found.iter().flat_map(|a| &a.titles).map(|t| t.role.as_str()).collect();
+        assert_eq!(roles, ["national security adviser", "homeland security secretary", "labour party leader"]);
     }
 
     #[test]

@@ -168,27 +168,12 @@ const HONORIFICS: &[(&str, Option<Gender>)] = &[
 ];
 
 /// Words that may stand between a state's name and a title's head: "Foreign Minister", "National Security
-/// Adviser", "Deputy Prime Minister", "opposition leader".
+/// Adviser", "Deputy Prime Minister", "opposition leader". These and the [`PORTFOLIOS`].
 const QUALIFIERS: &[&str] = &[
     "deputy",
     "vice",
-    "foreign",
-    "defense",
-    "defence",
-    "finance",
-    "interior",
-    "home",
-    "economy",
-    "economic",
-    "health",
-    "trade",
-    "energy",
-    "education",
-    "environment",
     "labor",
     "labour",
-    "national",
-    "security",
     "senior",
     "special",
     "assistant",
@@ -202,6 +187,44 @@ const QUALIFIERS: &[&str] = &[
     "army",
     "military",
 ];
+
+/// The qualifiers that name a government's portfolio, not an organisation: an organisation mention made of these
+/// words alone inside a title ("National Security" in "National Security Adviser Jake Sullivan", "Homeland
+/// Security Secretary") is part of the title. "labour", "party" and "army" are not among them: "Labour Party
+/// leader Keir Starmer" names a party.
+const PORTFOLIOS: &[&str] = &[
+    "foreign",
+    "defense",
+    "defence",
+    "finance",
+    "interior",
+    "home",
+    "homeland",
+    "treasury",
+    "justice",
+    "commerce",
+    "agriculture",
+    "transport",
+    "transportation",
+    "economy",
+    "economic",
+    "health",
+    "trade",
+    "energy",
+    "education",
+    "environment",
+    "national",
+    "security",
+];
+
+fn is_qualifier(word: &str) -> bool {
+    QUALIFIERS.contains(&word) || PORTFOLIOS.contains(&word)
+}
+
+/// Whether every word of `key` (a [`name_key`]) names a portfolio: "national security", "homeland security".
+pub fn is_portfolio(key: &str) -> bool {
+    !key.is_empty() && key.split(' ').all(|word| PORTFOLIOS.contains(&word))
+}
 
 /// Words that make the title a past one: "former President", and the prefixes of "ex-President" and
 /// "then-President" ("then" alone is too common: "and then President Biden left").
@@ -266,7 +289,7 @@ fn title_ending_at(
         })
     })?;
     let mut role_words: Vec<&str> = vec![form.role];
-    while start > 0 && QUALIFIERS.contains(&normalised[start - 1].as_str()) {
+    while start > 0 && is_qualifier(&normalised[start - 1]) {
         start -= 1;
         role_words.insert(0, &normalised[start]);
     }

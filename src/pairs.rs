@@ -7,6 +7,11 @@
 //! organisation or state; with the reference joined to it by "and" ("Moscow and Washington share…"). A demonym
 //! ("Russian") never holds a stance.
 //!
+//! **Leading clauses.** A sentence that opens with a subordinate clause ("When", "After", "Although", "As",
+//! "If"… up to its first comma) has its subject after it: in "After Russia annexed Crimea, the EU imposed
+//! sanctions" the EU holds the stance toward Russia and Crimea. The clause's own subject (Russia) holds one too,
+//! toward the targets inside the clause only (Crimea).
+//!
 //! **Datelines.** The references in a paragraph's dateline ("BRUSSELS (Reuters) —": where and by whom the story
 //! was filed) are left out: they neither hold stances nor are targets.
 //!
@@ -85,7 +90,8 @@ pub fn build(
             .filter(|(span, _, _)| sentence.span.contains(*span) && dateline.is_none_or(|end| span.start >= end))
             .collect();
         let phrases = if auto_issues { issues::find(&words, sentence.span, &names) } else { Vec::new() };
-        let holders = holders(text, segmentation, &words, actors, sentence_index, &in_sentence, &phrases);
+        let opening = dateline.map_or(sentence.span.start, |end| end.max(sentence.span.start));
+        let holders = holders(segmentation, &words, actors, sentence_index, opening, &in_sentence, &phrases);
         if holders.is_empty() {
             continue;
         }
@@ -118,8 +124,9 @@ pub fn build(
                             && actor.country.as_deref() == own_state
                             && own_state.is_some())
                         && holder.span.is_none_or(|h| !h.overlaps(*span))
+                        && holder.scope.contains(*span)
                 }
-                _ => holder.span.is_none_or(|h| !h.overlaps(*span)),
+                _ => holder.span.is_none_or(|h| !h.overlaps(*span)) && holder.scope.contains(*span),
             });
             for (target, span) in kept.take(MAX_TARGETS) {
                 pairs.push(Pair {
@@ -180,18 +187,52 @@ struct Holder {
     actor: usize,
     span: Option<Span>,
     surface: String,
+    /// Where its targets may be: the sentence, or the leading clause it is the subject of.
+    scope: Span,
+}
+
+/// Words that open a subordinate clause at the start of a sentence.
+const SUBORDINATORS: &[&str] = &[
+    "when", "whenever", "if", "although", "though", "while", "whilst", "after", "before", "as", "since", "because",
+    "unless", "once", "until", "whereas", "despite",
+];
+
+/// The subordinate clause sentence `sentence` opens with (from byte `opening`, after any dateline; one "and",
+/// "but" or "yet" may come first), when it does and the comma that closes it is not inside a quotation: the
+/// subordinating word's span and the comma's byte offset.
+fn leading_clause(
+    segmentation: &Segmentation,
+    words: &ArticleWords<'_>,
+    sentence: Span,
+    opening: usize,
+) -> Option<(Span, usize)> {
+    let text = words.text();
+    let first = words.first_from(opening);
+    let opens = |index: usize| {
+        index < words.len() && sentence.contains(words.span(index)) && SUBORDINATORS.contains(&words.normalised(index))
+    };
+    let conjunction = first < words.len() && matches!(words.normalised(first), "and" | "but" | "yet");
+    let subordinator = match (opens(first), conjunction && opens(first + 1)) {
+        (true, _) => words.span(first),
+        (false, true) => words.span(first + 1),
+        (false, false) => return None,
+    };
+    let comma = subordinator.end + text[subordinator.end..sentence.end].find(',')?;
+    let at = Span::new(comma, comma + 1);
+    (!segmentation.quotes_in(at).iter().any(|q| q.span.contains(at))).then_some((subordinator, comma))
 }
 
 /// The holders of sentence `sentence_index` (see the module documentation).
 fn holders(
-    text: &str,
     segmentation: &Segmentation,
     words: &ArticleWords<'_>,
     actors: &ArticleActors,
     sentence_index: usize,
+    opening: usize,
     in_sentence: &[(Span, usize, MentionKind)],
     phrases: &[IssuePhrase],
 ) -> Vec<Holder> {
+    let text = words.text();
     let sentence = &segmentation.sentences[sentence_index];
     let can_hold = |index: usize, kind: MentionKind| {
         kind != MentionKind::Demonym
@@ -213,22 +254,45 @@ fn holders(
             Some(span) => span.slice(text).to_string(),
             None => actors.actors[speaker].name.clone(),
         };
-        return vec![Holder { actor: speaker, span, surface }];
+        return vec![Holder { actor: speaker, span, surface, scope: sentence.span }];
     }
     let quoted = |span: Span| segmentation.quotes_in(span).iter().any(|q| q.span.contains(span));
     let in_phrase = |span: Span| phrases.iter().any(|p| p.span.overlaps(span));
-    // The subject: the first reference outside quotations, prepositions and issue phrases (a
-    // demonym only qualifies it: "Russian officials"). When it cannot hold a stance ("The Northern League", a
-    // name of no known type), the sentence has no holder: the next reference is its object.
-    let Some(first) = in_sentence.iter().position(|&(span, _, kind)| {
-        kind != MentionKind::Demonym && !quoted(span) && !words.follows_preposition(span) && !in_phrase(span)
-    }) else {
-        return Vec::new();
+    let clause = leading_clause(segmentation, words, sentence.span, opening);
+    // A subordinating word that is also a preposition ("after", "before", "since") is not one before the
+    // clause's subject: "After Russia annexed Crimea".
+    let opens_clause =
+        |span: Span| clause.is_some_and(|(word, _)| matches!(text[word.end..span.start].trim(), "" | "the" | "The"));
+    // The subject of the part of the sentence from byte `from` to byte `to`: its first reference outside
+    // quotations, prepositions and issue phrases (a demonym only qualifies it: "Russian officials"). When it
+    // cannot hold a stance ("The Northern League", a name of no known type), that part has no holder: the next
+    // reference is its object.
+    let subject = |from: usize, to: usize| {
+        in_sentence
+            .iter()
+            .position(|&(span, _, kind)| {
+                span.start >= from
+                    && span.end <= to
+                    && kind != MentionKind::Demonym
+                    && !quoted(span)
+                    && (!words.follows_preposition(span) || opens_clause(span))
+                    && !in_phrase(span)
+            })
+            .filter(|&at| can_hold(in_sentence[at].1, in_sentence[at].2))
     };
-    if !can_hold(in_sentence[first].1, in_sentence[first].2) {
-        return Vec::new();
-    }
     let mut out: Vec<Holder> = Vec::new();
+    let clause_end = clause.map(|(_, comma)| comma);
+    if let Some(end) = clause_end {
+        if let Some(at) = subject(sentence.span.start, end) {
+            let (span, actor, _) = in_sentence[at];
+            let scope = Span::new(sentence.span.start, end);
+            out.push(Holder { actor, span: Some(span), surface: span.slice(text).to_string(), scope });
+        }
+    }
+    let Some(first) = subject(clause_end.unwrap_or(sentence.span.start), sentence.span.end) else {
+        return out;
+    };
+    let clause_holders = out.len();
     let mut previous: Option<Span> = None;
     for &(span, index, kind) in &in_sentence[first..] {
         if let Some(before) = previous {
@@ -241,20 +305,72 @@ fn holders(
                 break;
             }
         }
-        if out.len() == MAX_HOLDERS {
+        if out.len() == clause_holders + MAX_HOLDERS {
             break;
         }
-        if !out.iter().any(|h| h.actor == index) {
-            out.push(Holder { actor: index, span: Some(span), surface: span.slice(text).to_string() });
+        if !out[clause_holders..].iter().any(|h| h.actor == index) {
+            let surface = span.slice(text).to_string();
+            out.push(Holder { actor: index, span: Some(span), surface, scope: sentence.span });
         }
         previous = Some(span);
+    }
+    // The clause's subject when it is also the sentence's ("After Biden met Putin, he said…") holds once.
+    if clause_holders == 1 && out[1..].iter().any(|h| h.actor == out[0].actor) {
+        out.remove(0);
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::dateline_length;
+    use super::*;
+    use crate::actors::{gazetteer, mentions};
+    use crate::ner::labels::EntityType::{Loc, Org, Per};
+    use crate::text::segment;
+
+    /// (holder, target) names of the pairs of `text`, with mentions of `names`.
+    fn asked(text: &str, names: &[(&str, crate::ner::labels::EntityType, usize)]) -> Vec<(String, String)> {
+        let segmentation = segment(text);
+        let actors = crate::actors::resolve(text, &segmentation, &mentions(text, names), &gazetteer());
+        let pairs = build(text, &segmentation, &actors, &Topics::default(), false);
+        let name = |target: &Target| match target {
+            Target::Actor(index) => actors.actors[*index].name.clone(),
+            other => format!("{other:?}"),
+        };
+        pairs.iter().map(|p| (actors.actors[p.holder].name.clone(), name(&p.target))).collect()
+    }
+
+    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(h, t)| (h.to_string(), t.to_string())).collect()
+    }
+
+    #[test]
+    fn a_leading_clause_has_its_own_subject_and_the_sentence_its_main_one() {
+        let text = "After Russia annexed Crimea, the European Union imposed sanctions.";
+        let found = asked(text, &[("Russia", Loc, 0), ("Crimea", Loc, 0), ("European Union", Org, 0)]);
+        assert_eq!(found, owned(&[("Russia", "Crimea"), ("European Union", "Russia"), ("European Union", "Crimea")]));
+        // Only in the clause: Putin is evaluated, Biden holds.
+        let text = "When it came to evaluating Vladimir Putin, Joe Biden did not mince words.";
+        let found = asked(text, &[("Vladimir Putin", Per, 0), ("Joe Biden", Per, 0)]);
+        assert_eq!(found, owned(&[("Joe Biden", "Vladimir Putin")]));
+        // The same subject in both holds once; a sentence without a leading clause is as before.
+        let text = "But although Joe Biden criticised Vladimir Putin, Biden praised Angela Merkel. Joe Biden met \
+                    Vladimir Putin, then Angela Merkel.";
+        let found = asked(
+            text,
+            &[
+                ("Joe Biden", Per, 0),
+                ("Vladimir Putin", Per, 0),
+                ("Biden", Per, 1),
+                ("Angela Merkel", Per, 0),
+                ("Joe Biden", Per, 1),
+                ("Vladimir Putin", Per, 1),
+                ("Angela Merkel", Per, 1),
+            ],
+        );
+        let expected = [("Joe Biden", "Vladimir Putin"), ("Joe Biden", "Angela Merkel")];
+        assert_eq!(found, owned(&[expected, expected].concat()));
+    }
 
     #[test]
     fn datelines_are_a_capitalised_place_an_optional_agency_and_a_dash() {

@@ -45,6 +45,9 @@ use crate::ner::mentions::Mention;
 use crate::span::Span;
 use crate::text::Segmentation;
 
+/// Mentions and a gazetteer as the pipeline makes them, for the later stages' tests.
+#[cfg(test)]
+pub(crate) use chains::tests::{gazetteer, mentions};
 pub use names::{name_key, Title};
 pub use speakers::{holder_of_sentence, Cue, QuoteAttribution};
 

@@ -261,8 +261,11 @@ fn holders(
     let clause = leading_clause(segmentation, words, sentence.span, opening);
     // A subordinating word that is also a preposition ("after", "before", "since") is not one before the
     // clause's subject: "After Russia annexed Crimea".
-    let opens_clause =
-        |span: Span| clause.is_some_and(|(word, _)| matches!(text[word.end..span.start].trim(), "" | "the" | "The"));
+    let opens_clause = |span: Span| {
+        clause.is_some_and(|(word, _)| {
+            word.end <= span.start && matches!(text[word.end..span.start].trim(), "" | "the" | "The")
+        })
+    };
     // The subject of the part of the sentence from byte `from` to byte `to`: its first reference outside
     // quotations, prepositions and issue phrases (a demonym only qualifies it: "Russian officials"). When it
     // cannot hold a stance ("The Northern League", a name of no known type), that part has no holder: the next

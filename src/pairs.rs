@@ -5,24 +5,26 @@
 //! sentence's holder is its subject, read as the first reference that is not inside a quotation, not right
 //! after a preposition ("with Putin", "to the Kremlin") and not part of an issue phrase, when it is a person,
 //! organisation or state; with the reference joined to it by "and" ("Moscow and Washington share…"). A demonym
-//! ("Russian") never holds a stance.
+//! ("Russian") and an affiliation ("Tory" in "Tory leader Michael Howard") only qualify the next name: they
+//! neither hold a stance nor are targets.
 //!
-//! **Leading clauses.** A sentence that opens with a subordinate clause ("When", "After", "Although", "As",
-//! "If"… up to its first comma) has its subject after it: in "After Russia annexed Crimea, the EU imposed
-//! sanctions" the EU holds the stance toward Russia and Crimea. The clause's own subject (Russia) holds one too,
-//! toward the targets inside the clause only (Crimea).
+//! **Opening clauses.** A sentence that opens with a clause before its subject ("When", "After", "Although",
+//! "In", "According"… up to its first comma; the same clauses the pronoun rules skip) has its subject after it:
+//! in "After Russia annexed Crimea, the EU imposed sanctions" the EU holds the stance toward Russia and Crimea.
+//! The clause's own subject (Russia) holds one too, toward the targets inside the clause only (Crimea).
 //!
 //! **Datelines.** The references in a paragraph's dateline ("BRUSSELS (Reuters) —": where and by whom the story
 //! was filed) are left out: they neither hold stances nor are targets.
 //!
 //! **Targets.** Every other actor referred to in the sentence (its first reference there; names, metonyms,
-//! descriptions and pronouns, not demonyms), every user topic whose keyword occurs, and every issue phrase
+//! descriptions and pronouns, not demonyms or affiliations), every user topic whose keyword occurs, and every issue phrase
 //! found after a cue (see [`crate::targets::issues`]). A holder is never its own target, nor is a person's own
-//! state (from a title: "Russian President Vladimir Putin" and Russia).
+//! state (from a title: "Russian President Vladimir Putin" and Russia) or the organisation named as theirs
+//! right before them in the sentence ("Lib Dem leader Charles Kennedy said the Lib Dems…").
 //!
 //! At most [`MAX_HOLDERS`] holders and [`MAX_TARGETS`] targets per sentence, in text order.
 
-use crate::actors::words::ArticleWords;
+use crate::actors::words::{normalise, ArticleWords};
 use crate::actors::{ActorType, ArticleActors, MentionKind};
 use crate::span::Span;
 use crate::targets::{issues, IssuePhrase, Topics};
@@ -98,7 +100,7 @@ pub fn build(
         let mut targets: Vec<(Target, Span)> = Vec::new();
         let mut seen = Vec::new();
         for &(span, index, kind) in &in_sentence {
-            if kind != MentionKind::Demonym && !seen.contains(&index) {
+            if !kind.qualifies() && !seen.contains(&index) {
                 seen.push(index);
                 targets.push((Target::Actor(index), span));
             }
@@ -116,10 +118,16 @@ pub fn build(
         targets.sort_by_key(|(_, span)| span.start);
         for holder in &holders {
             let own_state = actors.actors[holder.actor].country.as_deref();
+            // The organisation named as the holder's affiliation right before it ("Tory leader Michael Howard").
+            let affiliation = holder.span.and_then(|h| {
+                let before = in_sentence.iter().rev().find(|(span, _, _)| span.end <= h.start)?;
+                (before.2 == MentionKind::Affiliation).then_some(before.1)
+            });
             let kept = targets.iter().filter(|(target, span)| match target {
                 Target::Actor(index) => {
                     let actor = &actors.actors[*index];
                     *index != holder.actor
+                        && Some(*index) != affiliation
                         && !(actor.actor_type == ActorType::Country
                             && actor.country.as_deref() == own_state
                             && own_state.is_some())
@@ -191,37 +199,6 @@ struct Holder {
     scope: Span,
 }
 
-/// Words that open a subordinate clause at the start of a sentence.
-const SUBORDINATORS: &[&str] = &[
-    "when", "whenever", "if", "although", "though", "while", "whilst", "after", "before", "as", "since", "because",
-    "unless", "once", "until", "whereas", "despite",
-];
-
-/// The subordinate clause sentence `sentence` opens with (from byte `opening`, after any dateline; one "and",
-/// "but" or "yet" may come first), when it does and the comma that closes it is not inside a quotation: the
-/// subordinating word's span and the comma's byte offset.
-fn leading_clause(
-    segmentation: &Segmentation,
-    words: &ArticleWords<'_>,
-    sentence: Span,
-    opening: usize,
-) -> Option<(Span, usize)> {
-    let text = words.text();
-    let first = words.first_from(opening);
-    let opens = |index: usize| {
-        index < words.len() && sentence.contains(words.span(index)) && SUBORDINATORS.contains(&words.normalised(index))
-    };
-    let conjunction = first < words.len() && matches!(words.normalised(first), "and" | "but" | "yet");
-    let subordinator = match (opens(first), conjunction && opens(first + 1)) {
-        (true, _) => words.span(first),
-        (false, true) => words.span(first + 1),
-        (false, false) => return None,
-    };
-    let comma = subordinator.end + text[subordinator.end..sentence.end].find(',')?;
-    let at = Span::new(comma, comma + 1);
-    (!segmentation.quotes_in(at).iter().any(|q| q.span.contains(at))).then_some((subordinator, comma))
-}
-
 /// The holders of sentence `sentence_index` (see the module documentation).
 fn holders(
     segmentation: &Segmentation,
@@ -235,7 +212,7 @@ fn holders(
     let text = words.text();
     let sentence = &segmentation.sentences[sentence_index];
     let can_hold = |index: usize, kind: MentionKind| {
-        kind != MentionKind::Demonym
+        !kind.qualifies()
             && matches!(
                 actors.actors[index].actor_type,
                 ActorType::Person | ActorType::Organisation | ActorType::Country
@@ -258,12 +235,15 @@ fn holders(
     }
     let quoted = |span: Span| segmentation.quotes_in(span).iter().any(|q| q.span.contains(span));
     let in_phrase = |span: Span| phrases.iter().any(|p| p.span.overlaps(span));
-    let clause = leading_clause(segmentation, words, sentence.span, opening);
-    // A subordinating word that is also a preposition ("after", "before", "since") is not one before the
-    // clause's subject: "After Russia annexed Crimea".
+    let clause = words.opening_clause(Span::new(opening, sentence.span.end), sentence.span.end);
+    // "After" and "before" open a clause with its subject right after them ("After Russia annexed Crimea"), not
+    // a prepositional phrase as "In", "At" or "With" do ("At KGB headquarters in Moscow, he…").
     let opens_clause = |span: Span| {
         clause.is_some_and(|(word, _)| {
-            word.end <= span.start && matches!(text[word.end..span.start].trim(), "" | "the" | "The")
+            let opener = normalise(word.slice(text));
+            (!ArticleWords::is_preposition(&opener) || matches!(opener.as_str(), "after" | "before"))
+                && word.end <= span.start
+                && matches!(text[word.end..span.start].trim(), "" | "the" | "The")
         })
     };
     // The subject of the part of the sentence from byte `from` to byte `to`: its first reference outside
@@ -276,7 +256,7 @@ fn holders(
             .position(|&(span, _, kind)| {
                 span.start >= from
                     && span.end <= to
-                    && kind != MentionKind::Demonym
+                    && !kind.qualifies()
                     && !quoted(span)
                     && (!words.follows_preposition(span) || opens_clause(span))
                     && !in_phrase(span)
@@ -284,7 +264,7 @@ fn holders(
             .filter(|&at| can_hold(in_sentence[at].1, in_sentence[at].2))
     };
     let mut out: Vec<Holder> = Vec::new();
-    let clause_end = clause.map(|(_, comma)| comma);
+    let clause_end = clause.map(|(_, main)| main);
     if let Some(end) = clause_end {
         if let Some(at) = subject(sentence.span.start, end) {
             let (span, actor, _) = in_sentence[at];
@@ -328,7 +308,7 @@ fn holders(
 mod tests {
     use super::*;
     use crate::actors::{gazetteer, mentions};
-    use crate::ner::labels::EntityType::{Loc, Org, Per};
+    use crate::ner::labels::EntityType::{Loc, Misc, Org, Per};
     use crate::text::segment;
 
     /// (holder, target) names of the pairs of `text`, with mentions of `names`.
@@ -357,7 +337,7 @@ mod tests {
         let found = asked(text, &[("Vladimir Putin", Per, 0), ("Joe Biden", Per, 0)]);
         assert_eq!(found, owned(&[("Joe Biden", "Vladimir Putin")]));
         // The same subject in both holds once; a sentence without a leading clause is as before.
-        let text = "But although Joe Biden criticised Vladimir Putin, Biden praised Angela Merkel. Joe Biden met \
+        let text = "Although Joe Biden criticised Vladimir Putin, Biden praised Angela Merkel. Joe Biden met \
                     Vladimir Putin, then Angela Merkel.";
         let found = asked(
             text,
@@ -373,6 +353,38 @@ mod tests {
         );
         let expected = [("Joe Biden", "Vladimir Putin"), ("Joe Biden", "Angela Merkel")];
         assert_eq!(found, owned(&[expected, expected].concat()));
+    }
+
+    #[test]
+    fn parties_hold_stances_and_an_affiliation_qualifies_the_person_after_it() {
+        let text = "Democrats criticised the Republicans. Tory leader Michael Howard attacked Labour. NATO \
+                    Secretary-General Jens Stoltenberg thanked Labour MP Diane Abbott. Labour \
+                    leader Keir Starmer said Labour would back NATO.";
+        let found = asked(
+            text,
+            &[
+                ("Democrats", Misc, 0),
+                ("Republicans", Misc, 0),
+                ("Tory", Misc, 0),
+                ("Michael Howard", Per, 0),
+                ("Labour", Org, 0),
+                ("NATO", Org, 0),
+                ("Jens Stoltenberg", Per, 0),
+                ("Labour", Org, 1),
+                ("Diane Abbott", Per, 0),
+                ("Labour", Org, 2),
+                ("Keir Starmer", Per, 0),
+                ("Labour", Org, 3),
+                ("NATO", Org, 1),
+            ],
+        );
+        let expected = [
+            ("Democratic Party", "Republican Party"),
+            ("Michael Howard", "Labour Party"),
+            ("Jens Stoltenberg", "Diane Abbott"),
+            ("Keir Starmer", "NATO"),
+        ];
+        assert_eq!(found, owned(&expected));
     }
 
     #[test]

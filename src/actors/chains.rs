@@ -5,9 +5,12 @@
 //!
 //! 1. Each mention is read: a mention the gazetteer maps to a state (its `country` is set) belongs to that
 //!    state; a PER mention is a person, its titles and honorific read off (see `names.rs`); ORG, LOC and MISC
-//!    mentions are organisations, places and other names, without a leading "the" or a possessive. An
+//!    mentions are organisations, places and other names, without a leading "the" or a possessive; an ORG or
+//!    MISC mention that names a party ("Republicans", "Tory", "Lib Dems": see `parties.rs`) is that party. An
 //!    organisation mention inside a person's title that names only a portfolio ("National Security" in
-//!    "National Security Adviser Jake Sullivan") is part of the title, not an actor.
+//!    "National Security Adviser Jake Sullivan") is part of the title, not an actor; any other organisation
+//!    written inside a person's title or right before it ("Tory leader Michael Howard", "NATO's Secretary-General
+//!    Jens Stoltenberg") is that organisation's mention as the person's affiliation.
 //! 2. People with a full name (two words or more) are chained longest name first: a name joins the chain of
 //!    the one earlier name it agrees with ("George Bush" with "George W. Bush"); when it agrees with several
 //!    ("George Bush" with "George W." and "George H. W. Bush") it stays apart, since the article does not say
@@ -38,6 +41,7 @@ use crate::span::Span;
 use crate::text::Segmentation;
 
 use super::names::{self, given_name, name_key, same_full_name, surname, Styling};
+use super::parties;
 use super::words::ArticleWords;
 use super::{Actor, ActorMention, ActorType, Gender, MentionKind};
 
@@ -57,7 +61,8 @@ struct Named {
     span: Span,
     sentence: usize,
     class: Class,
-    /// The name as written, without titles, honorifics, a leading "the" or a possessive.
+    /// The name as written, without titles, honorifics, a leading "the" or a possessive; a party's name in the
+    /// tables ("Republican Party" for "Republicans").
     name: String,
     /// [`name_key`] of `name`; the ISO code for a state.
     key: String,
@@ -117,6 +122,15 @@ pub(crate) fn chain(
     named.retain(|n| {
         !(n.class == Class::Organisation && names::is_portfolio(&n.key) && titles.iter().any(|t| t.contains(n.span)))
     });
+    for n in named.iter_mut().filter(|n| n.class == Class::Organisation) {
+        let before_title = |title: &Span| {
+            title.contains(n.span)
+                || (n.span.end <= title.start && matches!(text[n.span.end..title.start].trim(), "" | "'s" | "’s"))
+        };
+        if titles.iter().any(before_title) {
+            n.kind = MentionKind::Affiliation;
+        }
+    }
     let of_class = |wanted: fn(&Class) -> bool| -> Vec<usize> {
         named.iter().enumerate().filter(|(_, n)| wanted(&n.class)).map(|(i, _)| i).collect()
     };
@@ -280,6 +294,14 @@ fn read_mention(
     };
     let name = names::strip_possessive(strip_article(surface.trim()));
     let key = name_key(name);
+    // The model sometimes leaves a party's first word out ("Liberal" of "Liberal Democrat"): the word before
+    // the mention is taken in when the two name a party.
+    let previous = words.within(Span::new(0, mention.span.start)).end.checked_sub(1);
+    let widened = previous.map(|index| format!("{} {key}", words.normalised(index)));
+    let party = widened.as_deref().and_then(parties::party).or_else(|| parties::party(&key));
+    if let Some(party) = party.filter(|_| matches!(class, Class::Organisation | Class::Other)) {
+        return Some(named(Class::Organisation, party, name_key(party), Styling::default(), MentionKind::Name));
+    }
     (!key.is_empty()).then(|| named(class, name, key, Styling::default(), MentionKind::Name))
 }
 
@@ -669,6 +691,38 @@ pub(crate) mod tests {
         );
         let roles: Vec<&str> = found.iter().flat_map(|a| &a.titles).map(|t| t.role.as_str()).collect();
         assert_eq!(roles, ["national security adviser", "homeland security secretary", "labour party leader"]);
+    }
+
+    #[test]
+    fn parties_are_one_organisation_however_written() {
+        let text = "Liberal Democrat home affairs spokesman Mark Oaten said Republicans, the GOP and the Lib Dems \
+                    differ. Tory leader Michael Howard and the Conservatives agreed.";
+        let found = actors(
+            text,
+            &[
+                ("Democrat", Misc, 0),
+                ("Mark Oaten", Per, 0),
+                ("Republicans", Misc, 0),
+                ("GOP", Org, 0),
+                ("Lib Dems", Misc, 0),
+                ("Tory", Misc, 0),
+                ("Michael Howard", Per, 0),
+                ("Conservatives", Misc, 0),
+            ],
+        );
+        assert_eq!(
+            summary(text, &found),
+            owned(&[
+                ("Liberal Democrats", "organisation", &["Democrat", "Lib Dems"]),
+                ("Mark Oaten", "person", &["Mark Oaten"]),
+                ("Republican Party", "organisation", &["Republicans", "GOP"]),
+                ("Conservative Party", "organisation", &["Tory", "Conservatives"]),
+                ("Michael Howard", "person", &["Michael Howard"]),
+            ])
+        );
+        let kinds: Vec<MentionKind> = found.iter().flat_map(|a| &a.mentions).map(|m| m.kind).collect();
+        use MentionKind::{Affiliation, Name};
+        assert_eq!(kinds, [Affiliation, Name, Name, Name, Name, Affiliation, Name, Name]);
     }
 
     #[test]

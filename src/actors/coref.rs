@@ -60,40 +60,6 @@ enum Pronoun {
     Its,
 }
 
-/// Words that open a sentence with a clause before its subject: "When …, Biden said".
-const CLAUSE_OPENERS: &[&str] = &[
-    "when",
-    "while",
-    "if",
-    "although",
-    "though",
-    "as",
-    "after",
-    "before",
-    "since",
-    "because",
-    "once",
-    "unless",
-    "until",
-    "despite",
-    "in",
-    "on",
-    "at",
-    "during",
-    "for",
-    "with",
-    "without",
-    "under",
-    "following",
-    "amid",
-    "asked",
-    "speaking",
-    "according",
-    "by",
-    "from",
-    "over",
-];
-
 /// Words between a subject and an object pronoun that start a new clause, where the subject may be meant
 /// again ("Biden told reporters that aides had briefed him"); so do the speech verbs that take a clause
 /// ("Biden said aides had briefed him").
@@ -401,21 +367,9 @@ impl<'a> Resolver<'a> {
             .copied()
     }
 
-    /// Where the main clause of the sentence at `span` starts: after the first comma when the sentence opens
-    /// with a subordinate or prepositional clause ("When …, Biden"), at the sentence's start otherwise.
+    /// Where the main clause of the sentence at `span` starts (see [`ArticleWords::opening_clause`]).
     fn main_clause_start(&self, span: Span, before: usize) -> usize {
-        let words = self.words.first_from(span.start)..self.words.first_from(span.end);
-        let Some(first) = words.clone().find(|&i| self.words.written(i).chars().any(char::is_alphanumeric)) else {
-            return span.start;
-        };
-        if !CLAUSE_OPENERS.contains(&self.words.normalised(first)) {
-            return span.start;
-        }
-        words
-            .filter(|&i| self.words.written(i) == "," && self.words.span(i).end <= before)
-            .map(|i| self.words.span(i).end)
-            .next()
-            .unwrap_or(span.start)
+        self.words.opening_clause(span, before).map_or(span.start, |(_, main)| main)
     }
 
     fn clause_break_between(&self, start: usize, end: usize) -> bool {

@@ -9,6 +9,8 @@
 //!
 //! * `names.rs`: titles and honorifics around a name ("former President", "Mr.", "Russian Foreign Minister")
 //!   are read and kept apart from the name; names match by a key (lowercase, punctuation dropped).
+//! * `parties.rs`: the names of the main US and UK parties and their members ("Republicans", "Tories"), so that
+//!   a party is one organisation however it is written.
 //! * `chains.rs`: name mentions become actors. People: full names that agree, then a bare surname (or given
 //!   name) joins the one full name that has it; when two full names share it ("George W. Bush", "Jeb Bush"),
 //!   the bare surname stays an actor of its own. Organisations: the same key, or an acronym the article
@@ -35,6 +37,7 @@
 mod chains;
 mod coref;
 mod names;
+mod parties;
 mod references;
 pub mod registry;
 mod speakers;
@@ -105,10 +108,13 @@ pub enum MentionKind {
     /// A state by its adjective: "Russian". It qualifies something else ("Russian officials"), so a pair
     /// builder may not want it as a holder.
     Demonym,
+    /// An organisation named right before a person's title, as the person's: "Tory" in "Tory leader Michael
+    /// Howard", "NATO" in "NATO Secretary-General Jens Stoltenberg". Like a demonym it qualifies the person.
+    Affiliation,
 }
 
 impl MentionKind {
-    /// The name used in tables: "name", "pronoun", "description", "metonym", "demonym".
+    /// The name used in tables: "name", "pronoun", "description", "metonym", "demonym", "affiliation".
     pub fn as_str(self) -> &'static str {
         match self {
             MentionKind::Name => "name",
@@ -116,7 +122,14 @@ impl MentionKind {
             MentionKind::Description => "description",
             MentionKind::Metonym => "metonym",
             MentionKind::Demonym => "demonym",
+            MentionKind::Affiliation => "affiliation",
         }
+    }
+
+    /// Whether the mention only qualifies another name ("Russian officials", "Tory leader Michael Howard"): it
+    /// neither holds a stance nor speaks.
+    pub fn qualifies(self) -> bool {
+        matches!(self, MentionKind::Demonym | MentionKind::Affiliation)
     }
 }
 

@@ -105,6 +105,9 @@ const TITLES: &[TitleForm] = &[
     gendered("congressman", "representative", "representative", Male),
     gendered("congresswoman", "representative", "representative", Female),
     title("mayor", "mayor", "mayor"),
+    title("mp", "mp", "mp"),
+    title("mep", "mep", "mep"),
+    title("msp", "msp", "msp"),
     gendered("king", "king", "king", Male),
     gendered("queen", "queen", "queen", Female),
     gendered("prince", "prince", "prince", Male),
@@ -175,6 +178,7 @@ const QUALIFIERS: &[&str] = &[
     "labor",
     "labour",
     "senior",
+    "shadow",
     "special",
     "assistant",
     "executive",
@@ -215,6 +219,7 @@ const PORTFOLIOS: &[&str] = &[
     "environment",
     "national",
     "security",
+    "affairs",
 ];
 
 fn is_qualifier(word: &str) -> bool {

@@ -61,13 +61,14 @@ impl References {
         self.starting_in(0, offset).iter().rev()
     }
 
-    /// The reference whose span overlaps `span`, other than demonyms (which may lie inside a description).
+    /// The reference whose span overlaps `span`, other than demonyms and affiliations (which may lie inside a
+    /// description).
     pub(crate) fn overlapping(&self, span: Span) -> Option<&Reference> {
         let first = self.list.partition_point(|r| r.span.end <= span.start);
         self.list[first..]
             .iter()
             .take_while(|r| r.span.start < span.end)
-            .find(|r| r.span.overlaps(span) && r.kind != MentionKind::Demonym)
+            .find(|r| r.span.overlaps(span) && !r.kind.qualifies())
     }
 
     /// Writes the resolved pronouns and descriptions into their actors' mentions, in text order.

@@ -35,7 +35,7 @@ use crate::text::Segmentation;
 
 use super::references::{Reference, References};
 use super::words::ArticleWords;
-use super::{sentence_at, Actor, ActorType, ArticleActors, MentionKind};
+use super::{sentence_at, Actor, ActorType, ArticleActors};
 
 /// How a quotation or reported clause was attributed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -551,12 +551,12 @@ impl Attributor<'_> {
         }
     }
 
-    /// People, organisations and states speak; demonyms do not.
+    /// People, organisations and states speak; demonyms and affiliations do not.
     fn can_speak(&self, reference: &Reference) -> bool {
         matches!(
             self.actors[reference.actor].actor_type,
             ActorType::Person | ActorType::Organisation | ActorType::Country
-        ) && reference.kind != MentionKind::Demonym
+        ) && !reference.kind.qualifies()
     }
 
     fn is_word(&self, index: usize) -> bool {
@@ -590,7 +590,7 @@ impl Attributor<'_> {
 mod tests {
     use super::*;
     use crate::actors::chains::tests::{gazetteer, mentions};
-    use crate::actors::resolve;
+    use crate::actors::{resolve, MentionKind};
     use crate::ner::labels::EntityType::{self, Org, Per};
     use crate::text::segment;
 

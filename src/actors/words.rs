@@ -43,6 +43,40 @@ const PREPOSITIONS: &[&str] = &[
     "including",
 ];
 
+/// Words that open a sentence with a clause before its subject: "When …, Biden said", "In Geneva, …".
+const CLAUSE_OPENERS: &[&str] = &[
+    "when",
+    "while",
+    "if",
+    "although",
+    "though",
+    "as",
+    "after",
+    "before",
+    "since",
+    "because",
+    "once",
+    "unless",
+    "until",
+    "despite",
+    "in",
+    "on",
+    "at",
+    "during",
+    "for",
+    "with",
+    "without",
+    "under",
+    "following",
+    "amid",
+    "asked",
+    "speaking",
+    "according",
+    "by",
+    "from",
+    "over",
+];
+
 /// The words of one text with their byte spans and normalised forms, in order.
 pub(crate) struct ArticleWords<'t> {
     text: &'t str,
@@ -106,6 +140,24 @@ impl<'t> ArticleWords<'t> {
             }
         }
         false
+    }
+
+    /// The clause the sentence at `span` opens with before its subject, when its first word is one of
+    /// [`CLAUSE_OPENERS`] ("When …, Biden said", "In Geneva, …"): that word's span and where the main clause
+    /// starts, after the clause's first comma (one that ends before byte `before`).
+    pub(crate) fn opening_clause(&self, span: Span, before: usize) -> Option<(Span, usize)> {
+        let mut words = self.first_from(span.start)..self.first_from(span.end);
+        let first = words.find(|&i| self.written(i).chars().any(char::is_alphanumeric))?;
+        if !CLAUSE_OPENERS.contains(&self.normalised(first)) {
+            return None;
+        }
+        let comma = words.find(|&i| self.written(i) == "," && self.span(i).end <= before)?;
+        Some((self.span(first), self.span(comma).end))
+    }
+
+    /// Whether `word` (normalised) is one of the prepositions a subject never follows.
+    pub(crate) fn is_preposition(word: &str) -> bool {
+        PREPOSITIONS.contains(&word)
     }
 
     /// Whether the word starts with a capital letter.

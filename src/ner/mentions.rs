@@ -1,6 +1,10 @@
 //! Mentions in an article: the entity model's spans, each placed in its sentence and, where the gazetteer
 //! says the name stands for a state, given that state's country code; plus the state institutions the model
 //! missed ("the Kremlin"), which the gazetteer finds on its own.
+//!
+//! The model sometimes splits one organisation's name into two entities side by side ("Liberal" + "Democrats",
+//! "Lib" + "Dems"): two organisation or MISC entities, neither a state, with a single space between them are
+//! one mention, an organisation if either was.
 
 use crate::span::Span;
 use crate::text::Segmentation;
@@ -57,20 +61,38 @@ pub fn mentions(
     entities: &[EntitySpan],
     gazetteer: &Gazetteer,
 ) -> Vec<Mention> {
-    let mut out: Vec<Mention> = entities
-        .iter()
-        .map(|entity| Mention {
-            span: entity.span,
-            entity_type: entity.entity_type,
-            confidence: entity.confidence,
-            sentence_index: 0,
-            country: gazetteer
-                .lookup(entity.span.slice(text))
-                .filter(|entry| fits(entity.entity_type, entry.kind))
-                .map(|entry| entry.country.clone()),
-            source: MentionSource::Model,
-        })
-        .collect();
+    let mut out: Vec<Mention> = Vec::with_capacity(entities.len());
+    for entity in entities {
+        let country = gazetteer
+            .lookup(entity.span.slice(text))
+            .filter(|entry| fits(entity.entity_type, entry.kind))
+            .map(|entry| entry.country.clone());
+        let joins = |last: &Mention| {
+            let kinds = [last.entity_type, entity.entity_type];
+            kinds.iter().all(|t| matches!(t, EntityType::Org | EntityType::Misc))
+                && last.country.is_none()
+                && country.is_none()
+                && last.span.end < entity.span.start
+                && &text[last.span.end..entity.span.start] == " "
+        };
+        match out.last_mut() {
+            Some(last) if joins(last) => {
+                last.span = Span::new(last.span.start, entity.span.end);
+                last.confidence = last.confidence.min(entity.confidence);
+                if entity.entity_type == EntityType::Org {
+                    last.entity_type = EntityType::Org;
+                }
+            }
+            _ => out.push(Mention {
+                span: entity.span,
+                entity_type: entity.entity_type,
+                confidence: entity.confidence,
+                sentence_index: 0,
+                country,
+                source: MentionSource::Model,
+            }),
+        }
+    }
     for (span, entry) in gazetteer.find_in(text) {
         if entry.kind != PlaceKind::Institution || out.iter().any(|m| m.span.overlaps(span)) {
             continue;
@@ -123,6 +145,36 @@ mod tests {
                 ("Denzel Washington", None, 0, MentionSource::Model),
                 ("Moscow", Some("RU"), 0, MentionSource::Model),
                 ("Kremlin", Some("RU"), 1, MentionSource::Gazetteer),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_organisation_split_in_two_is_one_mention_but_a_state_and_a_name_stay_apart() {
+        let text = "The Lib Dems and Liberal Democrats met Moscow Dynamo, not Labour, in Geneva City.";
+        let entities = [
+            entity(text, "Lib", EntityType::Org),
+            entity(text, "Dems", EntityType::Misc),
+            entity(text, "Liberal", EntityType::Misc),
+            entity(text, "Democrats", EntityType::Misc),
+            entity(text, "Moscow", EntityType::Org),
+            entity(text, "Dynamo", EntityType::Org),
+            entity(text, "Labour", EntityType::Org),
+            entity(text, "Geneva", EntityType::Loc),
+            entity(text, "City", EntityType::Loc),
+        ];
+        let found = mentions(text, &segment(text), &entities, &gazetteer());
+        let summary: Vec<(&str, EntityType)> = found.iter().map(|m| (m.span.slice(text), m.entity_type)).collect();
+        assert_eq!(
+            summary,
+            [
+                ("Lib Dems", EntityType::Org),
+                ("Liberal Democrats", EntityType::Misc),
+                ("Moscow", EntityType::Org),
+                ("Dynamo", EntityType::Org),
+                ("Labour", EntityType::Org),
+                ("Geneva", EntityType::Loc),
+                ("City", EntityType::Loc),
             ]
         );
     }

@@ -1,7 +1,9 @@
 //! The pair builder: which (holder, target) questions each sentence asks the stance model.
 //!
 //! **Holders.** A sentence inside an attributed quotation has one holder, its speaker (`“…,” Bush said`: Bush
-//! for every sentence of the quotation), whether or not the speaker is named in that sentence. Any other
+//! for every sentence of the quotation), whether or not the speaker is named in that sentence. Reported speech
+//! whose speaker comes after it or with "according to" (`Russia is a threat, Biden said`, `According to the
+//! Kremlin, …`) is held by its speaker, toward what the reported clause names. Any other
 //! sentence's holder is its subject, read as the first reference that is not inside a quotation, not right
 //! after a preposition ("with Putin", "to the Kremlin") and not part of an issue phrase, when it is a person,
 //! organisation or state; with the reference joined to it by "and" ("Moscow and Washington share…"). A demonym
@@ -25,7 +27,7 @@
 //! At most [`MAX_HOLDERS`] holders and [`MAX_TARGETS`] targets per sentence, in text order.
 
 use crate::actors::words::{normalise, ArticleWords};
-use crate::actors::{ActorType, ArticleActors, MentionKind};
+use crate::actors::{ActorType, ArticleActors, Cue, MentionKind};
 use crate::span::Span;
 use crate::targets::{issues, IssuePhrase, Topics};
 use crate::text::Segmentation;
@@ -233,6 +235,16 @@ fn holders(
         };
         return vec![Holder { actor: speaker, span, surface, scope: sentence.span }];
     }
+    // Reported speech whose speaker is named after it or with "according to" (`…, Biden said`, `According to
+    // the Kremlin, …`): the speaker holds, toward what the clause names.
+    let reported = actors.quotes.iter().find(|q| {
+        !q.direct && matches!(q.cue, Some(Cue::SaidAfter | Cue::AccordingTo)) && sentence.span.contains(q.span)
+    });
+    if let Some((quote, speaker)) = reported.and_then(|q| Some((q, q.speaker?))) {
+        let span = quote.speaker_span.filter(|s| sentence.span.contains(*s));
+        let surface = span.map_or_else(|| actors.actors[speaker].name.clone(), |s| s.slice(text).to_string());
+        return vec![Holder { actor: speaker, span, surface, scope: quote.span }];
+    }
     let quoted = |span: Span| segmentation.quotes_in(span).iter().any(|q| q.span.contains(span));
     let in_phrase = |span: Span| phrases.iter().any(|p| p.span.overlaps(span));
     let clause = words.opening_clause(Span::new(opening, sentence.span.end), sentence.span.end);
@@ -353,6 +365,30 @@ mod tests {
         );
         let expected = [("Joe Biden", "Vladimir Putin"), ("Joe Biden", "Angela Merkel")];
         assert_eq!(found, owned(&[expected, expected].concat()));
+    }
+
+    #[test]
+    fn reported_speech_is_held_by_its_speaker_toward_what_it_names() {
+        let text = "Russia is a threat to Ukraine, Joe Biden said in Geneva. According to the White House, Russia \
+                    attacked Ukraine.";
+        let found = asked(
+            text,
+            &[
+                ("Russia", Loc, 0),
+                ("Ukraine", Loc, 0),
+                ("Joe Biden", Per, 0),
+                ("Geneva", Loc, 0),
+                ("Russia", Loc, 1),
+                ("Ukraine", Loc, 1),
+            ],
+        );
+        let expected = [
+            ("Joe Biden", "Russia"),
+            ("Joe Biden", "Ukraine"),
+            ("United States", "Russia"),
+            ("United States", "Ukraine"),
+        ];
+        assert_eq!(found, owned(&expected));
     }
 
     #[test]

@@ -25,8 +25,9 @@
 //! said`). Only people, organisations and states speak, never a demonym ("Russian").
 //!
 //! **Reported speech** has no marks: `X said that …` (the verb may be followed by a few words first: "said in
-//! an interview that"), `X said he/the/Biden …` for a few verbs that take a clause directly, and `According to
-//! X, …` / `…, according to X`. Each gives a clause (`Cue::SaidThat` or `Cue::AccordingTo`, `direct: false`)
+//! an interview that"), `X said he/the/Biden …` for a few verbs that take a clause directly, `…, X said` /
+//! `…, said X` at the end of the sentence (`Cue::SaidAfter`), and `According to X, …` / `…, according to X`.
+//! Each gives a clause (`Cue::SaidThat`, `Cue::SaidAfter` or `Cue::AccordingTo`, `direct: false`)
 //! whose holder is found as in rule 2; clauses whose holder is not an actor ("aides said that") are left out.
 //! A reported clause may contain quotations attributed by the same verb.
 
@@ -183,6 +184,9 @@ const MAX_CUE_DISTANCE: usize = 8;
 const MAX_SPEAKER_DISTANCE: usize = 4;
 /// How many words a "that" may come after its verb (`said in an interview earlier this year that`).
 const MAX_THAT_DISTANCE: usize = 8;
+/// How many words may follow a speech verb that ends a sentence after its reported clause (`…, Biden said
+/// in a statement on Monday`).
+const MAX_TRAILING_CUE_WORDS: usize = 8;
 /// The longest sentence read as the cue of the quotation before it (`He said.`).
 const MAX_CUE_SENTENCE_WORDS: usize = 6;
 
@@ -461,18 +465,24 @@ impl Attributor<'_> {
                     index += 1;
                     continue;
                 };
-                let clause = if cue.according_to {
-                    self.according_to_clause(cue, sentence.span)
+                // The clause, where its speaker is looked for from, and the kind of cue. A trailing cue's speaker
+                // is named after the clause's comma (`…, Biden said`).
+                let start = sentence.span.start;
+                let found_clause = if cue.according_to {
+                    self.according_to_clause(cue, sentence.span).map(|clause| (clause, start, Cue::AccordingTo))
+                } else if let Some((clause, comma)) = self.clause_before_cue(cue, range.clone()) {
+                    Some((clause, comma, Cue::SaidAfter))
                 } else {
-                    self.reported_clause(cue, range.end)
+                    self.reported_clause(cue, range.end).map(|clause| (clause, start, Cue::SaidThat))
                 };
-                let used_by_quote =
-                    |span: Span| direct.iter().any(|q| q.cue_span == Some(span) && q.cue == Some(Cue::AccordingTo));
-                if let Some(clause) = clause {
-                    let holder = self.holder_of_cue(cue, sentence.span.start, sentence.span.end);
-                    let kind = if cue.according_to { Cue::AccordingTo } else { Cue::SaidThat };
+                // A cue that already attributes a quotation: `"…," according to X`, `… "a threat," Biden said`.
+                let used_by_quote = |span: Span, kind: Cue| {
+                    direct.iter().any(|q| q.cue_span == Some(span) && matches!(kind, Cue::AccordingTo | Cue::SaidAfter))
+                };
+                if let Some((clause, from, kind)) = found_clause {
+                    let holder = self.holder_of_cue(cue, from, sentence.span.end);
                     let attribution = self.attribution(clause, false, kind, cue, holder);
-                    let duplicate = attribution.cue_span.is_some_and(used_by_quote);
+                    let duplicate = attribution.cue_span.is_some_and(|span| used_by_quote(span, kind));
                     if holder.is_some() && !duplicate {
                         found.push(attribution);
                     }
@@ -509,6 +519,29 @@ impl Attributor<'_> {
             }
         };
         self.clause_span(start, end)
+    }
+
+    /// A clause the speech verb `cue` follows at the end of its sentence (`…, Biden said on Monday`, `…, said
+    /// Biden`): the clause up to the sentence's last comma before the verb, when only the speaker stands between
+    /// that comma and the verb (or right after the verb, when nothing does), and what follows the verb is a few
+    /// words with no "that" and nobody else who could speak (not `In Geneva, Biden said Putin would…`). The
+    /// clause and the comma's byte offset.
+    fn clause_before_cue(&self, cue: CueWords, sentence: std::ops::Range<usize>) -> Option<(Span, usize)> {
+        let comma = (sentence.start..cue.first).rev().find(|&i| self.words.written(i) == ",")?;
+        let after = (cue.end..sentence.end).filter(|&i| self.is_word(i)).count();
+        if after > MAX_TRAILING_CUE_WORDS || !self.only_a_speaker_between(comma + 1, cue.first) {
+            return None;
+        }
+        let (from, until) = (self.words.span(comma).end, self.words.span(sentence.end - 1).end);
+        let verb = self.words.span(cue.first);
+        let named_before = self.references.starting_in(from, verb.start).iter().any(|r| self.can_speak(r));
+        let mut speakers_after = self.references.starting_in(verb.end, until).iter().filter(|r| self.can_speak(r));
+        let others_after = if named_before { speakers_after.count() } else { speakers_after.by_ref().skip(1).count() };
+        let that = (cue.end..sentence.end).any(|i| self.words.normalised(i) == "that");
+        let named = named_before || self.named_right_after(cue, until).is_some();
+        (named && others_after == 0 && !that)
+            .then(|| Some((self.clause_span(sentence.start, comma)?, self.words.span(comma).start)))
+            .flatten()
     }
 
     /// `According to X, …` (the clause after the comma following X) or `…, according to X` (the clause
@@ -715,6 +748,36 @@ mod tests {
                 row("the exchange is off", Some("United States"), Some(Cue::AccordingTo), Some("White House")),
                 row("The plan is dead", Some("NATO"), Some(Cue::AccordingTo), Some("NATO")),
                 row("talks could fail", Some("Jake Sullivan"), Some(Cue::SaidThat), Some("Sullivan")),
+            ]
+        );
+    }
+
+    #[test]
+    fn reported_speech_with_its_speaker_after_it() {
+        let text = "Russia is a threat to Ukraine, Jake Sullivan said on Monday. The sanctions are working, said \
+                    Biden. In Geneva, Sullivan said Biden would act. Talks failed, Sullivan told Biden.";
+        let (_, found) = attributions(
+            text,
+            &[
+                ("Jake Sullivan", Per, 0),
+                ("Biden", Per, 0),
+                ("Sullivan", Per, 1),
+                ("Biden", Per, 1),
+                ("Sullivan", Per, 2),
+                ("Biden", Per, 2),
+            ],
+        );
+        assert_eq!(
+            found,
+            [
+                row(
+                    "Russia is a threat to Ukraine",
+                    Some("Jake Sullivan"),
+                    Some(Cue::SaidAfter),
+                    Some("Jake Sullivan")
+                ),
+                row("The sanctions are working", Some("Biden"), Some(Cue::SaidAfter), Some("Biden")),
+                row("Biden would act", Some("Jake Sullivan"), Some(Cue::SaidThat), Some("Sullivan")),
             ]
         );
     }

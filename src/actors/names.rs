@@ -136,6 +136,9 @@ const TITLES: &[TitleForm] = &[
     title("spokesperson", "spokesperson", "spokesperson"),
     gendered("chairman", "chair", "chair", Male),
     gendered("chairwoman", "chair", "chair", Female),
+    gendered("co-chairman", "co-chair", "chair", Male),
+    title("co-chair", "co-chair", "chair"),
+    gendered("vice-chairman", "vice chair", "chair", Male),
     title("director", "director", "director"),
     title("chief", "chief", "chief"),
     title("leader", "leader", "leader"),
@@ -444,6 +447,14 @@ mod tests {
         assert_eq!((styling.title, styling.words), (title("president", "president", true, None), 1));
         let styling = before("ex-Sen");
         assert_eq!((styling.title, styling.words), (title("senator", "senator", true, None), 1));
+        // British styles: lowercase, "shadow", "affairs", MPs, hyphenated chairs.
+        let styling = before("Tory shadow home affairs secretary");
+        assert_eq!(
+            (styling.title, styling.words),
+            (title("shadow home affairs secretary", "secretary", false, None), 4)
+        );
+        assert_eq!(before("Labour MP").title, title("labour mp", "mp", false, None));
+        assert_eq!(before("Conservative co-chairman").title, title("co-chair", "chair", false, None));
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub fn build(
             .filter(|(span, _, _)| sentence.span.contains(*span) && dateline.is_none_or(|end| span.start >= end))
             .collect();
         let phrases = if auto_issues { issues::find(&words, sentence.span, &names) } else { Vec::new() };
-        let opening = dateline.map_or(sentence.span.start, |end| end.max(sentence.span.start));
+        let opening = dateline.map_or(sentence.span.start, |end| end.clamp(sentence.span.start, sentence.span.end));
         let holders = holders(segmentation, &words, actors, sentence_index, opening, &in_sentence, &phrases);
         if holders.is_empty() {
             continue;

@@ -125,18 +125,20 @@ pub fn build(
                 let before = in_sentence.iter().rev().find(|(span, _, _)| span.end <= h.start)?;
                 (before.2 == MentionKind::Affiliation).then_some(before.1)
             });
-            let kept = targets.iter().filter(|(target, span)| match target {
-                Target::Actor(index) => {
-                    let actor = &actors.actors[*index];
-                    *index != holder.actor
-                        && Some(*index) != affiliation
-                        && !(actor.actor_type == ActorType::Country
-                            && actor.country.as_deref() == own_state
-                            && own_state.is_some())
-                        && holder.span.is_none_or(|h| !h.overlaps(*span))
-                        && holder.scope.contains(*span)
-                }
-                _ => holder.span.is_none_or(|h| !h.overlaps(*span)) && holder.scope.contains(*span),
+            let kept = targets.iter().filter(|(target, span)| {
+                let outside_holder = holder.span.is_none_or(|h| !h.overlaps(*span)) && holder.scope.contains(*span);
+                outside_holder
+                    && match target {
+                        Target::Actor(index) => {
+                            let actor = &actors.actors[*index];
+                            *index != holder.actor
+                                && Some(*index) != affiliation
+                                && !(actor.actor_type == ActorType::Country
+                                    && actor.country.as_deref() == own_state
+                                    && own_state.is_some())
+                        }
+                        _ => true,
+                    }
             });
             for (target, span) in kept.take(MAX_TARGETS) {
                 pairs.push(Pair {

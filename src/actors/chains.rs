@@ -296,7 +296,7 @@ fn read_mention(
     let key = name_key(name);
     // The model sometimes leaves a party's first word out ("Liberal" of "Liberal Democrat"): the word before
     // the mention is taken in when the two name a party.
-    let previous = words.within(Span::new(0, mention.span.start)).end.checked_sub(1);
+    let previous = words.first_from(mention.span.start).checked_sub(1);
     let widened = previous.map(|index| format!("{} {key}", words.normalised(index)));
     let party = widened.as_deref().and_then(parties::party).or_else(|| parties::party(&key));
     if let Some(party) = party.filter(|_| matches!(class, Class::Organisation | Class::Other)) {

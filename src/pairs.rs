@@ -5,7 +5,9 @@
 //! whose speaker comes after it or with "according to" (`Russia is a threat, Biden said`, `According to the
 //! Kremlin, …`) is held by its speaker, toward what the reported clause names. Any other
 //! sentence's holder is its subject, read as the first reference that is not inside a quotation, not right
-//! after a preposition ("with Putin", "to the Kremlin") and not part of an issue phrase, when it is a person,
+//! after a preposition ("with Putin", "to the Kremlin"; for a person, before the title: in "Chief Secretary to
+//! the Treasury Paul Boateng attacked…" Boateng is the subject, in "On Tuesday Mr Kennedy said" too) and not
+//! part of an issue phrase, when it is a person,
 //! organisation or state; with the reference joined to it by "and" ("Moscow and Washington share…"). A demonym
 //! ("Russian") and an affiliation ("Tory" in "Tory leader Michael Howard") only qualify the next name: they
 //! neither hold a stance nor are targets.
@@ -27,7 +29,7 @@
 //! At most [`MAX_HOLDERS`] holders and [`MAX_TARGETS`] targets per sentence, in text order.
 
 use crate::actors::words::{normalise, ArticleWords};
-use crate::actors::{ActorType, ArticleActors, Cue, MentionKind};
+use crate::actors::{ActorMention, ActorType, ArticleActors, Cue, MentionKind};
 use crate::span::Span;
 use crate::targets::{issues, IssuePhrase, Topics};
 use crate::text::Segmentation;
@@ -73,25 +75,25 @@ pub fn build(
     auto_issues: bool,
 ) -> Vec<Pair> {
     let words = ArticleWords::new(text);
-    // Every reference, in text order: (span, actor index, kind).
-    let mut references: Vec<(Span, usize, MentionKind)> = actors
+    // Every reference, in text order: (actor index, mention).
+    let mut references: Vec<(usize, &ActorMention)> = actors
         .actors
         .iter()
         .enumerate()
-        .flat_map(|(index, actor)| actor.mentions.iter().map(move |m| (m.span, index, m.kind)))
+        .flat_map(|(index, actor)| actor.mentions.iter().map(move |m| (index, m)))
         .collect();
-    references.sort_by_key(|&(span, index, _)| (span.start, span.end, index));
-    let names: Vec<Span> = references.iter().map(|r| r.0).collect();
+    references.sort_by_key(|&(index, m)| (m.span.start, m.span.end, index));
+    let names: Vec<Span> = references.iter().map(|r| r.1.span).collect();
     let mut pairs = Vec::new();
     for (sentence_index, sentence) in segmentation.sentences.iter().enumerate() {
         // References in a dateline ("BRUSSELS (Reuters) —") are where and by whom the story was filed: neither
         // holders nor targets.
         let paragraph = segmentation.paragraphs[sentence.paragraph].span;
         let dateline = dateline_length(paragraph.slice(text)).map(|length| paragraph.start + length);
-        let in_sentence: Vec<(Span, usize, MentionKind)> = references
+        let in_sentence: Vec<(usize, &ActorMention)> = references
             .iter()
             .copied()
-            .filter(|(span, _, _)| sentence.span.contains(*span) && dateline.is_none_or(|end| span.start >= end))
+            .filter(|(_, m)| sentence.span.contains(m.span) && dateline.is_none_or(|end| m.span.start >= end))
             .collect();
         let phrases = if auto_issues { issues::find(&words, sentence.span, &names) } else { Vec::new() };
         let opening = dateline.map_or(sentence.span.start, |end| end.clamp(sentence.span.start, sentence.span.end));
@@ -101,10 +103,10 @@ pub fn build(
         }
         let mut targets: Vec<(Target, Span)> = Vec::new();
         let mut seen = Vec::new();
-        for &(span, index, kind) in &in_sentence {
-            if !kind.qualifies() && !seen.contains(&index) {
+        for &(index, mention) in &in_sentence {
+            if !mention.kind.qualifies() && !seen.contains(&index) {
                 seen.push(index);
-                targets.push((Target::Actor(index), span));
+                targets.push((Target::Actor(index), mention.span));
             }
         }
         for (topic, span) in topics.find_in(sentence.span.slice(text)) {
@@ -122,8 +124,8 @@ pub fn build(
             let own_state = actors.actors[holder.actor].country.as_deref();
             // The organisation named as the holder's affiliation right before it ("Tory leader Michael Howard").
             let affiliation = holder.span.and_then(|h| {
-                let before = in_sentence.iter().rev().find(|(span, _, _)| span.end <= h.start)?;
-                (before.2 == MentionKind::Affiliation).then_some(before.1)
+                let (index, before) = in_sentence.iter().rev().find(|(_, m)| m.span.end <= h.start)?;
+                (before.kind == MentionKind::Affiliation).then_some(*index)
             });
             let kept = targets.iter().filter(|(target, span)| {
                 let outside_holder = holder.span.is_none_or(|h| !h.overlaps(*span)) && holder.scope.contains(*span);
@@ -210,7 +212,7 @@ fn holders(
     actors: &ArticleActors,
     sentence_index: usize,
     opening: usize,
-    in_sentence: &[(Span, usize, MentionKind)],
+    in_sentence: &[(usize, &ActorMention)],
     phrases: &[IssuePhrase],
 ) -> Vec<Holder> {
     let text = words.text();
@@ -228,8 +230,8 @@ fn holders(
         let cue = quote.and_then(|q| q.speaker_span);
         let span = in_sentence
             .iter()
-            .find(|(_, index, _)| *index == speaker)
-            .map(|r| r.0)
+            .find(|(index, _)| *index == speaker)
+            .map(|r| r.1.span)
             .or(cue.filter(|c| sentence.span.contains(*c)));
         let surface = match span.or(cue) {
             Some(span) => span.slice(text).to_string(),
@@ -267,21 +269,21 @@ fn holders(
     let subject = |from: usize, to: usize| {
         in_sentence
             .iter()
-            .position(|&(span, _, kind)| {
-                span.start >= from
-                    && span.end <= to
-                    && !kind.qualifies()
-                    && !quoted(span)
-                    && (!words.follows_preposition(span) || opens_clause(span))
-                    && !in_phrase(span)
+            .position(|&(_, m)| {
+                m.span.start >= from
+                    && m.span.end <= to
+                    && !m.kind.qualifies()
+                    && !quoted(m.span)
+                    && (!words.follows_preposition(m.span, m.title) || opens_clause(m.with_title()))
+                    && !in_phrase(m.span)
             })
-            .filter(|&at| can_hold(in_sentence[at].1, in_sentence[at].2))
+            .filter(|&at| can_hold(in_sentence[at].0, in_sentence[at].1.kind))
     };
     let mut out: Vec<Holder> = Vec::new();
     let clause_end = clause.map(|(_, main)| main);
     if let Some(end) = clause_end {
         if let Some(at) = subject(sentence.span.start, end) {
-            let (span, actor, _) = in_sentence[at];
+            let (actor, span) = (in_sentence[at].0, in_sentence[at].1.span);
             let scope = Span::new(sentence.span.start, end);
             out.push(Holder { actor, span: Some(span), surface: span.slice(text).to_string(), scope });
         }
@@ -291,7 +293,8 @@ fn holders(
     };
     let clause_holders = out.len();
     let mut previous: Option<Span> = None;
-    for &(span, index, kind) in &in_sentence[first..] {
+    for &(index, mention) in &in_sentence[first..] {
+        let (span, kind) = (mention.span, mention.kind);
         if let Some(before) = previous {
             if span.start < before.end {
                 continue; // nested in the last reference ("Russian" in "the Russian president")
@@ -423,6 +426,50 @@ mod tests {
             ("Keir Starmer", "NATO"),
         ];
         assert_eq!(found, owned(&expected));
+    }
+
+    #[test]
+    fn a_person_with_an_office_or_an_organisation_beside_holds_the_stance() {
+        let found = |text: &str, names: &[(&str, crate::ner::labels::EntityType, usize)]| asked(text, names);
+        // An office written with what it is of: the preposition in it does not govern the name.
+        let text = "But Chief Secretary to the Treasury Paul Boateng attacked the Tory plans.";
+        let names = [("Treasury", Org, 0), ("Paul Boateng", Per, 0), ("Tory", Org, 0)];
+        assert_eq!(found(text, &names), owned(&[("Paul Boateng", "Conservative Party")]));
+        // An organisation named as the person's, with a possessive or a role between commas.
+        let text = "The Scottish Green Party's health spokeswoman, Eleanor Scott, said Labour was wrong. Labour's \
+                    Robin Cook attacked Michael Howard. Alan Milburn, Labour's head of elections strategy, met \
+                    Michael Howard. The Tory finance spokesman, Brian Monteith, attacked Labour.";
+        let names = [
+            ("Scottish Green Party", Org, 0),
+            ("Eleanor Scott", Per, 0),
+            ("Labour", Org, 0),
+            ("Labour", Org, 1),
+            ("Robin Cook", Per, 0),
+            ("Michael Howard", Per, 0),
+            ("Alan Milburn", Per, 0),
+            ("Labour", Org, 2),
+            ("Michael Howard", Per, 1),
+            ("Tory", Org, 0),
+            ("Brian Monteith", Per, 0),
+            ("Labour", Org, 3),
+        ];
+        let expected = [
+            ("Eleanor Scott", "Labour Party"),
+            ("Robin Cook", "Michael Howard"),
+            ("Alan Milburn", "Michael Howard"),
+            ("Brian Monteith", "Labour Party"),
+        ];
+        assert_eq!(found(text, &names), owned(&expected));
+        // An office the entity model took for a name is no actor, and the name after it is no reported speaker.
+        let text = "The Shadow Secretary of State for the Family, Theresa May, said Gordon Brown was wrong.";
+        let names =
+            [("Shadow Secretary of State for the Family", Misc, 0), ("Theresa May", Per, 0), ("Gordon Brown", Per, 0)];
+        assert_eq!(found(text, &names), owned(&[("Theresa May", "Gordon Brown")]));
+        // A date after a preposition does not hide the subject; "has said" ends reported speech.
+        let text = "On Tuesday Mr Kennedy attacked Labour. Labour will win, Work and Pensions Secretary Alan \
+                    Johnson has said.";
+        let names = [("Kennedy", Per, 0), ("Labour", Org, 0), ("Labour", Org, 1), ("Alan Johnson", Per, 0)];
+        assert_eq!(found(text, &names), owned(&[("Kennedy", "Labour Party"), ("Alan Johnson", "Labour Party")]));
     }
 
     #[test]

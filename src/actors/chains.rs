@@ -10,7 +10,12 @@
 //!    organisation mention inside a person's title that names only a portfolio ("National Security" in
 //!    "National Security Adviser Jake Sullivan") is part of the title, not an actor; any other organisation
 //!    written inside a person's title or right before it ("Tory leader Michael Howard", "NATO's Secretary-General
-//!    Jens Stoltenberg") is that organisation's mention as the person's affiliation.
+//!    Jens Stoltenberg", "the SNP's Holyrood leader Nicola Sturgeon"), right before the name with a possessive
+//!    ("Labour's Robin Cook") or with a role beside the name between commas ("Alan Milburn, Labour's head of
+//!    elections strategy,", "The Tory finance spokesman, Brian Monteith,") is that organisation's mention as the
+//!    person's affiliation; so is a place inside a title ("Archbishop of Canterbury Rowan Williams"). An ORG or
+//!    MISC mention that is a title and nothing else ("the Shadow Secretary of State for the Family, Theresa
+//!    May") is not an actor.
 //! 2. People with a full name (two words or more) are chained longest name first: a name joins the chain of
 //!    the one earlier name it agrees with ("George Bush" with "George W. Bush"); when it agrees with several
 //!    ("George Bush" with "George W." and "George H. W. Bush") it stays apart, since the article does not say
@@ -122,12 +127,26 @@ pub(crate) fn chain(
     named.retain(|n| {
         !(n.class == Class::Organisation && names::is_portfolio(&n.key) && titles.iter().any(|t| t.contains(n.span)))
     });
-    for n in named.iter_mut().filter(|n| n.class == Class::Organisation) {
+    let people: Vec<Span> = named.iter().filter(|n| n.class == Class::Person).map(|n| n.span).collect();
+    for n in named.iter_mut().filter(|n| matches!(n.class, Class::Organisation | Class::Place)) {
+        let organisation = n.class == Class::Organisation;
+        // Inside the title; or right before it, with at most a possessive and capitalised words between ("The
+        // Scottish National Party's Holyrood leader Nicola Sturgeon").
         let before_title = |title: &Span| {
-            title.contains(n.span)
-                || (n.span.end <= title.start && matches!(text[n.span.end..title.start].trim(), "" | "'s" | "’s"))
+            let joined = || {
+                let between = text[n.span.end..title.start].trim();
+                let after_possessive = ["'s", "’s"].iter().find_map(|s| between.strip_prefix(s));
+                let words: Vec<&str> = after_possessive.unwrap_or(between).split_whitespace().collect();
+                words.is_empty()
+                    || (after_possessive.is_some()
+                        && words.len() <= 3
+                        && words.iter().all(|w| w.starts_with(char::is_uppercase)))
+            };
+            title.contains(n.span) || (organisation && n.span.end <= title.start && joined())
         };
-        if titles.iter().any(before_title) {
+        if titles.iter().any(before_title)
+            || (organisation && is_persons_organisation(text, n.span, &people, gazetteer))
+        {
             n.kind = MentionKind::Affiliation;
         }
     }
@@ -150,6 +169,42 @@ pub(crate) fn chain(
         chains.into_iter().map(|(class, chain)| build_actor(text, &named, &class, &chain, gazetteer)).collect();
     actors.sort_by_key(|actor| actor.mentions.first().map(|m| (m.span.start, m.span.end)));
     actors
+}
+
+/// Whether the organisation at `span` is named as a person's: with a possessive right before the name
+/// ("Labour's Robin Cook"), or with a role, the person named beside it between commas: a possessive and
+/// lowercase words ("Alan Milburn, Labour's head of elections strategy, said", "The Scottish Green Party's
+/// health spokeswoman, Eleanor Scott, said"), or without the possessive a title ("The Tory finance spokesman,
+/// Brian Monteith MSP, said").
+fn is_persons_organisation(text: &str, span: Span, people: &[Span], gazetteer: &Gazetteer) -> bool {
+    let surface = span.slice(text);
+    let after = &text[span.end..];
+    let possessive = ["'s", "’s"]
+        .iter()
+        .find_map(|s| after.strip_prefix(s))
+        .or_else(|| (surface.ends_with("'s") || surface.ends_with("’s")).then_some(after));
+    let rest = possessive.unwrap_or(after);
+    let rest_start = text.len() - rest.len();
+    let person_at = |offset: usize| people.iter().any(|p| p.start >= offset && text[offset..p.start].trim().is_empty());
+    if possessive.is_some() && person_at(rest_start) {
+        return true;
+    }
+    let Some(comma) = rest.find(',') else {
+        return false;
+    };
+    let role: Vec<&str> = rest[..comma].split_whitespace().collect();
+    let is_role_word = |w: &&str| w.chars().all(|c| c.is_lowercase() || c == '-');
+    let is_role = match possessive {
+        Some(_) => role.iter().all(is_role_word),
+        None => names::is_title(&role, gazetteer) && role.iter().all(is_role_word),
+    };
+    if role.is_empty() || role.len() > 6 || !is_role {
+        return false;
+    }
+    let before = text[..span.start].trim_end();
+    let before = ["the", "The"].iter().find_map(|the| before.strip_suffix(the)).map_or(before, str::trim_end);
+    let person_before = before.strip_suffix(',').is_some_and(|b| people.iter().any(|p| p.end == b.trim_end().len()));
+    person_before || person_at(rest_start + comma + 1)
 }
 
 /// Rules 2 and 3: full names longest first, then one-word names.
@@ -302,6 +357,12 @@ fn read_mention(
     if let Some(party) = party.filter(|_| matches!(class, Class::Organisation | Class::Other)) {
         return Some(named(Class::Organisation, party, name_key(party), Styling::default(), MentionKind::Name));
     }
+    // An office the model took for a name ("the Shadow Secretary of State for the Family, Theresa May") is a
+    // title, not an actor.
+    let name_words: Vec<&str> = crate::ner::words::words(name).into_iter().map(|w| w.slice(name)).collect();
+    if matches!(class, Class::Organisation | Class::Other) && names::is_title(&name_words, gazetteer) {
+        return None;
+    }
     (!key.is_empty()).then(|| named(class, name, key, Styling::default(), MentionKind::Name))
 }
 
@@ -372,6 +433,7 @@ fn build_actor(text: &str, named: &[Named], class: &Class, chain: &Chain, gazett
             surface: n.span.slice(text).to_string(),
             sentence_index: n.sentence,
             kind: n.kind,
+            title: n.title,
         })
         .collect();
     let fullest = |measure: fn(&Named) -> usize| {

@@ -172,13 +172,13 @@ impl<'a> Resolver<'a> {
             if let Some(pronoun) = self.pronoun_at(index) {
                 if !self.inside_quote(span) {
                     if let Some(actor) = self.resolve_pronoun(references, span, pronoun, None) {
-                        references.add(Reference { span, actor, kind: MentionKind::Pronoun, sentence });
+                        references.add(Reference { span, actor, kind: MentionKind::Pronoun, sentence, title: None });
                     }
                 }
             } else if let Some((description, end)) = self.description_at(index, references) {
                 if let Some(actor) = self.resolve_description(references, &description) {
                     let kind = MentionKind::Description;
-                    references.add(Reference { span: description.span, actor, kind, sentence });
+                    references.add(Reference { span: description.span, actor, kind, sentence, title: None });
                     index = end;
                     continue;
                 }
@@ -199,7 +199,7 @@ impl<'a> Resolver<'a> {
                 }
                 if let Some(actor) = self.resolve_pronoun(references, span, pronoun, Some(speaker)) {
                     let sentence = sentence_at(self.segmentation, span.start);
-                    references.add(Reference { span, actor, kind: MentionKind::Pronoun, sentence });
+                    references.add(Reference { span, actor, kind: MentionKind::Pronoun, sentence, title: None });
                 }
             }
         }
@@ -341,7 +341,9 @@ impl<'a> Resolver<'a> {
             .starting_in(start, before.min(span.end))
             .iter()
             .filter(|r| {
-                r.kind != MentionKind::Demonym && !self.inside_quote(r.span) && !self.words.follows_preposition(r.span)
+                r.kind != MentionKind::Demonym
+                    && !self.inside_quote(r.span)
+                    && !self.words.follows_preposition(r.span, r.title)
             })
             .find(|r| accept(r))
             .copied()

@@ -149,6 +149,17 @@ pub struct ActorMention {
     pub surface: String,
     pub sentence_index: usize,
     pub kind: MentionKind,
+    /// Where the person's title is written, when the name has one before it or inside it ("Chief Secretary to
+    /// the Treasury" before "Paul Boateng"): a preposition before the title governs the name, one inside it
+    /// does not.
+    pub title: Option<Span>,
+}
+
+impl ActorMention {
+    /// The mention with its title: from the title's first word to the mention's end.
+    pub fn with_title(&self) -> Span {
+        self.title.map_or(self.span, |title| Span::new(title.start.min(self.span.start), self.span.end))
+    }
 }
 
 /// Someone or something the article refers to, with every reference found.

@@ -177,6 +177,7 @@ const HONORIFICS: &[(&str, Option<Gender>)] = &[
 /// Adviser", "Deputy Prime Minister", "opposition leader". These and the [`PORTFOLIOS`].
 const QUALIFIERS: &[&str] = &[
     "deputy",
+    "chief",
     "vice",
     "labor",
     "labour",
@@ -193,6 +194,11 @@ const QUALIFIERS: &[&str] = &[
     "party",
     "army",
     "military",
+    "committee",
+    "select",
+    "constitutional",
+    "backbench",
+    "frontbench",
 ];
 
 /// The qualifiers that name a government's portfolio, not an organisation: an organisation mention made of these
@@ -220,6 +226,14 @@ const PORTFOLIOS: &[&str] = &[
     "energy",
     "education",
     "environment",
+    "culture",
+    "media",
+    "sport",
+    "pensions",
+    "work",
+    "industry",
+    "housing",
+    "immigration",
     "national",
     "security",
     "affairs",
@@ -231,7 +245,8 @@ fn is_qualifier(word: &str) -> bool {
 
 /// Whether every word of `key` (a [`name_key`]) names a portfolio: "national security", "homeland security".
 pub fn is_portfolio(key: &str) -> bool {
-    !key.is_empty() && key.split(' ').all(|word| PORTFOLIOS.contains(&word))
+    key.split(' ').any(|word| PORTFOLIOS.contains(&word))
+        && key.split(' ').all(|word| PORTFOLIOS.contains(&word) || word == "and")
 }
 
 /// Words that make the title a past one: "former President", and the prefixes of "ex-President" and
@@ -260,6 +275,13 @@ pub fn styling_before(words: &[&str], gazetteer: &Gazetteer) -> Styling {
     styling
 }
 
+/// Whether `words` (as written) are a title and nothing else: "Shadow Secretary of State for the Family",
+/// "Home Secretary".
+pub fn is_title(words: &[&str], gazetteer: &Gazetteer) -> bool {
+    let styling = styling_before(words, gazetteer);
+    styling.title.is_some() && styling.words == words.len()
+}
+
 /// The title and honorific at the start of `words` (a mention as the model marked it: "Mr. Putin",
 /// "President Joe Biden"), taking all but at least the last word.
 pub fn styling_at_start(words: &[&str], gazetteer: &Gazetteer) -> Styling {
@@ -276,9 +298,43 @@ fn honorific(word: &str) -> Option<Option<Gender>> {
     HONORIFICS.iter().find(|(form, _)| *form == word).map(|(_, gender)| *gender)
 }
 
-/// The title ending right before word `end`: its head from [`TITLES`], then qualifiers, a state, "former".
+/// Words that join a title to the office, body or portfolio it is of: "Secretary of State for Trade",
+/// "Chief Secretary to the Treasury", "Director of Public Prosecutions".
+const TITLE_LINKS: &[&str] = &["of", "for", "to"];
+
+/// The title ending right before word `end`: one headed by a word of [`TITLES`] (see [`headed_title_ending_at`]),
+/// or such a title followed by what it is the title of, as British news writes offices: "Chief Secretary to the
+/// Treasury", "Secretary of State for Trade and Industry", "Minister of State for Europe", "Leader of the House
+/// of Commons". What follows the link word is an optional "the" and up to five words, the first and last
+/// capitalised, any between capitalised or "of", "and", "&". The title's role is its head's.
 /// Returns the title, the gender it says, and the index of its first word.
 fn title_ending_at(
+    words: &[&str],
+    normalised: &[String],
+    end: usize,
+    gazetteer: &Gazetteer,
+) -> Option<(Title, Option<Gender>, usize)> {
+    let capitalised = |i: usize| words[i].chars().next().is_some_and(char::is_uppercase);
+    headed_title_ending_at(words, normalised, end, gazetteer).or_else(|| {
+        (1..=5).find_map(|length| {
+            let start = end.checked_sub(length)?;
+            let inner_ok = (start + 1..end.saturating_sub(1))
+                .all(|i| capitalised(i) || matches!(normalised[i].as_str(), "of" | "and" | "&"));
+            if !(capitalised(start) && capitalised(end - 1) && inner_ok) {
+                return None;
+            }
+            let the = usize::from(start > 0 && normalised[start - 1] == "the");
+            let link = start.checked_sub(the + 1)?;
+            if !TITLE_LINKS.contains(&normalised[link].as_str()) {
+                return None;
+            }
+            title_ending_at(words, normalised, link, gazetteer)
+        })
+    })
+}
+
+/// The title ending right before word `end`: its head from [`TITLES`], then qualifiers, a state, "former".
+fn headed_title_ending_at(
     words: &[&str],
     normalised: &[String],
     end: usize,
@@ -296,11 +352,19 @@ fn title_ending_at(
             (form, start)
         })
     })?;
-    let mut role_words: Vec<&str> = vec![form.role];
-    while start > 0 && is_qualifier(&normalised[start - 1]) {
-        start -= 1;
-        role_words.insert(0, &normalised[start]);
+    // Qualifiers, with "and" between two of them ("Trade and Industry Secretary", "Work and Pensions").
+    let head = start;
+    loop {
+        if start > 0 && is_qualifier(&normalised[start - 1]) {
+            start -= 1;
+        } else if start > 1 && start < head && normalised[start - 1] == "and" && is_qualifier(&normalised[start - 2]) {
+            start -= 2;
+        } else {
+            break;
+        }
     }
+    let mut role_words: Vec<&str> = normalised[start..head].iter().map(String::as_str).collect();
+    role_words.push(form.role);
     let mut country = None;
     if let Some((code, first)) = state_ending_at(words, normalised, start, gazetteer) {
         country = Some(code);
@@ -455,6 +519,19 @@ mod tests {
         );
         assert_eq!(before("Labour MP").title, title("labour mp", "mp", false, None));
         assert_eq!(before("Conservative co-chairman").title, title("co-chair", "chair", false, None));
+        // Offices written with what they are of: the whole office is the title, its role the head's.
+        let styling = before("But Chief Secretary to the Treasury");
+        assert_eq!((styling.title, styling.words), (title("chief secretary", "secretary", false, None), 5));
+        assert_eq!(before("Secretary of State for Trade and Industry").words, 7);
+        assert_eq!(before("Minister of State for Europe").words, 5);
+        let styling = before("by the Trade and Industry Secretary");
+        assert_eq!(
+            (styling.title, styling.words),
+            (title("trade and industry secretary", "secretary", false, None), 4)
+        );
+        assert_eq!(before("the Leader of the House of Commons").words, 6);
+        assert_eq!(before("a speech to the Royal Society").words, 0, "not an office");
+        assert_eq!(before("Secretary of State for the").words, 0, "no office after the link");
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub(crate) struct Reference {
     pub actor: usize,
     pub kind: MentionKind,
     pub sentence: usize,
+    /// Where a name's title is written (see [`ActorMention::title`]).
+    pub title: Option<Span>,
 }
 
 /// The references of one article, ordered by span.
@@ -35,6 +37,7 @@ impl References {
                     actor,
                     kind: m.kind,
                     sentence: m.sentence_index,
+                    title: m.title,
                 })
             })
             .collect();
@@ -71,6 +74,12 @@ impl References {
             .find(|r| r.span.overlaps(span) && !r.kind.qualifies())
     }
 
+    /// Whether `span` lies inside the title written with a name ("and" in "Work and Pensions Secretary Alan
+    /// Johnson").
+    pub(crate) fn in_title(&self, span: Span) -> bool {
+        self.starting_in(span.end, usize::MAX).iter().take(4).any(|r| r.title.is_some_and(|t| t.contains(span)))
+    }
+
     /// Writes the resolved pronouns and descriptions into their actors' mentions, in text order.
     pub(crate) fn add_to(&self, text: &str, actors: &mut [Actor]) {
         for reference in &self.list {
@@ -80,6 +89,7 @@ impl References {
                     surface: reference.span.slice(text).to_string(),
                     sentence_index: reference.sentence,
                     kind: reference.kind,
+                    title: None,
                 });
             }
         }

@@ -269,6 +269,7 @@ mod tests {
                     surface: s.to_string(),
                     sentence_index: 0,
                     kind: if s.starts_with(char::is_lowercase) { MentionKind::Pronoun } else { MentionKind::Name },
+                    title: None,
                 })
                 .collect(),
             country: None,

@@ -26,7 +26,10 @@
 //!
 //! **Reported speech** has no marks: `X said that …` (the verb may be followed by a few words first: "said in
 //! an interview that"), `X said he/the/Biden …` for a few verbs that take a clause directly, `…, X said` /
-//! `…, said X` at the end of the sentence (`Cue::SaidAfter`), and `According to X, …` / `…, according to X`.
+//! `…, X has said` / `…, said X` at the end of the sentence (`Cue::SaidAfter`; X may carry a title: `…, Work and
+//! Pensions Secretary Alan Johnson has warned`; a name alone between commas before the verb is its subject, not
+//! the end of a clause: `The Tory spokesman, Brian Monteith, said the council…`), and `According to X, …` /
+//! `…, according to X`.
 //! Each gives a clause (`Cue::SaidThat`, `Cue::SaidAfter` or `Cue::AccordingTo`, `direct: false`)
 //! whose holder is found as in rule 2; clauses whose holder is not an actor ("aides said that") are left out.
 //! A reported clause may contain quotations attributed by the same verb.
@@ -314,12 +317,16 @@ impl Attributor<'_> {
     }
 
     /// Whether the words `start..end` (between a quotation and its cue) can only name the speaker: names and
-    /// the capitalised words of titles, pronouns, punctuation. Not so in `"murderer" and had declared Putin`.
+    /// the words of titles, pronouns, "the", punctuation, and "has", "have" or "had" right before `end` (`…,
+    /// Peter Mandelson has said`). Not so in `"murderer" and had declared Putin`.
     fn only_a_speaker_between(&self, start: usize, end: usize) -> bool {
         (start..end).all(|i| {
             !self.is_word(i)
                 || self.words.is_capitalised(i)
                 || PERSONAL_PRONOUNS.contains(&self.words.normalised(i))
+                || self.words.normalised(i) == "the"
+                || (i + 1 == end && matches!(self.words.normalised(i), "has" | "have" | "had"))
+                || self.references.in_title(self.words.span(i))
                 || self.references.overlapping(self.words.span(i)).is_some()
         })
     }
@@ -346,7 +353,9 @@ impl Attributor<'_> {
             .starting_in(start, verb_start)
             .iter()
             .filter(|r| relative_clause_start.is_none_or(|clause| r.span.start < clause))
-            .filter(|r| self.can_speak(r) && !self.inside_quote_span(r.span) && !self.words.follows_preposition(r.span))
+            .filter(|r| {
+                self.can_speak(r) && !self.inside_quote_span(r.span) && !self.words.follows_preposition(r.span, r.title)
+            })
             .collect();
         let coordinated = |r: &&Reference| {
             (self.words.first_from(r.span.end)..cue.first).any(|i| matches!(self.words.normalised(i), "and" | "but"))
@@ -530,6 +539,15 @@ impl Attributor<'_> {
         let comma = (sentence.start..cue.first).rev().find(|&i| self.words.written(i) == ",")?;
         let after = (cue.end..sentence.end).filter(|&i| self.is_word(i)).count();
         if after > MAX_TRAILING_CUE_WORDS || !self.only_a_speaker_between(comma + 1, cue.first) {
+            return None;
+        }
+        // "The Tory finance spokesman, Brian Monteith MSP, said the council…": a name alone before the comma is
+        // the verb's subject, set off as an apposition, not the end of a reported clause.
+        let previous =
+            (sentence.start..comma).rev().find(|&i| self.words.written(i) == ",").map_or(sentence.start, |i| i + 1);
+        let (segment_start, segment_end) = (self.words.span(previous).start, self.words.span(comma).start);
+        let names_a_speaker = self.references.starting_in(segment_start, segment_end).iter().any(|r| self.can_speak(r));
+        if previous < comma && names_a_speaker && self.only_a_speaker_between(previous, comma) {
             return None;
         }
         let (from, until) = (self.words.span(comma).end, self.words.span(sentence.end - 1).end);

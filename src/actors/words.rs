@@ -43,6 +43,29 @@ const PREPOSITIONS: &[&str] = &[
     "including",
 ];
 
+/// A name after one of these is not governed by the preposition before it ("On Tuesday Mr Kennedy…").
+const DAYS_AND_MONTHS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// Words that open a sentence with a clause before its subject: "When …, Biden said", "In Geneva, …".
 const CLAUSE_OPENERS: &[&str] = &[
     "when",
@@ -126,16 +149,26 @@ impl<'t> ArticleWords<'t> {
         self.spans.partition_point(|w| w.start < offset)
     }
 
-    /// Whether a preposition stands right before `span` ("about Putin", "to President Biden"), looking back
-    /// over articles, "former" and capitalised words (titles) up to four words.
-    pub(crate) fn follows_preposition(&self, span: Span) -> bool {
-        let first = self.first_from(span.start);
+    /// Whether a preposition stands right before the name at `span` ("about Putin", "to President Biden"),
+    /// looking back from its title when it has one (`title`: in "to the Treasury Paul Boateng" the title is
+    /// "Chief Secretary to the Treasury" and "to" governs the Treasury), up to four words over articles,
+    /// "former" and capitalised words (qualifiers and titles the rules did not read: "including Tory Lord
+    /// Campbell"), but not over a day or month ("On Tuesday Mr Kennedy will visit", "In October Tory leader
+    /// Michael Howard said": the preposition governs the date).
+    pub(crate) fn follows_preposition(&self, span: Span, title: Option<Span>) -> bool {
+        let first = self.first_from(title.map_or(span.start, |t| t.start.min(span.start)));
         for index in (first.saturating_sub(4)..first).rev() {
+            let gap_end = if index + 1 < self.len() { self.span(index + 1).start } else { self.text.len() };
+            if self.text[self.span(index).end..gap_end].contains('\n') {
+                return false; // a headline or paragraph ends here
+            }
             let word = self.normalised(index);
             if PREPOSITIONS.contains(&word) {
                 return true;
             }
-            if !(matches!(word, "the" | "a" | "an" | "former") || self.is_capitalised(index)) {
+            let crossed = matches!(word, "the" | "a" | "an" | "former")
+                || (self.is_capitalised(index) && !DAYS_AND_MONTHS.contains(&word));
+            if !crossed {
                 return false;
             }
         }
@@ -195,11 +228,26 @@ mod tests {
         assert_eq!(words.first_from(start), 8);
         assert!(words.is_capitalised(0) && !words.is_capitalised(3));
         let ruiz = text.find("Ruiz").unwrap();
-        assert!(!words.follows_preposition(Span::new(ruiz, ruiz + 4)), "met Sen. Ruiz");
+        assert!(!words.follows_preposition(Span::new(ruiz, ruiz + 4), None), "met Sen. Ruiz");
         let text = "He spoke to President Ruiz about the U.S. and Putin.";
         let words = ArticleWords::new(text);
         let at = |needle: &str| Span::new(text.find(needle).unwrap(), text.find(needle).unwrap() + needle.len());
-        assert!(words.follows_preposition(at("Ruiz")) && words.follows_preposition(at("U.S.")));
-        assert!(!words.follows_preposition(at("Putin")) && !words.follows_preposition(at("He")));
+        assert!(words.follows_preposition(at("Ruiz"), None) && words.follows_preposition(at("U.S."), None));
+        assert!(!words.follows_preposition(at("Putin"), None) && !words.follows_preposition(at("He"), None));
+        // With its title known, a name follows a preposition only when the title does.
+        let text = "In October Tory leader Michael Howard met Chief Secretary to the Treasury Paul Boateng. He \
+                    spoke to Labour leader Tony Blair.";
+        let words = ArticleWords::new(text);
+        let at = |needle: &str| Span::new(text.find(needle).unwrap(), text.find(needle).unwrap() + needle.len());
+        assert!(!words.follows_preposition(at("Michael Howard"), Some(at("leader"))), "a month is not crossed");
+        assert!(!words.follows_preposition(at("Paul Boateng"), Some(at("Chief Secretary to the Treasury"))));
+        assert!(words.follows_preposition(at("Paul Boateng"), None), "without its title, Treasury would be");
+        let leader = text.rfind("leader").unwrap();
+        let title = Some(Span::new(leader, leader + "leader".len()));
+        assert!(words.follows_preposition(at("Tony Blair"), title), "Labour is crossed");
+        let text = "Kennedy questions trust of Blair\n\nLib Dem leader Charles Kennedy has said";
+        let words = ArticleWords::new(text);
+        let at = |needle: &str| Span::new(text.find(needle).unwrap(), text.find(needle).unwrap() + needle.len());
+        assert!(!words.follows_preposition(at("Charles Kennedy"), Some(at("leader"))), "not across a headline");
     }
 }

@@ -438,7 +438,8 @@ mod tests {
         // An organisation named as the person's, with a possessive or a role between commas.
         let text = "The Scottish Green Party's health spokeswoman, Eleanor Scott, said Labour was wrong. Labour's \
                     Robin Cook attacked Michael Howard. Alan Milburn, Labour's head of elections strategy, met \
-                    Michael Howard. The Tory finance spokesman, Brian Monteith, attacked Labour.";
+                    Michael Howard. The Tory finance spokesman, Brian Monteith, attacked Labour. Manchester mayor \
+                    Andy Burnham backed Labour. Kremlin spokesman Dmitry Peskov criticised Labour.";
         let names = [
             ("Scottish Green Party", Org, 0),
             ("Eleanor Scott", Per, 0),
@@ -452,12 +453,20 @@ mod tests {
             ("Tory", Org, 0),
             ("Brian Monteith", Per, 0),
             ("Labour", Org, 3),
+            ("Manchester", Loc, 0),
+            ("Andy Burnham", Per, 0),
+            ("Labour", Org, 4),
+            ("Kremlin", Org, 0),
+            ("Dmitry Peskov", Per, 0),
+            ("Labour", Org, 5),
         ];
         let expected = [
             ("Eleanor Scott", "Labour Party"),
             ("Robin Cook", "Michael Howard"),
             ("Alan Milburn", "Michael Howard"),
             ("Brian Monteith", "Labour Party"),
+            ("Andy Burnham", "Labour Party"),
+            ("Dmitry Peskov", "Labour Party"),
         ];
         assert_eq!(found(text, &names), owned(&expected));
         // An office the entity model took for a name is no actor, and the name after it is no reported speaker.
@@ -465,6 +474,9 @@ mod tests {
         let names =
             [("Shadow Secretary of State for the Family", Misc, 0), ("Theresa May", Per, 0), ("Gordon Brown", Per, 0)];
         assert_eq!(found(text, &names), owned(&[("Theresa May", "Gordon Brown")]));
+        let text = "East Midlands MEP Robert Kilroy-Silk attacked Labour.";
+        let names = [("East Midlands", Loc, 0), ("MEP", Per, 0), ("Robert Kilroy-Silk", Per, 0), ("Labour", Org, 0)];
+        assert_eq!(found(text, &names), owned(&[("Robert Kilroy-Silk", "Labour Party")]));
         // A date after a preposition does not hide the subject; "has said" ends reported speech.
         let text = "On Tuesday Mr Kennedy attacked Labour. Labour will win, Work and Pensions Secretary Alan \
                     Johnson has said.";

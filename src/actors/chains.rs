@@ -13,9 +13,11 @@
 //!    Jens Stoltenberg", "the SNP's Holyrood leader Nicola Sturgeon"), right before the name with a possessive
 //!    ("Labour's Robin Cook") or with a role beside the name between commas ("Alan Milburn, Labour's head of
 //!    elections strategy,", "The Tory finance spokesman, Brian Monteith,") is that organisation's mention as the
-//!    person's affiliation; so is a place inside a title ("Archbishop of Canterbury Rowan Williams"). An ORG or
+//!    person's affiliation; so is a place inside a title or right before it ("Archbishop of Canterbury Rowan
+//!    Williams", "Manchester mayor Andy Burnham"), and a capital or institution inside one ("London mayor Ken
+//!    Livingstone", "Kremlin spokesman Dmitry Peskov"). An ORG or
 //!    MISC mention that is a title and nothing else ("the Shadow Secretary of State for the Family, Theresa
-//!    May") is not an actor.
+//!    May") is not an actor, nor is a PER mention that is only a title ("MEP").
 //! 2. People with a full name (two words or more) are chained longest name first: a name joins the chain of
 //!    the one earlier name it agrees with ("George Bush" with "George W. Bush"); when it agrees with several
 //!    ("George Bush" with "George W." and "George H. W. Bush") it stays apart, since the article does not say
@@ -130,8 +132,8 @@ pub(crate) fn chain(
     let people: Vec<Span> = named.iter().filter(|n| n.class == Class::Person).map(|n| n.span).collect();
     for n in named.iter_mut().filter(|n| matches!(n.class, Class::Organisation | Class::Place)) {
         let organisation = n.class == Class::Organisation;
-        // Inside the title; or right before it, with at most a possessive and capitalised words between ("The
-        // Scottish National Party's Holyrood leader Nicola Sturgeon").
+        // Inside the title; or right before it ("Manchester mayor Andy Burnham"), with at most a possessive and
+        // capitalised words between ("The Scottish National Party's Holyrood leader Nicola Sturgeon").
         let before_title = |title: &Span| {
             let joined = || {
                 let between = text[n.span.end..title.start].trim();
@@ -142,11 +144,18 @@ pub(crate) fn chain(
                         && words.len() <= 3
                         && words.iter().all(|w| w.starts_with(char::is_uppercase)))
             };
-            title.contains(n.span) || (organisation && n.span.end <= title.start && joined())
+            title.contains(n.span) || (n.span.end <= title.start && joined())
         };
         if titles.iter().any(before_title)
             || (organisation && is_persons_organisation(text, n.span, &people, gazetteer))
         {
+            n.kind = MentionKind::Affiliation;
+        }
+    }
+    // A capital or institution in a title names where the person serves, not the state's stance ("London mayor
+    // Ken Livingstone", "Kremlin spokesman Dmitry Peskov").
+    for n in named.iter_mut().filter(|n| matches!(n.class, Class::Country(_)) && n.kind == MentionKind::Metonym) {
+        if titles.iter().any(|title| title.contains(n.span)) {
             n.kind = MentionKind::Affiliation;
         }
     }
@@ -395,6 +404,9 @@ fn read_person(
         last -= 1;
     }
     let written: Vec<&str> = (inside.start..last).map(|i| words.written(i)).collect();
+    if names::is_title(&written, gazetteer) {
+        return None; // a title the model took for a name ("East Midlands MEP Robert Kilroy-Silk")
+    }
     let own = names::styling_at_start(&written, gazetteer);
     let first = inside.start + own.words;
     if first >= last {

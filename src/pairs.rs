@@ -104,7 +104,7 @@ pub fn build(
         let mut targets: Vec<(Target, Span)> = Vec::new();
         let mut seen = Vec::new();
         for &(index, mention) in &in_sentence {
-            if !mention.kind.qualifies() && !seen.contains(&index) {
+            if !mention.kind.qualifies() && !seen.contains(&index) && !is_outlet(text, mention.span) {
                 seen.push(index);
                 targets.push((Target::Actor(index), mention.span));
             }
@@ -156,6 +156,34 @@ pub fn build(
         }
     }
     pairs
+}
+
+/// Words after a broadcaster's or publisher's name that make it the place where something was said.
+const OUTLETS: &[&str] = &["programme", "program", "show", "newspaper", "magazine", "website", "radio"];
+
+/// Whether the name at `span` is where something was said, not what a stance is about: after "told", "to" or
+/// "on" and followed by its programme or paper ("told BBC Radio 4's Today programme", "on GMTV's Sunday
+/// programme", "told the BBC's Newsnight programme").
+fn is_outlet(text: &str, span: Span) -> bool {
+    let ends_with_word = |text: &str, word: &str| {
+        text.strip_suffix(word).is_some_and(|rest| rest.is_empty() || rest.ends_with(char::is_whitespace))
+    };
+    let mut before = text[..span.start].trim_end();
+    if ends_with_word(before, "the") {
+        before = before[..before.len() - "the".len()].trim_end();
+    }
+    let addressed = ["told", "to", "on"].iter().any(|cue| ends_with_word(before, cue));
+    let possessive = ["'s", "’s"];
+    let rest = match possessive.iter().find(|s| span.slice(text).ends_with(*s)) {
+        Some(_) => Some(&text[span.end..]),
+        None => possessive.iter().find_map(|s| text[span.end..].strip_prefix(s)),
+    };
+    let Some(rest) = rest else {
+        return false;
+    };
+    let mut words = rest.split_whitespace();
+    let outlet = words.by_ref().take(6).find(|w| !w.starts_with(char::is_uppercase));
+    addressed && outlet.is_some_and(|w| OUTLETS.contains(&w.trim_end_matches(|c: char| !c.is_alphanumeric())))
 }
 
 /// The byte length of the dateline a paragraph opens with, up to its dash: "GENEVA —", "KYIV, Ukraine (AP) —",
@@ -478,6 +506,11 @@ mod tests {
         let names = [("East Midlands", Loc, 0), ("MEP", Per, 0), ("Robert Kilroy-Silk", Per, 0), ("Labour", Org, 0)];
         assert_eq!(found(text, &names), owned(&[("Robert Kilroy-Silk", "Labour Party")]));
         // A date after a preposition does not hide the subject; "has said" ends reported speech.
+        // A broadcaster told something on its programme is no target.
+        let text = "Mr Mandelson, a former Labour communications director, told BBC Radio 4's Today programme that \
+                    the Tories were wrong.";
+        let names = [("Mandelson", Per, 0), ("Labour", Org, 0), ("BBC Radio 4", Org, 0), ("Tories", Org, 0)];
+        assert_eq!(found(text, &names), owned(&[("Mandelson", "Conservative Party")]));
         let text = "On Tuesday Mr Kennedy attacked Labour. Labour will win, Work and Pensions Secretary Alan \
                     Johnson has said.";
         let names = [("Kennedy", Per, 0), ("Labour", Org, 0), ("Labour", Org, 1), ("Alan Johnson", Per, 0)];

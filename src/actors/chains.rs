@@ -183,8 +183,9 @@ pub(crate) fn chain(
 /// Whether the organisation at `span` is named as a person's: with a possessive right before the name
 /// ("Labour's Robin Cook"), or with a role, the person named beside it between commas: a possessive and
 /// lowercase words ("Alan Milburn, Labour's head of elections strategy, said", "The Scottish Green Party's
-/// health spokeswoman, Eleanor Scott, said"), or without the possessive a title ("The Tory finance spokesman,
-/// Brian Monteith MSP, said").
+/// health spokeswoman, Eleanor Scott, said"), or without the possessive lowercase words ending in a title ("The
+/// Tory finance spokesman, Brian Monteith MSP, said", "Mr Mandelson, a former Labour communications director,
+/// told").
 fn is_persons_organisation(text: &str, span: Span, people: &[Span], gazetteer: &Gazetteer) -> bool {
     let surface = span.slice(text);
     let after = &text[span.end..];
@@ -205,13 +206,19 @@ fn is_persons_organisation(text: &str, span: Span, people: &[Span], gazetteer: &
     let is_role_word = |w: &&str| w.chars().all(|c| c.is_lowercase() || c == '-');
     let is_role = match possessive {
         Some(_) => role.iter().all(is_role_word),
-        None => names::is_title(&role, gazetteer) && role.iter().all(is_role_word),
+        None => names::styling_before(&role, gazetteer).title.is_some() && role.iter().all(is_role_word),
     };
     if role.is_empty() || role.len() > 6 || !is_role {
         return false;
     }
-    let before = text[..span.start].trim_end();
-    let before = ["the", "The"].iter().find_map(|the| before.strip_suffix(the)).map_or(before, str::trim_end);
+    // Before the organisation: "the", "a" or "an", and "former" ("Mr Mandelson, a former Labour communications
+    // director,").
+    let mut before = text[..span.start].trim_end();
+    for word in ["former", "the", "The", "a", "an"] {
+        if before.strip_suffix(word).is_some_and(|rest| rest.ends_with(char::is_whitespace)) {
+            before = before[..before.len() - word.len()].trim_end();
+        }
+    }
     let person_before = before.strip_suffix(',').is_some_and(|b| people.iter().any(|p| p.end == b.trim_end().len()));
     person_before || person_at(rest_start + comma + 1)
 }

@@ -21,7 +21,8 @@
 //! was filed) are left out: they neither hold stances nor are targets.
 //!
 //! **Targets.** Every other actor referred to in the sentence (its first reference there; names, metonyms,
-//! descriptions and pronouns, not demonyms or affiliations), every user topic whose keyword occurs, and every issue phrase
+//! descriptions and pronouns, not demonyms or affiliations, nor a broadcaster named as where something was said:
+//! "told BBC Radio 4's Today programme"), every user topic whose keyword occurs, and every issue phrase
 //! found after a cue (see [`crate::targets::issues`]). A holder is never its own target, nor is a person's own
 //! state (from a title: "Russian President Vladimir Putin" and Russia) or the organisation named as theirs
 //! right before them in the sentence ("Lib Dem leader Charles Kennedy said the Lib Dems…").

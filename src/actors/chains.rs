@@ -49,7 +49,7 @@ use crate::text::Segmentation;
 
 use super::names::{self, given_name, name_key, same_full_name, surname, Styling};
 use super::parties;
-use super::words::ArticleWords;
+use super::words::{after_possessive, after_possessive_mark, without_final_words, ArticleWords};
 use super::{Actor, ActorMention, ActorType, Gender, MentionKind};
 
 /// What a mention can be chained with.
@@ -137,7 +137,7 @@ pub(crate) fn chain(
         let before_title = |title: &Span| {
             let joined = || {
                 let between = text[n.span.end..title.start].trim();
-                let after_possessive = ["'s", "’s"].iter().find_map(|s| between.strip_prefix(s));
+                let after_possessive = after_possessive_mark(between);
                 let words: Vec<&str> = after_possessive.unwrap_or(between).split_whitespace().collect();
                 words.is_empty()
                     || (after_possessive.is_some()
@@ -187,13 +187,8 @@ pub(crate) fn chain(
 /// Tory finance spokesman, Brian Monteith MSP, said", "Mr Mandelson, a former Labour communications director,
 /// told").
 fn is_persons_organisation(text: &str, span: Span, people: &[Span], gazetteer: &Gazetteer) -> bool {
-    let surface = span.slice(text);
-    let after = &text[span.end..];
-    let possessive = ["'s", "’s"]
-        .iter()
-        .find_map(|s| after.strip_prefix(s))
-        .or_else(|| (surface.ends_with("'s") || surface.ends_with("’s")).then_some(after));
-    let rest = possessive.unwrap_or(after);
+    let possessive = after_possessive(text, span);
+    let rest = possessive.unwrap_or(&text[span.end..]);
     let rest_start = text.len() - rest.len();
     let person_at = |offset: usize| people.iter().any(|p| p.start >= offset && text[offset..p.start].trim().is_empty());
     if possessive.is_some() && person_at(rest_start) {
@@ -203,22 +198,14 @@ fn is_persons_organisation(text: &str, span: Span, people: &[Span], gazetteer: &
         return false;
     };
     let role: Vec<&str> = rest[..comma].split_whitespace().collect();
-    let is_role_word = |w: &&str| w.chars().all(|c| c.is_lowercase() || c == '-');
-    let is_role = match possessive {
-        Some(_) => role.iter().all(is_role_word),
-        None => names::styling_before(&role, gazetteer).title.is_some() && role.iter().all(is_role_word),
-    };
+    let is_role = role.iter().all(|w| w.chars().all(|c| c.is_lowercase() || c == '-'))
+        && (possessive.is_some() || names::styling_before(&role, gazetteer).title.is_some());
     if role.is_empty() || role.len() > 6 || !is_role {
         return false;
     }
     // Before the organisation: "the", "a" or "an", and "former" ("Mr Mandelson, a former Labour communications
     // director,").
-    let mut before = text[..span.start].trim_end();
-    for word in ["former", "the", "The", "a", "an"] {
-        if before.strip_suffix(word).is_some_and(|rest| rest.ends_with(char::is_whitespace)) {
-            before = before[..before.len() - word.len()].trim_end();
-        }
-    }
+    let before = without_final_words(&text[..span.start], &["former", "the", "The", "a", "an"]);
     let person_before = before.strip_suffix(',').is_some_and(|b| people.iter().any(|p| p.end == b.trim_end().len()));
     person_before || person_at(rest_start + comma + 1)
 }

@@ -343,7 +343,7 @@ impl<'a> Resolver<'a> {
             .filter(|r| {
                 r.kind != MentionKind::Demonym
                     && !self.inside_quote(r.span)
-                    && !self.words.follows_preposition(r.span, r.title)
+                    && !self.words.follows_preposition(r.with_title())
             })
             .find(|r| accept(r))
             .copied()

@@ -158,8 +158,13 @@ pub struct ActorMention {
 impl ActorMention {
     /// The mention with its title: from the title's first word to the mention's end.
     pub fn with_title(&self) -> Span {
-        self.title.map_or(self.span, |title| Span::new(title.start.min(self.span.start), self.span.end))
+        with_title(self.span, self.title)
     }
+}
+
+/// A name's span extended back to the start of its title, when it has one.
+fn with_title(span: Span, title: Option<Span>) -> Span {
+    title.map_or(span, |title| Span::new(title.start.min(span.start), span.end))
 }
 
 /// Someone or something the article refers to, with every reference found.

@@ -243,7 +243,8 @@ fn is_qualifier(word: &str) -> bool {
     QUALIFIERS.contains(&word) || PORTFOLIOS.contains(&word)
 }
 
-/// Whether every word of `key` (a [`name_key`]) names a portfolio: "national security", "homeland security".
+/// Whether `key` (a [`name_key`]) names portfolios and nothing else, "and" allowed between them: "national
+/// security", "homeland security", "work and pensions".
 pub fn is_portfolio(key: &str) -> bool {
     key.split(' ').any(|word| PORTFOLIOS.contains(&word))
         && key.split(' ').all(|word| PORTFOLIOS.contains(&word) || word == "and")

@@ -19,6 +19,13 @@ pub(crate) struct Reference {
     pub title: Option<Span>,
 }
 
+impl Reference {
+    /// The reference with its title (see [`ActorMention::with_title`]).
+    pub(crate) fn with_title(&self) -> Span {
+        super::with_title(self.span, self.title)
+    }
+}
+
 /// The references of one article, ordered by span.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct References {

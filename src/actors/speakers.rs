@@ -354,7 +354,7 @@ impl Attributor<'_> {
             .iter()
             .filter(|r| relative_clause_start.is_none_or(|clause| r.span.start < clause))
             .filter(|r| {
-                self.can_speak(r) && !self.inside_quote_span(r.span) && !self.words.follows_preposition(r.span, r.title)
+                self.can_speak(r) && !self.inside_quote_span(r.span) && !self.words.follows_preposition(r.with_title())
             })
             .collect();
         let coordinated = |r: &&Reference| {

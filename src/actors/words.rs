@@ -150,13 +150,13 @@ impl<'t> ArticleWords<'t> {
     }
 
     /// Whether a preposition stands right before the name at `span` ("about Putin", "to President Biden"),
-    /// looking back from its title when it has one (`title`: in "to the Treasury Paul Boateng" the title is
-    /// "Chief Secretary to the Treasury" and "to" governs the Treasury), up to four words over articles,
-    /// "former" and capitalised words (qualifiers and titles the rules did not read: "including Tory Lord
-    /// Campbell"), but not over a day or month ("On Tuesday Mr Kennedy will visit", "In October Tory leader
-    /// Michael Howard said": the preposition governs the date).
-    pub(crate) fn follows_preposition(&self, span: Span, title: Option<Span>) -> bool {
-        let first = self.first_from(title.map_or(span.start, |t| t.start.min(span.start)));
+    /// looking back up to four words over articles, "former" and capitalised words (qualifiers and titles the
+    /// rules did not read: "including Tory Lord Campbell"), but not over a day or month ("On Tuesday Mr Kennedy
+    /// will visit", "In October Tory leader Michael Howard said": the preposition governs the date). Give a
+    /// person's span with its title (`ActorMention::with_title`): in "to the Treasury Paul Boateng" the title is
+    /// "Chief Secretary to the Treasury" and "to" governs the Treasury.
+    pub(crate) fn follows_preposition(&self, span: Span) -> bool {
+        let first = self.first_from(span.start);
         for index in (first.saturating_sub(4)..first).rev() {
             let gap_end = if index + 1 < self.len() { self.span(index + 1).start } else { self.text.len() };
             if self.text[self.span(index).end..gap_end].contains('\n') {
@@ -199,6 +199,39 @@ impl<'t> ArticleWords<'t> {
     }
 }
 
+/// `text` after the possessive "'s" it starts with ("'s Holyrood leader"); None when it does not start with one.
+pub(crate) fn after_possessive_mark(text: &str) -> Option<&str> {
+    ["'s", "’s"].iter().find_map(|mark| text.strip_prefix(mark))
+}
+
+/// The text after the name at `span` when the name is written as a possessive, its "'s" inside the span or
+/// right after it ("Labour's Robin Cook", "BBC Radio 4's Today programme"); None when it is not.
+pub(crate) fn after_possessive(text: &str, span: Span) -> Option<&str> {
+    let after = &text[span.end..];
+    let surface = span.slice(text);
+    if ["'s", "’s"].iter().any(|mark| surface.ends_with(mark)) {
+        return Some(after);
+    }
+    after_possessive_mark(after)
+}
+
+/// Whether `text` ends with the whole word `word` ("told" in "he told", not in "foretold").
+pub(crate) fn ends_with_word(text: &str, word: &str) -> bool {
+    text.strip_suffix(word).is_some_and(|rest| rest.is_empty() || rest.ends_with(char::is_whitespace))
+}
+
+/// `text` without the listed words at its end, each taken once in the order given ("…, a former" without
+/// `["former", "a"]` is "…,"), trimmed.
+pub(crate) fn without_final_words<'t>(text: &'t str, words: &[&str]) -> &'t str {
+    let mut text = text.trim_end();
+    for word in words {
+        if ends_with_word(text, word) {
+            text = text[..text.len() - word.len()].trim_end();
+        }
+    }
+    text
+}
+
 /// Lowercase, `’` and `‘` as `'`, without one final full stop (unless the word is only that).
 pub(crate) fn normalise(word: &str) -> String {
     let lowered: String =
@@ -228,26 +261,24 @@ mod tests {
         assert_eq!(words.first_from(start), 8);
         assert!(words.is_capitalised(0) && !words.is_capitalised(3));
         let ruiz = text.find("Ruiz").unwrap();
-        assert!(!words.follows_preposition(Span::new(ruiz, ruiz + 4), None), "met Sen. Ruiz");
+        assert!(!words.follows_preposition(Span::new(ruiz, ruiz + 4)), "met Sen. Ruiz");
         let text = "He spoke to President Ruiz about the U.S. and Putin.";
         let words = ArticleWords::new(text);
         let at = |needle: &str| Span::new(text.find(needle).unwrap(), text.find(needle).unwrap() + needle.len());
-        assert!(words.follows_preposition(at("Ruiz"), None) && words.follows_preposition(at("U.S."), None));
-        assert!(!words.follows_preposition(at("Putin"), None) && !words.follows_preposition(at("He"), None));
-        // With its title known, a name follows a preposition only when the title does.
+        assert!(words.follows_preposition(at("Ruiz")) && words.follows_preposition(at("U.S.")));
+        assert!(!words.follows_preposition(at("Putin")) && !words.follows_preposition(at("He")));
+        // Given with its title, a name follows a preposition only when the title does.
         let text = "In October Tory leader Michael Howard met Chief Secretary to the Treasury Paul Boateng. He \
                     spoke to Labour leader Tony Blair.";
         let words = ArticleWords::new(text);
         let at = |needle: &str| Span::new(text.find(needle).unwrap(), text.find(needle).unwrap() + needle.len());
-        assert!(!words.follows_preposition(at("Michael Howard"), Some(at("leader"))), "a month is not crossed");
-        assert!(!words.follows_preposition(at("Paul Boateng"), Some(at("Chief Secretary to the Treasury"))));
-        assert!(words.follows_preposition(at("Paul Boateng"), None), "without its title, Treasury would be");
-        let leader = text.rfind("leader").unwrap();
-        let title = Some(Span::new(leader, leader + "leader".len()));
-        assert!(words.follows_preposition(at("Tony Blair"), title), "Labour is crossed");
+        assert!(!words.follows_preposition(at("leader Michael Howard")), "a month is not crossed");
+        assert!(!words.follows_preposition(at("Chief Secretary to the Treasury Paul Boateng")));
+        assert!(words.follows_preposition(at("Paul Boateng")), "without its title, Treasury would be");
+        assert!(words.follows_preposition(at("leader Tony Blair")), "Labour is crossed");
         let text = "Kennedy questions trust of Blair\n\nLib Dem leader Charles Kennedy has said";
         let words = ArticleWords::new(text);
         let at = |needle: &str| Span::new(text.find(needle).unwrap(), text.find(needle).unwrap() + needle.len());
-        assert!(!words.follows_preposition(at("Charles Kennedy"), Some(at("leader"))), "not across a headline");
+        assert!(!words.follows_preposition(at("leader Charles Kennedy")), "not across a headline");
     }
 }

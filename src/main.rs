@@ -163,6 +163,10 @@ enum Command {
         /// The model folder (default: models/stance-fast, or stance-accurate on a GPU).
         #[arg(long)]
         model: Option<PathBuf>,
+        /// One JSON object instead of a line: the label, the three probabilities in full, and the precision and
+        /// device the model ran in.
+        #[arg(long)]
+        json: bool,
     },
     /// Write a trained model in another format.
     #[command(subcommand)]
@@ -468,10 +472,27 @@ fn main() -> ExitCode {
     match try_main() {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("stancemap: error: {err:#}");
+            eprintln!("stancemap: error: {}", error_chain(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, each cause said once: an error whose message already ends with its
+/// cause's text (`x.csv: cannot write: No space left on device`) is not followed by that text again.
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.ends_with(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 fn try_main() -> anyhow::Result<ExitCode> {
@@ -645,7 +666,13 @@ fn try_main() -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Stance { text, holder, target, model } => {
+        Command::Stance { text, holder, target, model, json } => {
+            let blank = [("the text", Some(&text)), ("--holder", holder.as_ref()), ("--target", Some(&target))]
+                .into_iter()
+                .find(|(_, value)| value.is_some_and(|v| v.trim().is_empty()));
+            if let Some((what, _)) = blank {
+                anyhow::bail!("{what} is empty: a stance needs a sentence, a target, and (if given) a holder");
+            }
             tch::set_num_threads(threads);
             let dir = model.unwrap_or_else(|| default_model("stance", cli.device));
             let mut loaded = StanceModel::load(&dir, cli.device.device()?)?;
@@ -665,6 +692,18 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 target_span: find(&target),
             };
             let p = stancemap::stance::evaluate::predict(&loaded, &[query], 1)?[0];
+            if json {
+                let answer = serde_json::json!({
+                    "label": label_of(&p).as_str(),
+                    "p_favor": p[0],
+                    "p_against": p[1],
+                    "p_neutral": p[2],
+                    "precision": loaded.encoder.precision_name(),
+                    "device": format!("{:?}", loaded.encoder.vars.device()).to_lowercase(),
+                });
+                println!("{answer}");
+                return Ok(ExitCode::SUCCESS);
+            }
             println!("{}\tp_favor {:.3}\tp_against {:.3}\tp_neutral {:.3}", label_of(&p).as_str(), p[0], p[1], p[2]);
             Ok(ExitCode::SUCCESS)
         }
@@ -684,6 +723,18 @@ fn try_main() -> anyhow::Result<ExitCode> {
             let report = import(format.format(), &input, &ImportOptions { split }, &out)?;
             for skipped in &report.skipped {
                 eprintln!("skipped: {}: {}", skipped.place, skipped.reason);
+            }
+            if report.converted == 0 {
+                let why = match report.read {
+                    0 => "it holds no records of this format".to_string(),
+                    n => format!("all {n} records read were skipped (see above)"),
+                };
+                eprintln!(
+                    "stancemap: error: nothing converted from {}: {why}; {} not written",
+                    input.display(),
+                    out.display()
+                );
+                return Ok(ExitCode::FAILURE);
             }
             println!(
                 "{}: {} read, {} converted, {} skipped; written to {}",
@@ -759,5 +810,21 @@ fn default_entity_model(device: DeviceChoice) -> Option<PathBuf> {
     } else {
         eprintln!("stancemap: no entity model in {}; entity detection skipped (no mentions.csv)", chosen.display());
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_chain_says_each_cause_once() {
+        let io = std::io::Error::from_raw_os_error(28);
+        let said = io.to_string();
+        let write = stancemap::output::OutputError::Io { path: "out/articles.csv".into(), source: io };
+        let err = anyhow::Error::new(write).context("the run could not finish");
+        let line = error_chain(&err);
+        assert_eq!(line, format!("the run could not finish: out/articles.csv: cannot write: {said}"));
+        assert_eq!(line.matches(&said).count(), 1, "{line}");
     }
 }

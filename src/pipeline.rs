@@ -14,16 +14,18 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
-use crate::actors::registry::{iso_day, ActorRecord, Registry, ACTOR_COLUMNS};
+use crate::actors::registry::{ActorRecord, Registry, ACTOR_COLUMNS};
 use crate::actors::{resolve, ArticleActors};
 use crate::aggregate::{Aggregator, Evidence, Period};
+use crate::corpus::date::iso_day;
 use crate::corpus::{Article, Corpus, Problem, ReadOptions};
 use crate::model::{DeviceChoice, Precision};
 use crate::ner::gazetteer::Gazetteer;
 use crate::ner::mentions::{mentions, Mention};
 use crate::ner::model::EntityModel;
 use crate::ner::tagger::{find_entities_in, Document};
-use crate::output::journal::{ArticleCounts, ArticleEntry, EvidenceRecord, Journal};
+use crate::output::journal::{ArticleCounts, ArticleEntry, EvidenceRecord, Journal, JOURNAL};
+use crate::output::lock::FolderLock;
 use crate::output::stances::{StanceTables, TargetInfo, EVIDENCE_COLUMNS};
 use crate::output::{manifest, Format, FormulaGuard, Manifest, ProblemRecord, Style, Table};
 use crate::pairs::{Pair, Target};
@@ -52,7 +54,8 @@ pub struct RunOptions {
     pub gazetteers: Vec<PathBuf>,
     /// Windows per model batch.
     pub batch_size: usize,
-    /// The stance model folder; None skips the stance stage (no evidence, stances, matrix or actors tables).
+    /// The stance model folder; None skips the stance stage (no evidence, stances or matrix tables; actors.csv is
+    /// still written wherever entities are found).
     pub stance_model: Option<PathBuf>,
     /// The user's alias table (`actors.csv` format).
     pub actors: Option<PathBuf>,
@@ -230,11 +233,10 @@ fn open_table(
     })
 }
 
-/// The stance stage, and what it gathers over the corpus: corpus-wide actor ids, the targets seen, the
-/// aggregate cells; evidence rows are written as each article is done.
+/// The stance stage, and what it gathers over the corpus: the targets seen and the aggregate cells; evidence
+/// rows are written as each article is done.
 struct StanceStage {
     model: StanceModel,
-    registry: Registry,
     topics: Topics,
     auto_targets: bool,
     aggregator: Aggregator,
@@ -259,7 +261,6 @@ impl StanceStage {
         model.encoder.use_precision(options.precision);
         Ok(StanceStage {
             model,
-            registry: user_table(&options.actors, Registry::with_table, problems)?,
             topics: user_table(&options.targets, Topics::read, problems)?,
             auto_targets: options.auto_targets,
             aggregator: Aggregator::new(options.period, options.min_confidence),
@@ -273,14 +274,8 @@ impl StanceStage {
         })
     }
 
-    /// Corpus ids for the actors of an article dated `date`.
-    fn identify(&mut self, date: Option<&str>, actors: &[ActorRecord]) -> Vec<String> {
-        actors.iter().map(|actor| self.registry.identify(actor, date)).collect()
-    }
-
-    /// What a finished article of an interrupted run added to the registry and the cells.
+    /// What a finished article of an interrupted run added to the targets and the cells.
     fn replay(&mut self, entry: &ArticleEntry) -> anyhow::Result<()> {
-        self.identify(entry.date.as_deref(), &entry.actors);
         for record in &entry.evidence {
             if let (Some(key), Some(info)) = (&record.issue_key, &record.target) {
                 self.issues.remember(key, &record.target_id, &info.label)?;
@@ -431,15 +426,29 @@ impl StanceStage {
         })
     }
 
-    /// Writes stances.csv, matrix.csv and actors.csv.
-    fn finish(self, options: &RunOptions) -> anyhow::Result<Vec<PathBuf>> {
+    /// Finishes evidence.csv and writes stances.csv and matrix.csv.
+    fn finish(self, options: &RunOptions, registry: &Registry) -> anyhow::Result<Vec<PathBuf>> {
         let mut written = vec![self.evidence.finish()?];
-        written.extend(write_aggregate_tables(options, &self.aggregator, &self.registry, self.targets)?);
+        written.extend(write_aggregate_tables(options, &self.aggregator, registry, self.targets)?);
         Ok(written)
     }
 }
 
-/// Writes stances.csv, matrix.csv and actors.csv from the cells, the actors and the other targets of a run.
+/// Corpus ids for the actors of an article dated `date`.
+fn identify(registry: &mut Registry, date: Option<&str>, actors: &[ActorRecord]) -> Vec<String> {
+    actors.iter().map(|actor| registry.identify(actor, date)).collect()
+}
+
+/// Writes `actors.csv`: one row per actor of the corpus, whether or not the stance stage ran.
+pub fn write_actor_table(options: &RunOptions, registry: &Registry) -> anyhow::Result<PathBuf> {
+    let mut actors = Table::create(&options.out, "actors.csv", ACTOR_COLUMNS, options.style())?;
+    for row in registry.rows() {
+        actors.row(row)?;
+    }
+    Ok(actors.finish()?)
+}
+
+/// Writes stances.csv and matrix.csv from the cells, the actors and the other targets of a run.
 pub fn write_aggregate_tables(
     options: &RunOptions,
     aggregator: &Aggregator,
@@ -458,13 +467,7 @@ pub fn write_aggregate_tables(
         targets: &targets,
         min_evidence: options.min_evidence,
     };
-    let mut written = vec![tables.write_stances()?, tables.write_matrix()?];
-    let mut actors = Table::create(&options.out, "actors.csv", ACTOR_COLUMNS, style)?;
-    for row in registry.rows() {
-        actors.row(row)?;
-    }
-    written.push(actors.finish()?);
-    Ok(written)
+    Ok(vec![tables.write_stances()?, tables.write_matrix()?])
 }
 
 /// The user's table at `path` read with `read`, its row problems added to `problems`; empty without a path.
@@ -522,7 +525,16 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let started_at = SystemTime::now();
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
-    let corpus = Corpus::open(&options.corpus, ReadOptions { max_article_bytes: options.max_article_bytes })?;
+    let _lock = FolderLock::take(&options.out)?;
+    if options.corpus.canonicalize().ok() == options.out.canonicalize().ok() {
+        anyhow::bail!(
+            "--out {} is the corpus folder itself: the tables would be read as articles next time; write them to \
+             a folder of their own",
+            options.out.display()
+        );
+    }
+    let read = ReadOptions { max_article_bytes: options.max_article_bytes };
+    let corpus = Corpus::open_beside(&options.corpus, read, Some(&options.out))?;
     let files = corpus.file_count();
     let mut gazetteer = Gazetteer::default();
     for path in &options.gazetteers {
@@ -548,9 +560,25 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     if let Some(object) = settings.as_object_mut() {
         object.remove("progress");
     }
-    let interrupted = Journal::resume(&options.out, &settings)?.filter(|run| !run.entries.is_empty());
+    if options.out.join("run.json").is_file() && !options.out.join(JOURNAL).exists() {
+        eprintln!("stancemap: {} holds a finished run; running again (its tables are replaced)", options.out.display());
+    }
+    let resumed = Journal::resume(&options.out, &settings, corpus.stamps(), CHUNK_ARTICLES)?;
+    if let Some(change) = resumed.as_ref().and_then(|run| run.changed.as_ref()) {
+        eprintln!(
+            "stancemap: the corpus changed since the run in {} was interrupted ({change}): the articles from there \
+             on are done again",
+            options.out.display()
+        );
+    }
+    let interrupted = resumed.filter(|run| !run.entries.is_empty());
     let lengths = interrupted.as_ref().and_then(|run| run.entries.last()).map(|entry| &entry.lengths);
     let mut table_problems = Vec::new();
+    // Corpus-wide actor ids, wherever entities are found (the user's alias table among them).
+    let mut registry = match entity_model {
+        Some(_) => Some(user_table(&options.actors, Registry::with_table, &mut table_problems)?),
+        None => None,
+    };
     let mut stance = match (&options.stance_model, &entity_model) {
         (Some(dir), Some(_)) => Some(StanceStage::open(options, dir, lengths, &mut table_problems)?),
         _ => None,
@@ -578,6 +606,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let journal = match interrupted {
         Some(run) => {
             for entry in &run.entries {
+                if let Some(registry) = registry.as_mut() {
+                    identify(registry, entry.date.as_deref(), &entry.actors);
+                }
                 if let Some(stage) = stance.as_mut() {
                     stage.replay(entry)?;
                 }
@@ -587,10 +618,20 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             eprintln!("stancemap: resuming the run in {}: {} articles already done", options.out.display(), done.len());
             run.journal
         }
-        None => Journal::create(&options.out, &settings)?,
+        None => Journal::create(&options.out, &settings, corpus.stamps())?,
     };
-    let mut stages =
-        Stages { entity_model, gazetteer, stance, tables, journal, counts, timings, batch_size: options.batch_size };
+    let mut stages = Stages {
+        root: corpus.root().to_path_buf(),
+        entity_model,
+        gazetteer,
+        registry,
+        stance,
+        tables,
+        journal,
+        counts,
+        timings,
+        batch_size: options.batch_size,
+    };
     // A reader thread reads and segments articles ahead of the models, through a bounded queue (memory stays
     // flat however large the corpus); the models take them a chunk at a time, sharing batches.
     std::thread::scope(|scope| -> anyhow::Result<()> {
@@ -621,11 +662,14 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         }
         stages.chunk(chunk)
     })?;
-    let Stages { stance, tables, journal, counts, mut timings, .. } = stages;
+    let Stages { registry, stance, tables, journal, counts, mut timings, .. } = stages;
     progress.finish_and_clear();
     let mut outputs = tables.finish()?;
-    if let Some(stage) = stance {
-        outputs.extend(stage.finish(options)?);
+    if let Some(registry) = &registry {
+        if let Some(stage) = stance {
+            outputs.extend(stage.finish(options, registry)?);
+        }
+        outputs.push(write_actor_table(options, registry)?);
     }
 
     let elapsed = started.elapsed();
@@ -702,8 +746,12 @@ fn read_corpus(mut corpus: Corpus, sender: std::sync::mpsc::SyncSender<Read>) {
 
 /// The stages after reading, and what they write to.
 struct Stages {
+    /// The corpus folder, which the journal's file paths are relative to.
+    root: PathBuf,
     entity_model: Option<EntityModel>,
     gazetteer: Gazetteer,
+    /// Corpus-wide actor ids; None when no entities are found.
+    registry: Option<Registry>,
     stance: Option<StanceStage>,
     tables: Tables,
     journal: Journal,
@@ -742,6 +790,7 @@ impl Stages {
                 entry: ArticleEntry {
                     article_id: article.id.clone(),
                     position,
+                    file: crate::corpus::id::root_relative(&self.root, &article.origin.path),
                     date: article.date.clone(),
                     lengths: BTreeMap::new(),
                     counts: ArticleCounts {
@@ -783,8 +832,10 @@ impl Stages {
             for p in &mut pending {
                 let actors = resolve(&p.article.text, &p.segmentation, &p.found, &self.gazetteer);
                 p.entry.actors = actors.actors.iter().map(ActorRecord::of).collect();
+                if let Some(registry) = self.registry.as_mut() {
+                    p.entry.actor_ids = identify(registry, p.article.date.as_deref(), &p.entry.actors);
+                }
                 if let Some(stage) = self.stance.as_mut() {
-                    p.entry.actor_ids = stage.identify(p.article.date.as_deref(), &p.entry.actors);
                     p.questions = Some(stage.questions(&p.article, &p.segmentation, &actors, &p.entry.actor_ids)?);
                 }
                 p.actors = Some(actors);

@@ -16,14 +16,16 @@ use std::str::FromStr;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
-use crate::actors::registry::{iso_day, Registry};
+use crate::actors::registry::Registry;
 use crate::aggregate::{Aggregator, Evidence};
+use crate::corpus::date::iso_day;
 use crate::output::journal::{ArticleEntry, Journal};
 use crate::output::read::{table_rows, TableRow};
 use crate::output::stances::{TargetInfo, EVIDENCE_COLUMNS};
 use crate::output::Table;
 use crate::pipeline::{
-    user_table, write_aggregate_tables, RunOptions, ARTICLE_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS,
+    user_table, write_actor_table, write_aggregate_tables, RunOptions, ARTICLE_COLUMNS, MENTION_COLUMNS,
+    SENTENCE_COLUMNS,
 };
 use crate::targets::IssueMerger;
 
@@ -156,7 +158,15 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
         .with_context(|| format!("{}: run.json options", first.dir.display()))?;
     options.out = out.to_path_buf();
     options.shard = None;
+    let same = |dir: &Path| out.canonicalize().ok().is_some_and(|o| dir.canonicalize().ok().as_ref() == Some(&o));
+    if let Some(shard) = dirs.iter().find(|dir| same(dir)) {
+        bail!(
+            "--out {} is one of the shards being merged: it would be overwritten; merge into a folder of its own",
+            shard.display()
+        );
+    }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    let _lock = crate::output::lock::FolderLock::take(out)?;
 
     // Every article, in corpus order.
     let mut entries: Vec<(usize, &ArticleEntry)> =
@@ -268,6 +278,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
     }
     if with_stance {
         written.extend(write_aggregate_tables(&options, &aggregator, &registry, targets)?);
+    }
+    if with_mentions {
+        written.push(write_actor_table(&options, &registry)?);
     }
 
     let summary = MergeSummary {

@@ -279,15 +279,19 @@ fn device_cuda_without_a_gpu_stops_with_a_message_saying_why() {
 }
 
 #[test]
-fn bf16_precision_gives_the_fp32_label_with_close_probabilities_needs_base_encoders() {
+fn bf16_precision_runs_in_bf16_and_gives_the_fp32_label_with_close_probabilities_needs_base_encoders() {
     if !base_installed() {
         return;
     }
-    let ask = |precision: &str| -> (String, Vec<f64>) {
+    // Whether bf16 ran is read from the weights' own number format, never from rounding: on a CPU with AVX-512
+    // BF16 the two precisions printed the same probabilities to three decimals.
+    let ask = |precision: &str| -> serde_json::Value {
         let text = "Governor Tom Hale attacked the climate bill, calling it a job killer.";
         let output = stancemap(&[
             "--threads",
             "2",
+            "--device",
+            "cpu",
             "--precision",
             precision,
             "stance",
@@ -298,21 +302,36 @@ fn bf16_precision_gives_the_fp32_label_with_close_probabilities_needs_base_encod
             "the climate bill",
             "--model",
             &fast_model(),
+            "--json",
         ]);
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let line = String::from_utf8_lossy(&output.stdout).lines().next().unwrap().to_string();
-        let mut cells = line.split('\t');
-        let label = cells.next().unwrap().to_string();
-        let probabilities = cells.map(|c| c.rsplit(' ').next().unwrap().parse().unwrap()).collect();
-        (label, probabilities)
+        serde_json::from_slice(&output.stdout).expect("one JSON object")
     };
-    let (label32, p32) = ask("fp32");
-    let (label16, p16) = ask("bf16");
-    assert_eq!(label32, "against");
-    assert_eq!(label16, label32);
-    assert_eq!(p16.len(), 3);
+    let (fp32, bf16) = (ask("fp32"), ask("bf16"));
+    assert_eq!((fp32["precision"].as_str(), bf16["precision"].as_str()), (Some("fp32"), Some("bf16")));
+    assert_eq!(ask("auto")["precision"], "fp32", "auto is fp32 on the CPU");
+    assert_eq!(fp32["label"], "against");
+    assert_eq!(bf16["label"], fp32["label"]);
+    let p = |answer: &serde_json::Value| -> Vec<f64> {
+        ["p_favor", "p_against", "p_neutral"].iter().map(|k| answer[k].as_f64().expect("a probability")).collect()
+    };
+    let (p32, p16) = (p(&fp32), p(&bf16));
+    assert!((p16.iter().sum::<f64>() - 1.0).abs() < 1e-3, "{p16:?}");
     for (a, b) in p32.iter().zip(&p16) {
         assert!((a - b).abs() < 0.05, "fp32 {p32:?} bf16 {p16:?}");
     }
-    assert_ne!(p32, p16, "bf16 really ran in bf16");
+}
+
+#[test]
+fn stance_refuses_an_empty_text_holder_or_target() {
+    for (args, named) in [
+        (["stance", "", "--target", "the plan"].as_slice(), "the text"),
+        (["stance", "Ida Berg praised the plan.", "--target", " "].as_slice(), "--target"),
+        (["stance", "Ida Berg praised the plan.", "--holder", "", "--target", "the plan"].as_slice(), "--holder"),
+    ] {
+        let output = stancemap(args);
+        assert!(!output.status.success(), "{args:?}");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains(named) && said.contains("empty"), "{args:?}: {said}");
+    }
 }

@@ -236,3 +236,108 @@ fn tsv_and_jsonl_tables_hold_the_same_rows_as_csv() {
     }
     assert_eq!(manifest(&jsonl_out)["options"]["format"], "jsonl");
 }
+
+#[test]
+fn no_stance_still_gives_mentions_their_actor_ids_and_writes_actors_csv() {
+    let full = tempfile::tempdir().unwrap();
+    run_fast(&fixture(), full.path(), &[]);
+    let bare = tempfile::tempdir().unwrap();
+    run_fast(&fixture(), bare.path(), &["--no-stance"]);
+    for absent in ["evidence.csv", "stances.csv", "matrix.csv"] {
+        assert!(!bare.path().join(absent).exists(), "--no-stance wrote {absent}");
+    }
+    let mentions = table(&bare.path().join("mentions.csv"));
+    let actors = table(&bare.path().join("actors.csv"));
+    let known: std::collections::HashSet<&str> = actors.iter().map(|r| r["actor_id"].as_str()).collect();
+    assert!(known.contains("lena-hart") && known.contains("paul-okafor"), "{known:?}");
+    let with_ids: Vec<&Row> = mentions.iter().filter(|r| !r["actor_id"].is_empty()).collect();
+    assert!(with_ids.len() * 2 > mentions.len(), "most mentions are actors: {mentions:#?}");
+    assert!(with_ids.iter().all(|r| known.contains(r["actor_id"].as_str())), "every id is in actors.csv");
+    // The same ids as a run with the stance stage.
+    let ids = |rows: &[Row]| rows.iter().map(|r| (r["mention_id"].clone(), r["actor_id"].clone())).collect::<Vec<_>>();
+    assert_eq!(ids(&mentions), ids(&table(&full.path().join("mentions.csv"))));
+    assert_eq!(
+        std::fs::read(bare.path().join("actors.csv")).unwrap(),
+        std::fs::read(full.path().join("actors.csv")).unwrap()
+    );
+    assert!(manifest(bare.path())["outputs"].as_array().unwrap().iter().any(|o| o == "actors.csv"));
+}
+
+#[test]
+fn news_date_forms_count_in_their_period_and_an_unreadable_date_is_warned_about_once() {
+    let corpus = tempfile::tempdir().unwrap();
+    let rows =
+        [("rss", "Wed, 16 Jun 2021 10:00:00 +0000"), ("iso", "2021-06-17T08:30:00+02:00"), ("bad", "2021-02-31")];
+    let text = "Lena Hart praised Omar Diallo, calling him a trusted partner.";
+    let lines: Vec<String> =
+        rows.iter().map(|(id, date)| serde_json::json!({ "id": id, "date": date, "text": text }).to_string()).collect();
+    std::fs::write(corpus.path().join("dated.jsonl"), lines.join("\n") + "\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let flags = fast(&["--period", "week"]);
+    let mut args = vec!["run", corpus.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "-q"];
+    args.extend(flags.iter().map(String::as_str));
+    let output = common::stancemap(&args);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let said = String::from_utf8_lossy(&output.stderr);
+    let warnings: Vec<&str> = said.lines().filter(|l| l.contains("cannot read the date")).collect();
+    assert_eq!(warnings.len(), 1, "{said}");
+    assert!(warnings[0].starts_with("warning: ") && warnings[0].contains("dated.jsonl:3"), "{said}");
+    assert!(warnings[0].contains("\"2021-02-31\""), "{said}");
+    assert_eq!(manifest(out.path())["counts"]["problems_by_kind"]["unreadable_date"], 1);
+    // All three articles count over the whole corpus; the two readable dates in their ISO week only.
+    let stances = table(&out.path().join("stances.csv"));
+    let cell = |period: &str| {
+        stances
+            .iter()
+            .find(|r| r["actor_id"] == "lena-hart" && r["target_id"] == "omar-diallo" && r["period"] == period)
+    };
+    assert_eq!(cell("all").map(|r| r["n_articles"].as_str()), Some("3"), "{stances:#?}");
+    assert_eq!(cell("2021-W24").map(|r| r["n_articles"].as_str()), Some("2"), "{stances:#?}");
+    let periods: std::collections::BTreeSet<&str> = stances.iter().map(|r| r["period"].as_str()).collect();
+    assert_eq!(periods.into_iter().collect::<Vec<_>>(), ["2021-W24", "all"]);
+    let articles = table(&out.path().join("articles.csv"));
+    assert_eq!(articles[2]["date"], "2021-02-31", "articles.csv keeps the date as given");
+}
+
+#[test]
+fn matrix_columns_named_like_the_row_keys_or_each_other_stay_apart_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("targets.csv");
+    // Topics labelled as the matrix's row keys, and one labelled as the issue the cue finds ("port deal").
+    std::fs::write(
+        &targets,
+        "target_id,label,keywords\nt-id,actor_id,budget\nt-actor,actor,leadership\nt-port,port deal,port deal\n",
+    )
+    .unwrap();
+    for format in ["csv", "jsonl"] {
+        let out = dir.path().join(format);
+        run_fast(&fixture(), &out, &["--targets", targets.to_str().unwrap(), "--format", format]);
+        let header: Vec<String> = match format {
+            "csv" => csv::Reader::from_path(out.join("matrix.csv"))
+                .unwrap()
+                .headers()
+                .unwrap()
+                .iter()
+                .map(String::from)
+                .collect(),
+            _ => {
+                let text = std::fs::read_to_string(out.join("matrix.jsonl")).unwrap();
+                let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+                    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+                assert!(rows.iter().all(|r| !r["actor_id"].as_str().unwrap().is_empty()), "{text}");
+                assert!(rows.iter().any(|r| r["actor"] == "Paul Okafor"), "the holder is kept: {text}");
+                rows.iter()
+                    .flat_map(|r| r.keys().cloned())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            }
+        };
+        let unique: std::collections::HashSet<&String> = header.iter().collect();
+        assert_eq!(unique.len(), header.len(), "{format}: {header:?}");
+        assert!(header.iter().any(|h| h.starts_with("port deal")), "{format}: {header:?}");
+        for expected in ["actor_id", "actor", "actor_id [t-id]", "actor [t-actor]"] {
+            assert!(header.iter().any(|h| h == expected), "{format}: no {expected:?} in {header:?}");
+        }
+    }
+}

@@ -25,6 +25,7 @@ use std::path::Path;
 
 use super::names::name_key;
 use super::{Actor, ActorType, MentionKind};
+use crate::corpus::date::iso_day;
 use crate::output::read::{list, UserTable};
 
 pub const ACTOR_COLUMNS: &[&str] =
@@ -230,18 +231,6 @@ impl TableEntry {
     }
 }
 
-/// The `YYYY-MM-DD` day at the start of a date, or empty when it does not start with one.
-pub fn iso_day(date: &str) -> String {
-    let date = date.trim();
-    let day = date.get(..10).unwrap_or("");
-    let shape = day.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
-    if day.len() == 10 && shape {
-        day.to_string()
-    } else {
-        String::new()
-    }
-}
-
 /// A readable id: lowercase letters and digits, words joined by `-` ("Joe Biden" -> `joe-biden`).
 pub fn slug(name: &str) -> String {
     let slug = name_key(name).replace(' ', "-");
@@ -322,9 +311,7 @@ mod tests {
     }
 
     #[test]
-    fn iso_days_and_slugs() {
-        assert_eq!(iso_day("2021-06-16T10:00:00Z"), "2021-06-16");
-        assert_eq!(iso_day("June 16, 2021"), "");
+    fn slugs() {
         assert_eq!(slug("George W. Bush"), "george-w-bush");
         assert_eq!(slug("Putin’s"), "putin");
         assert_eq!(slug("..."), "actor");

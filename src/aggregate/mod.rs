@@ -14,6 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::corpus::date::Day;
 use crate::stance::example::StanceLabel;
 
 /// How evidence is grouped in time.
@@ -26,53 +27,19 @@ pub enum Period {
 }
 
 impl Period {
-    /// The period of an ISO day (`2021-06-16`): the day itself, its ISO week (`2021-W24`) or its month
-    /// (`2021-06`). None for a day that is not a date.
+    /// The period of a day (`2021-06-16`): the day itself, its ISO week (`2021-W24`) or its month (`2021-06`).
+    /// None for a day that is not a date of the calendar.
     pub fn of(self, day: &str) -> Option<String> {
-        let year: i64 = day.get(0..4)?.parse().ok()?;
-        let month: u32 = day.get(5..7)?.parse().ok()?;
-        let date: u32 = day.get(8..10)?.parse().ok()?;
-        if !(1..=12).contains(&month) || !(1..=31).contains(&date) {
-            return None;
-        }
+        let day = Day::parse(day)?;
         Some(match self {
-            Period::Day => format!("{year:04}-{month:02}-{date:02}"),
-            Period::Month => format!("{year:04}-{month:02}"),
+            Period::Day => day.to_string(),
+            Period::Month => format!("{:04}-{:02}", day.year, day.month),
             Period::Week => {
-                let days = days_from_civil(year, month, date);
-                let weekday = (days + 3).rem_euclid(7); // Monday 0
-                let thursday = days - weekday + 3;
-                let (iso_year, _, _) = civil_from_days(thursday);
-                let week = (thursday - days_from_civil(iso_year, 1, 1)) / 7 + 1;
-                format!("{iso_year:04}-W{week:02}")
+                let (year, week) = day.iso_week();
+                format!("{year:04}-W{week:02}")
             }
         })
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = month as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// The period column of rows over the whole corpus.
@@ -213,6 +180,7 @@ mod tests {
         assert_eq!(Period::Month.of("2021-06-16").as_deref(), Some("2021-06"));
         assert_eq!(Period::Day.of("2021-06-16").as_deref(), Some("2021-06-16"));
         assert_eq!(Period::Day.of(""), None);
+        assert_eq!(Period::Week.of("2021-02-31"), None, "no such day");
     }
 
     fn evidence<'a>(id: &'a str, article: &'a str, label: StanceLabel, p: [f32; 3]) -> Evidence<'a> {

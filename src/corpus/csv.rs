@@ -7,9 +7,11 @@
 //! of fields is reported with its line and skipped. A runaway row (say, an unclosed quote at the
 //! top of a huge file) is cut off once it passes the record size cap instead of filling memory;
 //! the rest of that file is then skipped, since the row boundaries can no longer be trusted.
+//! Windows line ends (CRLF) are read as LF before the parser sees them ([`LineEnds`]), so that line numbers
+//! in problems and origins are the ones an editor shows, whichever line ends the file has.
 
 use std::collections::VecDeque;
-use std::io::{self, Chain, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Chain, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -33,7 +35,7 @@ struct Columns {
 }
 
 /// The CSV parser over the sniffed head, the rest of the input, and the row size guard.
-type GuardedReader<R> = Reader<Guarded<Chain<Cursor<Vec<u8>>, R>>>;
+type GuardedReader<R> = Reader<Guarded<LineEnds<Chain<Cursor<Vec<u8>>, R>>>>;
 
 /// Reads articles from CSV (or TSV, or any single-byte delimiter), one row at a time. Yields
 /// problems in input order, a warning right before the article it concerns.
@@ -74,7 +76,7 @@ impl<R: Read> CsvRecords<R> {
             return records;
         }
         let guarded = Guarded {
-            inner: Cursor::new(head).chain(reader),
+            inner: LineEnds::new(Cursor::new(head).chain(reader)),
             read_since_record: Arc::clone(&records.read_since_record),
             cap: record_byte_cap(options) as u64,
         };
@@ -272,9 +274,97 @@ impl<R: Read> Read for Guarded<R> {
     }
 }
 
+/// A reader that turns each CRLF into LF (a lone CR is kept). The CSV parser counts a CRLF row's line before
+/// it has passed the LF, which put every row of a Windows file one line too early.
+struct LineEnds<R> {
+    inner: BufReader<R>,
+}
+
+impl<R: Read> LineEnds<R> {
+    fn new(inner: R) -> Self {
+        LineEnds { inner: BufReader::with_capacity(64 * 1024, inner) }
+    }
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let mut written = 0;
+        while written < out.len() {
+            let available = self.inner.fill_buf()?;
+            if available.is_empty() {
+                break;
+            }
+            if available == b"\r" {
+                // A CR at the end of the buffer: whether it is dropped depends on the byte after it.
+                self.inner.consume(1);
+                if self.inner.fill_buf()?.first() != Some(&b'\n') {
+                    out[written] = b'\r';
+                    written += 1;
+                }
+                continue;
+            }
+            // A final CR waits for the next buffer, where it is alone.
+            let usable = available.len() - usize::from(available.last() == Some(&b'\r'));
+            let mut taken = 0;
+            while taken < usable && written < out.len() {
+                let byte = available[taken];
+                if !(byte == b'\r' && available.get(taken + 1) == Some(&b'\n')) {
+                    out[written] = byte;
+                    written += 1;
+                }
+                taken += 1;
+            }
+            self.inner.consume(taken);
+            if written > 0 {
+                break;
+            }
+        }
+        Ok(written)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crlf_rows_have_the_line_numbers_an_editor_shows() {
+        let lf = b"id,title,text\na1,T1,Estonia spoke.\na2,T2,Turkey spoke.\na2,T3,Dup.\na4,T4\n\"q\",T5,\"two\nlines\"\na6,T6,x\n";
+        let crlf: Vec<u8> = String::from_utf8_lossy(lf).replace('\n', "\r\n").into_bytes();
+        let places = |items: &[Result<Article, Problem>]| -> Vec<(Option<usize>, String)> {
+            items
+                .iter()
+                .map(|item| match item {
+                    Ok(article) => (article.origin.line, article.text.clone()),
+                    Err(problem) => (problem.line, problem.code().to_string()),
+                })
+                .collect()
+        };
+        let from_lf = places(&read(lf, b',', ReadOptions::default()));
+        assert_eq!(
+            from_lf,
+            [
+                (Some(2), "Estonia spoke.".to_string()),
+                (Some(3), "Turkey spoke.".to_string()),
+                (Some(4), "Dup.".to_string()),
+                (Some(5), "malformed_csv".to_string()),
+                (Some(6), "two\nlines".to_string()),
+                (Some(8), "x".to_string()),
+            ]
+        );
+        assert_eq!(places(&read(&crlf, b',', ReadOptions::default())), from_lf, "CRLF reads as LF");
+        // A lone CR inside a field is kept, and a CRLF split between two reads is still one line end.
+        let items = read(b"text\r\n\"a\rb\"\r\nc\r\n", b',', ReadOptions::default());
+        assert_eq!(places(&items), [(Some(2), "a\rb".to_string()), (Some(3), "c".to_string())]);
+        for split in 1..12 {
+            let bytes = b"text\r\nfirst\r\nsecond\r\n";
+            let reader = io::Read::chain(&bytes[..split], &bytes[split..]);
+            let mut ends = LineEnds { inner: BufReader::with_capacity(split, reader) };
+            let mut seen = Vec::new();
+            ends.read_to_end(&mut seen).unwrap();
+            assert_eq!(seen, b"text\nfirst\nsecond\n", "split at {split}");
+        }
+    }
 
     fn read(bytes: &[u8], delimiter: u8, options: ReadOptions) -> Vec<Result<Article, Problem>> {
         CsvRecords::new("n.csv", Path::new("c/n.csv"), bytes, delimiter, options).collect()

@@ -9,9 +9,11 @@
 //! [`ProblemKind::skips`] is false) come out right before the article they concern.
 //!
 //! One concern per file: [`decode`] (UTF-8, Windows-1252, binary sniffing), [`txt`], [`jsonl`],
-//! [`csv`](self::csv) (the three formats), [`id`] (stable ids), [`problem`] (what went wrong).
+//! [`csv`](self::csv) (the three formats), [`date`] (the day an article is from), [`id`] (stable ids), [`problem`]
+//! (what went wrong).
 
 pub mod csv;
+pub mod date;
 pub mod decode;
 pub mod id;
 pub mod jsonl;
@@ -57,6 +59,30 @@ impl fmt::Display for Origin {
         match self.line {
             Some(line) => write!(f, "{}:{}", self.path.display(), line),
             None => write!(f, "{}", self.path.display()),
+        }
+    }
+}
+
+/// What a listed file was when the corpus was opened: its path within the corpus, its size and its last
+/// modification. A resumed run compares them with the interrupted run's to find what changed in between.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    pub path: String,
+    pub bytes: u64,
+    /// Nanoseconds since 1970 (0 where the file system does not say).
+    pub modified_ns: u128,
+}
+
+impl FileStamp {
+    fn of(root: &Path, path: &Path) -> FileStamp {
+        let metadata = std::fs::metadata(path).ok();
+        let modified = metadata.as_ref().and_then(|m| m.modified().ok());
+        FileStamp {
+            path: id::root_relative(root, path),
+            bytes: metadata.map_or(0, |m| m.len()),
+            modified_ns: modified
+                .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |since| since.as_nanos()),
         }
     }
 }
@@ -167,15 +193,24 @@ pub struct Corpus {
     options: ReadOptions,
     listing: std::vec::IntoIter<Listed>,
     file_count: usize,
+    stamps: Vec<FileStamp>,
     files_done: usize,
     current: Option<Records>,
     pending: VecDeque<Result<Article, Problem>>,
     seen_ids: HashMap<String, Origin>,
+    /// An article whose warning about its date was the last item; it comes next.
+    dated_warned: Option<Article>,
 }
 
 impl Corpus {
     /// Opens a folder or a single file and lists the files to read (nothing is read yet).
     pub fn open(path: &Path, options: ReadOptions) -> Result<Corpus, CorpusError> {
+        Corpus::open_beside(path, options, None)
+    }
+
+    /// [`Corpus::open`] for a run that writes its tables to `out`: a folder of the corpus that is `out`, or that
+    /// holds a stancemap run (its `run.json` or `resume.jsonl`), is not read, and is named once as a warning.
+    pub fn open_beside(path: &Path, options: ReadOptions, out: Option<&Path>) -> Result<Corpus, CorpusError> {
         let metadata = std::fs::metadata(path).map_err(|error| match error.kind() {
             std::io::ErrorKind::NotFound => CorpusError::NotFound(path.to_path_buf()),
             _ => CorpusError::Unreadable { path: path.to_path_buf(), message: error.to_string() },
@@ -183,7 +218,8 @@ impl Corpus {
         let (root, listing) = if metadata.is_dir() {
             let mut listing = Vec::new();
             let mut visited = HashSet::new();
-            list_folder(path, &mut listing, &mut visited);
+            let out = out.and_then(|out| out.canonicalize().ok());
+            list_folder(path, out.as_deref(), &mut listing, &mut visited);
             (path.to_path_buf(), listing)
         } else {
             let format = Format::of(path)
@@ -191,16 +227,25 @@ impl Corpus {
             let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
             (root, vec![Listed::File(path.to_path_buf(), format)])
         };
-        let file_count = listing.iter().filter(|entry| matches!(entry, Listed::File(..))).count();
+        let stamps: Vec<FileStamp> = listing
+            .iter()
+            .filter_map(|entry| match entry {
+                Listed::File(path, _) => Some(FileStamp::of(&root, path)),
+                Listed::Problem(_) => None,
+            })
+            .collect();
+        let file_count = stamps.len();
         Ok(Corpus {
             root,
             options,
             listing: listing.into_iter(),
             file_count,
+            stamps,
             files_done: 0,
             current: None,
             pending: VecDeque::new(),
             seen_ids: HashMap::new(),
+            dated_warned: None,
         })
     }
 
@@ -214,6 +259,16 @@ impl Corpus {
         self.file_count
     }
 
+    /// The listed files as they were when the corpus was opened, in reading order.
+    pub fn stamps(&self) -> &[FileStamp] {
+        &self.stamps
+    }
+
+    /// The path of a file of this corpus relative to its root, as [`FileStamp::path`] gives it.
+    pub fn relative_path(&self, path: &Path) -> String {
+        id::root_relative(&self.root, path)
+    }
+
     /// How many of the [`Corpus::file_count`] files have been read to the end (for progress).
     pub fn files_done(&self) -> usize {
         self.files_done
@@ -225,7 +280,7 @@ impl Corpus {
         let options = self.options;
         let unreadable =
             |error: std::io::Error| Err(Problem::new(path.clone(), None, ProblemKind::Unreadable(error.to_string())));
-        let file = match File::open(&path) {
+        let file = match open_regular(&path) {
             Ok(file) => file,
             Err(error) => {
                 self.files_done += 1;
@@ -281,6 +336,9 @@ impl Iterator for Corpus {
     type Item = Result<Article, Problem>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(article) = self.dated_warned.take() {
+            return Some(Ok(article));
+        }
         loop {
             let item = match self.pending.pop_front() {
                 Some(item) => Some(item),
@@ -303,7 +361,21 @@ impl Iterator for Corpus {
                 },
             };
             match item {
-                Some(Ok(article)) => return Some(self.check_unique(article)),
+                Some(Ok(article)) => {
+                    let article = match self.check_unique(article) {
+                        Ok(article) => article,
+                        Err(duplicate) => return Some(Err(duplicate)),
+                    };
+                    // A date that cannot be read is said once, right before its article, which still counts.
+                    if let Some(date) =
+                        article.date.as_deref().filter(|d| !d.trim().is_empty() && date::Day::parse(d).is_none())
+                    {
+                        let warning = Problem::at(&article.origin, ProblemKind::UnreadableDate(date.to_string()));
+                        self.dated_warned = Some(article);
+                        return Some(Err(warning));
+                    }
+                    return Some(Ok(article));
+                }
                 Some(Err(problem)) => return Some(Err(problem)),
                 None => continue,
             }
@@ -311,9 +383,14 @@ impl Iterator for Corpus {
     }
 }
 
-/// Lists a folder recursively in sorted path order, skipping hidden entries. Symlinks are
-/// followed, but a folder reached twice (a symlink loop) is listed once.
-fn list_folder(folder: &Path, listing: &mut Vec<Listed>, visited: &mut HashSet<PathBuf>) {
+/// The files that mark a folder as holding a stancemap run, finished or not.
+const RUN_MARKERS: [&str; 3] = ["run.json", "resume.jsonl", "shard.jsonl"];
+
+/// Lists a folder recursively in sorted path order, skipping hidden entries, the run's own output folder
+/// `out` and folders that hold a run. Symlinks are followed, but a folder reached twice (a symlink loop) is
+/// listed once. What is neither a file nor a folder (a named pipe, a socket, a device) is reported, never
+/// opened: reading a pipe would wait for a writer that may never come.
+fn list_folder(folder: &Path, out: Option<&Path>, listing: &mut Vec<Listed>, visited: &mut HashSet<PathBuf>) {
     let unreadable = |path: &Path, error: std::io::Error| {
         Listed::Problem(Problem::new(path, None, ProblemKind::Unreadable(error.to_string())))
     };
@@ -339,7 +416,14 @@ fn list_folder(folder: &Path, listing: &mut Vec<Listed>, visited: &mut HashSet<P
     paths.sort();
     for path in paths {
         match std::fs::metadata(&path) {
-            Ok(metadata) if metadata.is_dir() => list_folder(&path, listing, visited),
+            Ok(metadata) if metadata.is_dir() => match run_folder(&path, out) {
+                Some(what) => listing.push(Listed::Problem(Problem::new(path, None, ProblemKind::RunFolder(what)))),
+                None => list_folder(&path, out, listing, visited),
+            },
+            Ok(metadata) if !metadata.is_file() => {
+                let kind = ProblemKind::NotAFile(special_kind(&metadata.file_type()));
+                listing.push(Listed::Problem(Problem::new(path, None, kind)));
+            }
             Ok(_) => match Format::of(&path) {
                 Ok(format) => listing.push(Listed::File(path, format)),
                 Err(extension) => {
@@ -347,12 +431,52 @@ fn list_folder(folder: &Path, listing: &mut Vec<Listed>, visited: &mut HashSet<P
                 }
             },
             Err(error) if std::fs::symlink_metadata(&path).is_ok() => {
-                let message = format!("dangling symlink ({error})");
+                let message = match error.raw_os_error() == Some(libc::ELOOP) {
+                    true => format!("symlink loop ({error})"),
+                    false => format!("dangling symlink ({error})"),
+                };
                 listing.push(Listed::Problem(Problem::new(path, None, ProblemKind::Unreadable(message))));
             }
             Err(error) => listing.push(unreadable(&path, error)),
         }
     }
+}
+
+/// Why a folder inside the corpus holds no articles: it is the run's output folder `out`, or another run's.
+fn run_folder(folder: &Path, out: Option<&Path>) -> Option<&'static str> {
+    if out.is_some() && folder.canonicalize().ok().as_deref() == out {
+        Some("the run's output folder")
+    } else if RUN_MARKERS.iter().any(|marker| folder.join(marker).is_file()) {
+        Some("a folder that holds a stancemap run")
+    } else {
+        None
+    }
+}
+
+/// What a file that is not a regular file is, in words.
+fn special_kind(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_fifo() {
+        "a named pipe"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Opens a file for reading without waiting: a file that turned into a pipe or a device since it was listed is
+/// refused instead of blocking the run (O_NONBLOCK changes nothing for regular files).
+fn open_regular(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let file_type = file.metadata()?.file_type();
+    if !file_type.is_file() {
+        return Err(std::io::Error::other(format!("{}, not a file of articles", special_kind(&file_type))));
+    }
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -85,6 +85,15 @@ pub enum ProblemKind {
     UnsupportedType(String),
     #[error("duplicate article id '{id}' (first seen at {first_seen})")]
     DuplicateId { id: String, first_seen: Origin },
+    /// A warning: the article's date is no day stancemap can read; the article is read, undated.
+    #[error("cannot read the date {0:?} (stancemap reads ISO 8601 such as 2021-06-16 or 2021-06-16T10:00:00Z, RFC 2822 such as Wed, 16 Jun 2021 10:00:00 +0000, and 16 June 2021 or June 16, 2021); the article counts under 'all' but in no period")]
+    UnreadableDate(String),
+    /// A named pipe, a socket or a device in a corpus folder: never opened.
+    #[error("{0}, not a file of articles: skipped without reading")]
+    NotAFile(&'static str),
+    /// A warning: a folder of the corpus that is the run's output or holds another run's tables.
+    #[error("{0}, not articles: not read")]
+    RunFolder(&'static str),
 }
 
 impl ProblemKind {
@@ -101,12 +110,15 @@ impl ProblemKind {
             ProblemKind::TooLarge { .. } => "too_large",
             ProblemKind::UnsupportedType(_) => "unsupported_type",
             ProblemKind::DuplicateId { .. } => "duplicate_id",
+            ProblemKind::UnreadableDate(_) => "unreadable_date",
+            ProblemKind::NotAFile(_) => "not_a_file",
+            ProblemKind::RunFolder(_) => "run_folder",
         }
     }
 
     /// Whether the item was skipped; `false` for warnings about items that were still read.
     pub fn skips(&self) -> bool {
-        !matches!(self, ProblemKind::NotUtf8 { .. })
+        !matches!(self, ProblemKind::NotUtf8 { .. } | ProblemKind::UnreadableDate(_) | ProblemKind::RunFolder(_))
     }
 }
 

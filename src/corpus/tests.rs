@@ -335,3 +335,40 @@ fn reads_real_bbc_politics_articles_needs_shared() {
     assert!(articles > 0);
     assert_eq!(articles + problems.iter().filter(|p| p.skips()).count(), files);
 }
+
+#[test]
+fn a_date_that_cannot_be_read_is_warned_about_once_right_before_its_article_which_is_still_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(
+        root,
+        "news.jsonl",
+        concat!(
+            "{\"id\": \"a\", \"text\": \"Estonia spoke.\", \"date\": \"2021-02-31\"}\n",
+            "{\"id\": \"b\", \"text\": \"Turkey spoke.\", \"date\": \"Wed, 16 Jun 2021 10:00:00 +0000\"}\n",
+            "{\"id\": \"c\", \"text\": \"Chile spoke.\", \"date\": \"\"}\n",
+            "{\"id\": \"d\", \"text\": \"Peru spoke.\", \"date\": \"last Tuesday\"}\n",
+        )
+        .as_bytes(),
+    );
+    write(root, "z.txt", b"date: 2021-06-16T10:00:00+02:00\n\nA text with a header.");
+    let items: Vec<_> = Corpus::open(root, ReadOptions::default()).expect("open corpus").collect();
+    let shape: Vec<_> = items.iter().map(|item| summary(root, item)).collect();
+    assert_eq!(
+        shape,
+        [
+            ("news.jsonl".to_string(), Some(1), "unreadable_date"),
+            ("news.jsonl".to_string(), Some(1), "article"),
+            ("news.jsonl".to_string(), Some(2), "article"),
+            ("news.jsonl".to_string(), Some(3), "article"),
+            ("news.jsonl".to_string(), Some(4), "unreadable_date"),
+            ("news.jsonl".to_string(), Some(4), "article"),
+            ("z.txt".to_string(), None, "article"),
+        ]
+    );
+    let first = items[0].as_ref().expect_err("a warning");
+    assert!(!first.skips());
+    assert!(first.to_string().contains("\"2021-02-31\""), "{first}");
+    let dated = items[1].as_ref().expect("the article");
+    assert_eq!(dated.date.as_deref(), Some("2021-02-31"), "the date is kept as given");
+}

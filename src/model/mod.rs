@@ -107,15 +107,32 @@ pub struct LoadedEncoder {
 }
 
 impl LoadedEncoder {
+    /// The number format the encoder's weights are in, as `--precision` names it: `fp32`, `bf16`, `fp16`, or
+    /// `mixed` when they are not all one.
+    pub fn precision_name(&self) -> &'static str {
+        let kinds: std::collections::BTreeSet<&'static str> = self
+            .vars
+            .variables()
+            .values()
+            .map(|tensor| match tensor.kind() {
+                Kind::Float => "fp32",
+                Kind::BFloat16 => "bf16",
+                Kind::Half => "fp16",
+                _ => "other",
+            })
+            .collect();
+        match kinds.len() {
+            1 => kinds.into_iter().next().unwrap_or("fp32"),
+            _ => "mixed",
+        }
+    }
+
     /// Freezes the weights and fuses kernels, once the weights are final (after a task's delta is applied).
     pub fn prepare_for_inference(&mut self) {
         self.vars.freeze();
         self.encoder.fuse_for_inference();
     }
 
-    /// Runs the encoder in half precision (`BFloat16` or `Half`) from now on: its weights are cast (after
-    /// [`LoadedEncoder::prepare_for_inference`]) and the fused matrices rebuilt from them. Its hidden states come
-    /// out in that kind; task heads cast them back to fp32.
     /// Runs the encoder in the number format `precision` chooses for its device.
     pub fn use_precision(&mut self, precision: Precision) {
         if let Some(kind) = precision.half_kind(self.vars.device()) {
@@ -123,6 +140,9 @@ impl LoadedEncoder {
         }
     }
 
+    /// Runs the encoder in half precision (`BFloat16` or `Half`) from now on: its weights are cast (after
+    /// [`LoadedEncoder::prepare_for_inference`]) and the fused matrices rebuilt from them. Its hidden states come
+    /// out in that kind; task heads cast them back to fp32.
     pub fn use_half(&mut self, kind: Kind) {
         match kind {
             Kind::BFloat16 => self.vars.bfloat16(),

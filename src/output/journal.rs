@@ -5,10 +5,11 @@
 //! rows, so whatever is in the journal is in the tables.
 //!
 //! A run started with the same `--out` and the same options after a Ctrl-C or a `kill -9` at any point reads
-//! the journal (a torn last line is dropped), cuts each `.partial` table back to the length the last whole
-//! line gives (rows of an article that was not finished go), replays the journal into the actor registry and
-//! the aggregate cells, and carries on with the articles not yet done: none is processed twice or lost, and
-//! the tables come out identical to an uninterrupted run's. The journal is removed once run.json is written.
+//! the journal (a torn last line is dropped), keeps the articles of the whole groups the models took together
+//! (see [`Journal::resume`]), cuts each `.partial` table back to the length the last kept line gives (rows of
+//! the articles after it go), replays the journal into the actor registry and the aggregate cells, and carries
+//! on with the articles not yet done: none is processed twice or lost, and the tables come out byte for byte
+//! an uninterrupted run's, on any machine. The journal is removed once run.json is written.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -19,6 +20,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::actors::registry::ActorRecord;
+use crate::corpus::FileStamp;
 use crate::output::stances::TargetInfo;
 use crate::stance::example::StanceLabel;
 
@@ -31,6 +33,9 @@ pub struct ArticleEntry {
     /// Its place in the corpus (0 for the first article read), counting the articles of every shard.
     #[serde(default)]
     pub position: usize,
+    /// The file it was read from, relative to the corpus (as [`FileStamp::path`] gives it).
+    #[serde(default)]
+    pub file: String,
     pub date: Option<String>,
     /// The length in bytes of each per-article table's `.partial` file after this article, by file name.
     pub lengths: BTreeMap<String, u64>,
@@ -93,20 +98,36 @@ pub struct Journal {
 pub struct Interrupted {
     pub journal: Journal,
     pub entries: Vec<ArticleEntry>,
+    /// What changed in the corpus since the run was interrupted (the first change in reading order), if
+    /// anything did: the articles from there on are done again.
+    pub changed: Option<String>,
 }
 
 impl Journal {
-    /// A new journal in `dir` for a run with these options.
-    pub fn create(dir: &Path, options: &serde_json::Value) -> anyhow::Result<Journal> {
+    /// A new journal in `dir` for a run with these options over a corpus of these files.
+    pub fn create(dir: &Path, options: &serde_json::Value, files: &[FileStamp]) -> anyhow::Result<Journal> {
         let path = dir.join(JOURNAL);
         let mut file = File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        writeln!(file, "{}", serde_json::json!({ "options": options }))
+        writeln!(file, "{}", serde_json::json!({ "options": options, "files": files }))
             .with_context(|| format!("cannot write {}", path.display()))?;
         Ok(Journal { file, path })
     }
 
     /// The interrupted run in `dir`, if there is one. Fails when it was started with other options.
-    pub fn resume(dir: &Path, options: &serde_json::Value) -> anyhow::Result<Option<Interrupted>> {
+    ///
+    /// `files` is the corpus as it is now. The articles kept are those read before the first file that changed
+    /// since the interrupted run listed it (edited, added or removed, in reading order): the tables of the rest
+    /// are cut away and the articles done again, so the run ends with the tables of an uninterrupted run of
+    /// the corpus as it is now. Then only whole groups of `group` articles are kept: the models batch a group's
+    /// articles together, and the same articles batched otherwise can differ in the last digit of a
+    /// probability, so the articles after the last whole group are done again, in the groups an uninterrupted
+    /// run gives them.
+    pub fn resume(
+        dir: &Path,
+        options: &serde_json::Value,
+        files: &[FileStamp],
+        group: usize,
+    ) -> anyhow::Result<Option<Interrupted>> {
         let path = dir.join(JOURNAL);
         let Ok(file) = File::open(&path) else { return Ok(None) };
         let mut lines = BufReader::new(file).lines();
@@ -126,18 +147,34 @@ impl Journal {
             );
         }
         let mut entries = Vec::new();
-        let mut whole = first_line.len() as u64 + 1;
+        // The journal's length after its options line and after each entry.
+        let mut ends = vec![first_line.len() as u64 + 1];
         for line in lines {
             let Ok(line) = line else { break };
             let Ok(entry) = serde_json::from_str::<ArticleEntry>(&line) else { break };
-            whole += line.len() as u64 + 1;
+            ends.push(ends[ends.len() - 1] + line.len() as u64 + 1);
             entries.push(entry);
         }
-        // Drop a torn last line, so the next entry starts on a line of its own.
+        let listed: Vec<FileStamp> = serde_json::from_value(first["files"].clone()).unwrap_or_default();
+        let same = listed.iter().zip(files).take_while(|(then, now)| then == now).count();
+        let changed = match (listed.get(same), files.get(same)) {
+            (None, None) => None,
+            (Some(then), Some(now)) if then.path == now.path => Some(format!("{} was edited", now.path)),
+            (Some(then), Some(now)) if now.path < then.path => Some(format!("{} was added", now.path)),
+            (Some(then), _) => Some(format!("{} was removed", then.path)),
+            (None, Some(now)) => Some(format!("{} was added", now.path)),
+        };
+        let unchanged: std::collections::HashSet<&str> = listed[..same].iter().map(|f| f.path.as_str()).collect();
+        let kept = entries.iter().take_while(|entry| unchanged.contains(entry.file.as_str())).count();
+        entries.truncate(kept);
+        entries.truncate(entries.len() - entries.len() % group.max(1));
+        let whole = ends[entries.len()];
+        // Drop a torn last line and the lines after the last whole group, so the next entry starts on a line
+        // of its own.
         let file =
             OpenOptions::new().append(true).open(&path).with_context(|| format!("cannot write {}", path.display()))?;
         file.set_len(whole).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(Some(Interrupted { journal: Journal { file, path }, entries }))
+        Ok(Some(Interrupted { journal: Journal { file, path }, entries, changed }))
     }
 
     /// Records a finished article.
@@ -171,5 +208,59 @@ impl Journal {
             entries.push(entry);
         }
         Ok((first["options"].clone(), entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(path: &str, bytes: u64) -> FileStamp {
+        FileStamp { path: path.into(), bytes, modified_ns: 7 }
+    }
+
+    fn entry(id: &str, file: &str) -> ArticleEntry {
+        ArticleEntry {
+            article_id: id.into(),
+            position: 0,
+            file: file.into(),
+            date: None,
+            lengths: BTreeMap::new(),
+            counts: ArticleCounts::default(),
+            actors: Vec::new(),
+            actor_ids: Vec::new(),
+            evidence: Vec::new(),
+        }
+    }
+
+    /// What a resume keeps of a journal of articles in files a, a, b, c, d when the corpus is now `now`.
+    fn kept(now: &[FileStamp], group: usize) -> (Vec<String>, Option<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let options = serde_json::json!({ "k": 1 });
+        let then = [stamp("a.jsonl", 10), stamp("b.txt", 3), stamp("c.txt", 4), stamp("d.txt", 5)];
+        let mut journal = Journal::create(dir.path(), &options, &then).unwrap();
+        for (id, file) in [("a1", "a.jsonl"), ("a2", "a.jsonl"), ("b", "b.txt"), ("c", "c.txt"), ("d", "d.txt")] {
+            journal.record(&entry(id, file)).unwrap();
+        }
+        drop(journal);
+        let run = Journal::resume(dir.path(), &options, now, group).unwrap().unwrap();
+        (run.entries.iter().map(|e| e.article_id.clone()).collect(), run.changed)
+    }
+
+    #[test]
+    fn a_resume_keeps_the_articles_read_before_the_first_change_in_the_corpus() {
+        let same = [stamp("a.jsonl", 10), stamp("b.txt", 3), stamp("c.txt", 4), stamp("d.txt", 5)];
+        assert_eq!(kept(&same, 1), (vec!["a1".into(), "a2".into(), "b".into(), "c".into(), "d".into()], None));
+        assert_eq!(kept(&same, 2).0, ["a1", "a2", "b", "c"], "whole groups of two");
+        let edited = [stamp("a.jsonl", 10), stamp("b.txt", 3), stamp("c.txt", 9), stamp("d.txt", 5)];
+        assert_eq!(kept(&edited, 1), (vec!["a1".into(), "a2".into(), "b".into()], Some("c.txt was edited".into())));
+        let added = [stamp("a.jsonl", 10), stamp("b.txt", 3), stamp("bb.txt", 1), stamp("c.txt", 4), stamp("d.txt", 5)];
+        assert_eq!(kept(&added, 1), (vec!["a1".into(), "a2".into(), "b".into()], Some("bb.txt was added".into())));
+        let removed = [stamp("a.jsonl", 10), stamp("c.txt", 4), stamp("d.txt", 5)];
+        assert_eq!(kept(&removed, 1), (vec!["a1".into(), "a2".into()], Some("b.txt was removed".into())));
+        let appended =
+            [stamp("a.jsonl", 10), stamp("b.txt", 3), stamp("c.txt", 4), stamp("d.txt", 5), stamp("e.txt", 1)];
+        assert_eq!(kept(&appended, 1).0.len(), 5, "a file after all the done ones changes none of them");
+        assert_eq!(kept(&appended, 1).1.as_deref(), Some("e.txt was added"));
     }
 }

@@ -7,6 +7,7 @@
 //! leading `'` (the OWASP rule). No other character of any text is changed.
 
 pub mod journal;
+pub mod lock;
 pub mod manifest;
 pub mod read;
 pub mod stances;

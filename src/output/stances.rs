@@ -116,8 +116,10 @@ impl StanceTables<'_> {
         };
         let columns: BTreeSet<&str> = kept().map(|((_, target, _), _)| target.as_str()).collect();
         let columns: Vec<&str> = columns.into_iter().collect();
-        let mut header = vec!["actor_id".to_string(), "actor".to_string()];
-        header.extend(columns.iter().map(|id| targets.get(*id).map_or(id.to_string(), |t| t.label.clone())));
+        let labels: Vec<String> =
+            columns.iter().map(|id| targets.get(*id).map_or(id.to_string(), |t| t.label.clone())).collect();
+        let mut header = MATRIX_KEYS.map(String::from).to_vec();
+        header.extend(column_names(&columns, &labels));
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let mut table = Table::create(dir, "matrix.csv", &header, style)?;
         // The cells come ordered by holder: one row is built at a time (a large corpus has thousands of holders
@@ -139,5 +141,44 @@ impl StanceTables<'_> {
         }
         write(row)?;
         table.finish()
+    }
+}
+
+/// The row keys of matrix.csv, before the target columns.
+const MATRIX_KEYS: [&str; 2] = ["actor_id", "actor"];
+
+/// The names of matrix.csv's target columns: each target's label, or `label [target_id]` where the label is
+/// also another column's (case aside) or a row key, so that every name is unique in every format (a JSONL row
+/// keyed by them loses nothing) and a column's name depends only on the labels of the run.
+fn column_names(ids: &[&str], labels: &[String]) -> Vec<String> {
+    let mut uses: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for label in labels.iter().map(|l| l.to_lowercase()).chain(MATRIX_KEYS.map(String::from)) {
+        *uses.entry(label).or_default() += 1;
+    }
+    ids.iter()
+        .zip(labels)
+        .map(|(id, label)| match uses[&label.to_lowercase()] {
+            1 => label.clone(),
+            _ => format!("{label} [{id}]"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_columns_are_unique_and_never_shadow_the_row_keys() {
+        let ids = ["actor", "actor_id", "issue:plan", "plan", "joe-biden"];
+        let labels = ["actor", "Actor_ID", "plan", "Plan", "Joe Biden"].map(String::from);
+        let names = column_names(&ids, &labels);
+        assert_eq!(names, ["actor [actor]", "Actor_ID [actor_id]", "plan [issue:plan]", "Plan [plan]", "Joe Biden"]);
+        let mut all: Vec<String> = MATRIX_KEYS.map(String::from).to_vec();
+        all.extend(names.iter().cloned());
+        let unique: BTreeSet<String> = all.iter().map(|n| n.to_lowercase()).collect();
+        assert_eq!(unique.len(), all.len());
+        // A label that clashes with nothing keeps its plain name, whatever else the run holds.
+        assert_eq!(column_names(&["joe-biden"], &["Joe Biden".into()]), ["Joe Biden"]);
     }
 }

@@ -73,7 +73,8 @@ impl ImportReport {
     }
 }
 
-/// Reads `input` in `format` and writes canonical JSONL to `out`.
+/// Reads `input` in `format` and writes canonical JSONL to `out`; when no record converts, nothing is written
+/// (the report says what was skipped).
 pub fn import(format: ImportFormat, input: &Path, options: &ImportOptions, out: &Path) -> anyhow::Result<ImportReport> {
     let mut report = ImportReport::default();
     let examples = match format {
@@ -86,7 +87,9 @@ pub fn import(format: ImportFormat, input: &Path, options: &ImportOptions, out: 
         ImportFormat::Cues => cues::read(input, &cues::entity_model(), &mut report)?,
     };
     report.converted = examples.len();
-    write_jsonl(out, &examples)?;
+    if !examples.is_empty() {
+        write_jsonl(out, &examples)?;
+    }
     Ok(report)
 }
 

@@ -40,7 +40,18 @@ pub fn read(input: &Path, options: &ImportOptions, report: &mut ImportReport) ->
         folders
     };
     if folders.is_empty() {
-        anyhow::bail!("{}: no {text_file} in it or in its folders", input.display());
+        let found = splits_in(input);
+        if found.is_empty() {
+            anyhow::bail!("{}: no {text_file} in it or in its folders", input.display());
+        }
+        let names: Vec<String> = found.iter().map(|split| format!("--split {split}")).collect();
+        anyhow::bail!(
+            "{}: no {text_file} in it or in its folders, but it holds the {} split{}: pass {}",
+            input.display(),
+            found.join(", "),
+            if found.len() == 1 { "" } else { "s" },
+            names.join(" or ")
+        );
     }
     let mut out = Vec::new();
     for folder in folders {
@@ -95,6 +106,24 @@ pub fn read(input: &Path, options: &ImportOptions, report: &mut ImportReport) ->
     Ok(out)
 }
 
+/// The splits (`train`, `val`, `test`...) that `input` or its folders hold a `{split}_text.txt` of, sorted.
+fn splits_in(input: &Path) -> Vec<String> {
+    let mut folders = vec![input.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(input) {
+        folders.extend(entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()));
+    }
+    let mut splits = std::collections::BTreeSet::new();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries.flatten() {
+            if let Some(split) = entry.file_name().to_str().and_then(|name| name.strip_suffix("_text.txt")) {
+                splits.insert(split.to_string());
+            }
+        }
+    }
+    splits.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +147,25 @@ mod tests {
         let mut report = ImportReport::default();
         let val = read(&abortion, &ImportOptions { split: Some("val".into()) }, &mut report).unwrap();
         assert_eq!((val.len(), val[0].label), (1, StanceLabel::Neutral));
+    }
+
+    #[test]
+    fn a_folder_without_the_split_names_the_splits_it_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        for target in ["abortion", "atheism"] {
+            let folder = dir.path().join(target);
+            std::fs::create_dir(&folder).unwrap();
+            std::fs::write(folder.join("test_text.txt"), "a tweet\n").unwrap();
+            std::fs::write(folder.join("test_labels.txt"), "1\n").unwrap();
+        }
+        let error = read(dir.path(), &ImportOptions { split: None }, &mut ImportReport::default()).unwrap_err();
+        let said = error.to_string();
+        assert!(said.contains("no train_text.txt") && said.contains("pass --split test"), "{said}");
+        let test = read(dir.path(), &ImportOptions { split: Some("test".into()) }, &mut ImportReport::default());
+        assert_eq!(test.unwrap().len(), 2);
+        let empty = tempfile::tempdir().unwrap();
+        let said = read(empty.path(), &ImportOptions { split: None }, &mut ImportReport::default()).unwrap_err();
+        assert!(!said.to_string().contains("--split"), "{said}");
     }
 
     #[test]

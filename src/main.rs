@@ -461,6 +461,8 @@ impl EncoderChoice {
 }
 
 fn main() -> ExitCode {
+    // Before anything else: libtorch's idle threads spin only briefly before they sleep (see the module).
+    stancemap::model::threads::spin_briefly();
     // Output piped into a program that stops reading (`stancemap eval stance ... | head`) ends the process quietly,
     // as it does for other command-line tools, instead of a panic with a backtrace. Tables are written to files
     // through `.partial` names, so nothing written is lost.

@@ -12,6 +12,7 @@ pub mod export;
 mod layers;
 mod mpnet;
 pub mod safetensors;
+pub mod threads;
 mod tokenize;
 
 pub use bert::{Bert, BertConfig};

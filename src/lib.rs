@@ -5,10 +5,12 @@
 //! the base encoders, [`ner`] finds the names, [`actors`] turns an article's mentions into actors and finds who
 //! speaks each quotation, [`stance`] classifies what a holder thinks of a target, and [`output`] writes the
 //! tables; [`train`] fine-tunes the task models; [`pipeline`] drives the stages for `stancemap run`, [`shard`]
-//! splits a run over machines and merges the parts, and [`bench`] measures throughput.
+//! splits a run over machines and merges the parts, [`article_score`] scores a run's tables against annotated
+//! articles, and [`bench`] measures throughput.
 
 pub mod actors;
 pub mod aggregate;
+pub mod article_score;
 pub mod bench;
 pub mod corpus;
 pub mod model;

@@ -60,59 +60,8 @@ enum Command {
         /// The folder for the output tables (created if missing).
         #[arg(long)]
         out: PathBuf,
-        /// Articles longer than this many bytes are skipped with a message.
-        #[arg(long, default_value_t = 1_000_000)]
-        max_article_bytes: usize,
-        /// Write text cells exactly as they are, even those a spreadsheet would run as formulas.
-        #[arg(long)]
-        no_formula_guard: bool,
-        /// The tables' format: csv, tsv (tab-separated) or jsonl (one JSON object per row).
-        #[arg(long, value_enum, default_value = "csv")]
-        format: Format,
-        /// No progress bar.
-        #[arg(long, short)]
-        quiet: bool,
-        /// The entity model folder (default: models/ner-fast on CPU, models/ner-accurate on a GPU).
-        #[arg(long)]
-        model: Option<PathBuf>,
-        /// Skip entity detection (no mentions.csv).
-        #[arg(long)]
-        no_entities: bool,
-        /// A gazetteer file of your own (same format as models/gazetteer.tsv), read on top of the shipped one.
-        #[arg(long)]
-        gazetteer: Vec<PathBuf>,
-        /// At most this many texts per model batch (batches also stop at about 512 tokens, padding included).
-        #[arg(long, default_value_t = 32)]
-        batch_size: usize,
-        /// The stance model folder (default: models/stance-fast on CPU, models/stance-accurate on a GPU).
-        #[arg(long)]
-        stance_model: Option<PathBuf>,
-        /// Skip the stance stage (no evidence.csv, stances.csv, matrix.csv or actors.csv).
-        #[arg(long)]
-        no_stance: bool,
-        /// Your alias table (actor_id, name, type, aliases separated by |, valid_from, valid_to): overrides and
-        /// extends the automatic merging of actors. Every run writes its own actors.csv in this format.
-        #[arg(long)]
-        actors: Option<PathBuf>,
-        /// Your topics (target_id, label, keywords separated by |), matched by keyword as stance targets.
-        #[arg(long)]
-        targets: Option<PathBuf>,
-        /// Do not look for issue targets after cues ("opposes …", "urges X to …").
-        #[arg(long)]
-        no_auto_targets: bool,
-        /// Also aggregate per day, week or month of the articles' dates.
-        #[arg(long, value_enum)]
-        period: Option<Period>,
-        /// Leave out of stances.csv and matrix.csv the cells with fewer pieces of evidence.
-        #[arg(long, default_value_t = 1)]
-        min_evidence: usize,
-        /// Leave out of the aggregates the evidence whose top probability is lower (evidence.csv keeps it).
-        #[arg(long, default_value_t = 0.0)]
-        min_confidence: f32,
-        /// Process only shard I of N (I from 1): the articles whose id falls to it, the same split on every
-        /// machine. Run all N (a job array), then `stancemap merge` their folders.
-        #[arg(long, value_name = "I/N")]
-        shard: Option<Shard>,
+        #[command(flatten)]
+        flags: RunFlags,
     },
     /// Put the folders of the N shards of a run (`run --shard I/N`) together: the tables one run over the whole
     /// corpus writes.
@@ -324,6 +273,121 @@ fn finished_training(finished: bool, run: &TrainLoop) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// How `run` (and `eval articles`, which runs the pipeline) reads, detects, decides and writes.
+#[derive(Args)]
+struct RunFlags {
+    /// Articles longer than this many bytes are skipped with a message.
+    #[arg(long, default_value_t = 1_000_000)]
+    max_article_bytes: usize,
+    /// Write text cells exactly as they are, even those a spreadsheet would run as formulas.
+    #[arg(long)]
+    no_formula_guard: bool,
+    /// The tables' format: csv, tsv (tab-separated) or jsonl (one JSON object per row).
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+    /// The entity model folder (default: models/ner-fast on CPU, models/ner-accurate on a GPU).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Skip entity detection (no mentions.csv).
+    #[arg(long)]
+    no_entities: bool,
+    /// A gazetteer file of your own (same format as models/gazetteer.tsv), read on top of the shipped one.
+    #[arg(long)]
+    gazetteer: Vec<PathBuf>,
+    /// At most this many texts per model batch (batches also stop at about 512 tokens, padding included).
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// The stance model folder (default: models/stance-fast on CPU, models/stance-accurate on a GPU).
+    #[arg(long)]
+    stance_model: Option<PathBuf>,
+    /// Skip the stance stage (no evidence.csv, stances.csv or matrix.csv; actors.csv is still written).
+    #[arg(long)]
+    no_stance: bool,
+    /// Your alias table (actor_id, name, type, aliases separated by |, valid_from, valid_to): overrides and
+    /// extends the automatic merging of actors. Every run writes its own actors.csv in this format.
+    #[arg(long)]
+    actors: Option<PathBuf>,
+    /// Your topics (target_id, label, keywords separated by |), matched by keyword as stance targets.
+    #[arg(long)]
+    targets: Option<PathBuf>,
+    /// Do not look for issue targets after cues ("opposes …", "urges X to …").
+    #[arg(long)]
+    no_auto_targets: bool,
+    /// Also aggregate per day, week or month of the articles' dates.
+    #[arg(long, value_enum)]
+    period: Option<Period>,
+    /// Leave out of stances.csv and matrix.csv the cells with fewer pieces of evidence.
+    #[arg(long, default_value_t = 1)]
+    min_evidence: usize,
+    /// Leave out of the aggregates the evidence whose top probability is lower (evidence.csv keeps it).
+    #[arg(long, default_value_t = 0.0)]
+    min_confidence: f32,
+    /// Process only shard I of N (I from 1): the articles whose id falls to it, the same split on every
+    /// machine. Run all N (a job array), then `stancemap merge` their folders.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+}
+
+impl RunFlags {
+    /// The options of a run of `corpus` into `out` with these flags.
+    fn options(self, corpus: PathBuf, out: PathBuf, device: DeviceChoice, precision: Precision) -> RunOptions {
+        let RunFlags {
+            max_article_bytes,
+            no_formula_guard,
+            format,
+            quiet,
+            model,
+            no_entities,
+            gazetteer,
+            batch_size,
+            stance_model,
+            no_stance,
+            actors,
+            targets,
+            no_auto_targets,
+            period,
+            min_evidence,
+            min_confidence,
+            shard,
+        } = self;
+        let entity_model = match (no_entities, model) {
+            (true, _) => None,
+            (false, Some(dir)) => Some(dir),
+            (false, None) => default_entity_model(device),
+        };
+        let mut gazetteers = vec![models_dir().join("gazetteer.tsv")];
+        gazetteers.extend(gazetteer);
+        RunOptions {
+            corpus,
+            out,
+            max_article_bytes,
+            formula_guard: if no_formula_guard { FormulaGuard::Off } else { FormulaGuard::On },
+            format,
+            progress: !quiet,
+            entity_model,
+            gazetteers,
+            batch_size,
+            stance_model: match (no_stance, stance_model) {
+                (true, _) => None,
+                (false, Some(dir)) => Some(dir),
+                (false, None) => Some(default_model("stance", device)).filter(|dir| dir.join("card.json").is_file()),
+            },
+            actors,
+            targets,
+            auto_targets: !no_auto_targets,
+            period,
+            min_evidence,
+            min_confidence,
+            shard,
+            device,
+            precision,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum EvalCommand {
     /// Entity-level precision, recall and F1 (exact type and boundaries, as seqeval), overall and per type.
@@ -357,6 +421,33 @@ enum EvalCommand {
         /// spreadsheet and import the file back to retrain on it.
         #[arg(long)]
         predictions: Option<PathBuf>,
+    },
+    /// Article-level recall, precision and F1 of the stance tables against rows annotated per ANNOTATION.md
+    /// (article_file, holder, holder_aliases, target, target_aliases, target_kind, stance, evidence), overall and
+    /// by target kind, with pair recall and label accuracy. Runs the pipeline on CORPUS (with the run flags
+    /// below), or scores the finished run in --run.
+    Articles {
+        /// The annotated articles (runs stancemap on them); or give --run.
+        #[arg(required_unless_present = "run", conflicts_with = "run")]
+        corpus: Option<PathBuf>,
+        /// The gold rows (CSV).
+        #[arg(long)]
+        gold: PathBuf,
+        /// Score the tables of this finished run instead of running.
+        #[arg(long)]
+        run: Option<PathBuf>,
+        /// Where the run on CORPUS writes its tables (default: a temporary folder, removed afterwards).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print JSON {"overall","by_kind","per_article","articles_not_in_run"}, each figure set with gold,
+        /// predicted, found_with_stance, found, correct_cells, recall, precision, f1, pair_recall, label_accuracy.
+        #[arg(long)]
+        json: bool,
+        /// Write one row per missed row, wrong stance and false positive, with its sentences, to this CSV.
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        #[command(flatten)]
+        flags: Box<RunFlags>,
     },
 }
 
@@ -502,62 +593,9 @@ fn try_main() -> anyhow::Result<ExitCode> {
     let cores = std::thread::available_parallelism().map(|n| n.get() as i32).unwrap_or(1);
     let threads = cli.threads.unwrap_or(cores).max(1);
     match cli.command {
-        Command::Run {
-            corpus,
-            out,
-            max_article_bytes,
-            no_formula_guard,
-            format,
-            quiet,
-            model,
-            no_entities,
-            gazetteer,
-            batch_size,
-            stance_model,
-            no_stance,
-            actors,
-            targets,
-            no_auto_targets,
-            period,
-            min_evidence,
-            min_confidence,
-            shard,
-        } => {
+        Command::Run { corpus, out, flags } => {
             tch::set_num_threads(threads);
-            let entity_model = match (no_entities, model) {
-                (true, _) => None,
-                (false, Some(dir)) => Some(dir),
-                (false, None) => default_entity_model(cli.device),
-            };
-            let mut gazetteers = vec![models_dir().join("gazetteer.tsv")];
-            gazetteers.extend(gazetteer);
-            let options = RunOptions {
-                corpus,
-                out,
-                max_article_bytes,
-                formula_guard: if no_formula_guard { FormulaGuard::Off } else { FormulaGuard::On },
-                format,
-                progress: !quiet,
-                entity_model,
-                gazetteers,
-                batch_size,
-                stance_model: match (no_stance, stance_model) {
-                    (true, _) => None,
-                    (false, Some(dir)) => Some(dir),
-                    (false, None) => {
-                        Some(default_model("stance", cli.device)).filter(|dir| dir.join("card.json").is_file())
-                    }
-                },
-                actors,
-                targets,
-                auto_targets: !no_auto_targets,
-                period,
-                min_evidence,
-                min_confidence,
-                shard,
-                device: cli.device,
-                precision: cli.precision,
-            };
+            let options = flags.options(corpus, out, cli.device, cli.precision);
             let summary = run(&options)?;
             eprintln!(
                 "stancemap: {} articles, {} sentences in {:.1}s; {} skipped, {} warnings; tables in {}",
@@ -707,6 +745,42 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             println!("{}\tp_favor {:.3}\tp_against {:.3}\tp_neutral {:.3}", label_of(&p).as_str(), p[0], p[1], p[2]);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Articles { corpus, gold, run: finished, out, json, errors, flags }) => {
+            use stancemap::article_score::{read_cells, read_gold, score, write_errors};
+            let gold_rows = read_gold(&gold)?;
+            for skipped in &gold_rows.skipped {
+                eprintln!("skipped: {skipped}");
+            }
+            let mut temporary = None;
+            let tables = match (finished, corpus) {
+                (Some(dir), _) => dir,
+                (None, Some(corpus)) => {
+                    tch::set_num_threads(threads);
+                    let out = match out {
+                        Some(out) => out,
+                        None => temporary.insert(tempfile::tempdir()?).path().join("run"),
+                    };
+                    let options = (*flags).options(corpus, out.clone(), cli.device, cli.precision);
+                    if options.format == Format::Jsonl {
+                        anyhow::bail!("eval articles scores CSV or TSV tables: leave out --format jsonl");
+                    }
+                    run(&options)?;
+                    out
+                }
+                (None, None) => anyhow::bail!("give the annotated corpus, or --run with a finished run's folder"),
+            };
+            let scores = score(&gold_rows.rows, &read_cells(&tables)?);
+            if let Some(path) = errors {
+                let written = write_errors(&path, &scores.errors)?;
+                eprintln!("{} errors written to {}", scores.errors.len(), written.display());
+            }
+            match json {
+                true => println!("{}", serde_json::to_string_pretty(&scores)?),
+                false => println!("{}", scores.table()),
+            }
+            drop(temporary);
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Ner { data, model, json }) => {

@@ -11,7 +11,9 @@
 //! - recall: gold rows found by a cell with their stance, over gold rows;
 //! - precision: cells that find a gold row with their stance, over the cells that say favor or against;
 //! - pair recall: gold rows found by any cell, whatever its stance; label accuracy: rows found with their
-//!   stance over rows found.
+//!   stance over rows found;
+//! - candidate recall: gold rows whose holder and target the run put to the stance model at all (a cell,
+//!   neutral-only ones included): what the model could have found.
 //!
 //! Each is given overall and by target kind (`actor`, `issue`: a cell's kind is its target's type, topics and
 //! issues being issues).
@@ -328,6 +330,8 @@ pub struct Figures {
     pub found_with_stance: usize,
     /// Gold rows found by any cell.
     pub found: usize,
+    /// Gold rows whose pair is a cell, neutral-only cells included.
+    pub candidates: usize,
     /// Predicted cells that find a gold row with their stance.
     pub correct_cells: usize,
     pub recall: f64,
@@ -335,6 +339,7 @@ pub struct Figures {
     pub f1: f64,
     pub pair_recall: f64,
     pub label_accuracy: f64,
+    pub candidate_recall: f64,
 }
 
 impl Figures {
@@ -348,6 +353,7 @@ impl Figures {
         };
         self.pair_recall = ratio(self.found, self.gold);
         self.label_accuracy = ratio(self.found_with_stance, self.found);
+        self.candidate_recall = ratio(self.candidates, self.gold);
     }
 }
 
@@ -401,8 +407,10 @@ pub fn score(gold: &[GoldRow], run: &RunCells) -> ArticleScores {
     for row in gold {
         let found: Vec<&&Cell> = said.iter().filter(|cell| finds(row, cell)).collect();
         let right = found.iter().find(|cell| cell.stance == Some(row.stance));
+        let candidate = !found.is_empty() || cells.iter().any(|cell| finds(row, cell));
         slices(&row.article, &row.kind, &|f| {
             f.gold += 1;
+            f.candidates += usize::from(candidate);
             f.found += usize::from(!found.is_empty());
             f.found_with_stance += usize::from(right.is_some());
         });
@@ -458,13 +466,13 @@ impl ArticleScores {
     /// The figures as a plain-text table, overall then by target kind.
     pub fn table(&self) -> String {
         let mut lines = vec![format!(
-            "{:<10} {:>6} {:>9} {:>7} {:>9} {:>6} {:>11} {:>14}",
-            "", "gold", "predicted", "recall", "precision", "F1", "pair recall", "label accuracy"
+            "{:<10} {:>6} {:>9} {:>7} {:>9} {:>6} {:>11} {:>14} {:>16}",
+            "", "gold", "predicted", "recall", "precision", "F1", "pair recall", "label accuracy", "candidate recall"
         )];
         let line = |name: &str, f: &Figures| {
             format!(
-                "{name:<10} {:>6} {:>9} {:>7.3} {:>9.3} {:>6.3} {:>11.3} {:>14.3}",
-                f.gold, f.predicted, f.recall, f.precision, f.f1, f.pair_recall, f.label_accuracy
+                "{name:<10} {:>6} {:>9} {:>7.3} {:>9.3} {:>6.3} {:>11.3} {:>14.3} {:>16.3}",
+                f.gold, f.predicted, f.recall, f.precision, f.f1, f.pair_recall, f.label_accuracy, f.candidate_recall
             )
         };
         lines.push(line("overall", &self.overall));

@@ -92,12 +92,16 @@ enum Command {
         /// The file or folder to read.
         input: PathBuf,
         /// The JSONL file to write.
-        #[arg(long)]
-        out: PathBuf,
+        #[arg(long, required_unless_present = "gold")]
+        out: Option<PathBuf>,
         /// The split to take where the input holds several (semeval: train by default; ibm-claims: all; basil:
-        /// a year or years such as 2010-2015, all by default).
+        /// a year or years such as 2010-2015, all by default; seesaw: train or valid, required).
         #[arg(long)]
         split: Option<String>,
+        /// seesaw only: write the split's articles to DIR/corpus/ and their article-level gold rows (the columns
+        /// of ANNOTATION.md) to DIR/gold.csv, for `eval articles`.
+        #[arg(long, value_name = "DIR", conflicts_with = "out")]
+        gold: Option<PathBuf>,
     },
     /// Classify one stance: is HOLDER for, against or neutral toward TARGET in TEXT? Prints the label and the
     /// three calibrated probabilities. Holder and target are marked where they first occur in the text as whole
@@ -473,6 +477,8 @@ enum ImportFormatName {
     Basil,
     Evidence,
     Cues,
+    /// SEESAW's stories as annotated articles (with --gold DIR).
+    Seesaw,
 }
 
 impl ImportFormatName {
@@ -485,6 +491,7 @@ impl ImportFormatName {
             ImportFormatName::Basil => ImportFormat::Basil,
             ImportFormatName::Evidence => ImportFormat::Evidence,
             ImportFormatName::Cues => ImportFormat::Cues,
+            ImportFormatName::Seesaw => unreachable!("seesaw is imported with --gold, before any format is read"),
         }
     }
 }
@@ -795,7 +802,41 @@ fn try_main() -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { format, input, out, split } => {
+        Command::Import { format: ImportFormatName::Seesaw, input, out: _, split, gold } => {
+            let Some(dir) = gold else {
+                anyhow::bail!(
+                    "import seesaw writes annotated articles for `eval articles`: give --gold DIR (training \
+                     examples from SEESAW are not built yet)"
+                );
+            };
+            let Some(split) = split.filter(|s| s == "train" || s == "valid") else {
+                anyhow::bail!("import seesaw needs --split train or --split valid (the test stories are held out)");
+            };
+            let report = stancemap::stance::import::seesaw::write_gold(&input, &split, &dir)?;
+            for skipped in &report.skipped {
+                eprintln!("skipped: {skipped}");
+            }
+            if report.articles == 0 {
+                eprintln!("stancemap: error: no {split} article in {}", input.display());
+                return Ok(ExitCode::FAILURE);
+            }
+            println!(
+                "{}: {} articles of {split} to {}; {} sentence triples, {} of them in the {} gold rows of {}",
+                input.display(),
+                report.articles,
+                report.corpus.display(),
+                report.triples,
+                report.triples_used,
+                report.rows,
+                report.gold.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { format, input, out, split, gold } => {
+            if gold.is_some() {
+                anyhow::bail!("--gold is for import seesaw; other formats write training examples to --out");
+            }
+            let out = anyhow::Context::context(out, "--out FILE.jsonl: where to write the examples")?;
             let report = import(format.format(), &input, &ImportOptions { split }, &out)?;
             for skipped in &report.skipped {
                 eprintln!("skipped: {}: {}", skipped.place, skipped.reason);

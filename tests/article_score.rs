@@ -40,6 +40,8 @@ fn a_run_is_scored_per_article_with_the_figures_worked_out_by_hand() {
     assert!(close(&overall["recall"], 3.0 / 7.0) && close(&overall["precision"], 0.6), "{overall}");
     assert!(close(&overall["f1"], 0.5) && close(&overall["pair_recall"], 4.0 / 7.0), "{overall}");
     assert!(close(&overall["label_accuracy"], 0.75), "{overall}");
+    // The neutral-only cell (the union and Hart in b.txt) was a candidate: 5 of 7.
+    assert_eq!(overall["candidates"], 5);
     let issue = &scores["by_kind"]["issue"];
     assert!(close(&issue["recall"], 0.5) && close(&issue["precision"], 1.0), "{issue}");
     let actor = &scores["by_kind"]["actor"];

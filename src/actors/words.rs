@@ -43,29 +43,6 @@ const PREPOSITIONS: &[&str] = &[
     "including",
 ];
 
-/// A name after one of these is not governed by the preposition before it ("On Tuesday Mr Kennedy…").
-const DAYS_AND_MONTHS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// Words that open a sentence with a clause before its subject: "When …, Biden said", "In Geneva, …".
 const CLAUSE_OPENERS: &[&str] = &[
     "when",
@@ -167,7 +144,7 @@ impl<'t> ArticleWords<'t> {
                 return true;
             }
             let crossed = matches!(word, "the" | "a" | "an" | "former")
-                || (self.is_capitalised(index) && !DAYS_AND_MONTHS.contains(&word));
+                || (self.is_capitalised(index) && !crate::corpus::date::is_day_or_month(word));
             if !crossed {
                 return false;
             }

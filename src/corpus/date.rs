@@ -28,7 +28,7 @@ impl fmt::Display for Day {
 }
 
 /// Month names as dates write them, in English (RFC 2822 names the three-letter forms).
-const MONTHS: [&str; 12] = [
+pub const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",
@@ -44,7 +44,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// Weekday names, which a date may open with and which are otherwise ignored.
-const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 impl Day {
     /// A day, when `year-month-day` is one of the calendar.
@@ -95,6 +95,12 @@ impl Day {
         let week = (thursday - Day { year, month: 1, day: 1 }.days_since_epoch()) / 7 + 1;
         (year, week as u32)
     }
+}
+
+/// Whether a lowercase word is a weekday or a month ("On Tuesday Mr Kennedy…": a name after it is not governed by
+/// the preposition before it).
+pub fn is_day_or_month(word: &str) -> bool {
+    WEEKDAYS.contains(&word) || MONTHS.contains(&word)
 }
 
 /// The `YYYY-MM-DD` day of a date, or empty when it is unreadable (see [`Day::parse`]).

@@ -10,6 +10,7 @@ mod evidence;
 mod ibm;
 mod newsmtsc;
 mod pstance;
+pub mod seesaw;
 mod semeval;
 
 use std::io::Write;

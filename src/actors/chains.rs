@@ -135,10 +135,12 @@ pub(crate) fn chain(
         // Inside the title; or right before it ("Manchester mayor Andy Burnham"), with at most a possessive and
         // capitalised words between ("The Scottish National Party's Holyrood leader Nicola Sturgeon").
         let before_title = |title: &Span| {
+            // At most four words are read of what lies between, however far the title is (a whole-text read
+            // per title made long articles cost the cube of their length).
             let joined = || {
                 let between = text[n.span.end..title.start].trim();
                 let after_possessive = after_possessive_mark(between);
-                let words: Vec<&str> = after_possessive.unwrap_or(between).split_whitespace().collect();
+                let words: Vec<&str> = after_possessive.unwrap_or(between).split_whitespace().take(4).collect();
                 words.is_empty()
                     || (after_possessive.is_some()
                         && words.len() <= 3

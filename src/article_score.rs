@@ -198,8 +198,13 @@ pub fn read_cells(dir: &Path) -> anyhow::Result<RunCells> {
         let evidence = &groups[&key];
         let (article_id, actor_id, target_id) = key;
         let mut holder_names = actor_names.get(&actor_id).cloned().unwrap_or_default();
-        holder_names.extend(evidence.iter().map(|r| get(r, "holder_surface")));
-        let (label, target_type) = target_info.get(&target_id).cloned().unwrap_or_default();
+        holder_names.extend(evidence.iter().map(|r| get(r, "actor_surface")));
+        // stances.csv names the target; a target it leaves out (--min-evidence, --min-confidence) is an actor
+        // when actors.csv has it, otherwise a topic or an issue.
+        let (label, target_type) = target_info.get(&target_id).cloned().unwrap_or_else(|| {
+            let kind = if actor_names.contains_key(&target_id) { "actor" } else { "issue" };
+            (String::new(), kind.to_string())
+        });
         let mut target_names = actor_names.get(&target_id).cloned().unwrap_or_default();
         target_names.push(label);
         target_names.extend(evidence.iter().map(|r| get(r, "target_surface")));

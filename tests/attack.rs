@@ -139,6 +139,10 @@ fn out_inside_the_corpus_is_not_read_as_articles_on_the_next_run() {
     assert_eq!(table(&dir.path().join("elsewhere/articles.csv")).len(), 7);
     let said = stderr(&output);
     assert_eq!(said.matches("holds a stancemap run").count(), 2, "out and older-run: {said}");
+    // A run's own folder given as the corpus is said and not read (its sentences.csv is no corpus).
+    let tables = run_plain(&other, &dir.path().join("from-tables"));
+    assert!(stderr(&tables).contains("holds a stancemap run"), "{}", stderr(&tables));
+    assert_eq!(table(&dir.path().join("from-tables/articles.csv")).len(), 0);
     // The corpus folder itself as --out is refused.
     let refused = run_plain(&corpus, &corpus);
     assert!(!refused.status.success());

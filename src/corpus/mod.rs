@@ -219,7 +219,11 @@ impl Corpus {
             let mut listing = Vec::new();
             let mut visited = HashSet::new();
             let out = out.and_then(|out| out.canonicalize().ok());
-            list_folder(path, out.as_deref(), &mut listing, &mut visited);
+            match run_folder(path, None) {
+                // A run's tables given as the corpus (`run results/`): said, and nothing read as articles.
+                Some(what) => listing.push(Listed::Problem(Problem::new(path, None, ProblemKind::RunFolder(what)))),
+                None => list_folder(path, out.as_deref(), &mut listing, &mut visited),
+            }
             (path.to_path_buf(), listing)
         } else {
             let format = Format::of(path)

@@ -130,11 +130,19 @@ impl Journal {
     ) -> anyhow::Result<Option<Interrupted>> {
         let path = dir.join(JOURNAL);
         let Ok(file) = File::open(&path) else { return Ok(None) };
-        let mut lines = BufReader::new(file).lines();
-        let first_line = match lines.next() {
-            Some(Ok(line)) => line,
-            _ => String::new(),
+        // Only lines that end in a newline are whole: a kill between a line and its newline leaves it torn.
+        let mut reader = BufReader::new(file);
+        let mut whole_line = move || -> Option<String> {
+            let mut bytes = Vec::new();
+            match reader.read_until(b'\n', &mut bytes) {
+                Ok(_) if bytes.last() == Some(&b'\n') => {
+                    bytes.pop();
+                    String::from_utf8(bytes).ok()
+                }
+                _ => None,
+            }
         };
+        let first_line = whole_line().unwrap_or_default();
         let first: serde_json::Value = serde_json::from_str(&first_line).unwrap_or_default();
         if first.get("options").is_none() {
             return Ok(None); // torn before its first line was whole: nothing was finished
@@ -149,18 +157,18 @@ impl Journal {
         let mut entries = Vec::new();
         // The journal's length after its options line and after each entry.
         let mut ends = vec![first_line.len() as u64 + 1];
-        for line in lines {
-            let Ok(line) = line else { break };
+        while let Some(line) = whole_line() {
             let Ok(entry) = serde_json::from_str::<ArticleEntry>(&line) else { break };
             ends.push(ends[ends.len() - 1] + line.len() as u64 + 1);
             entries.push(entry);
         }
         let listed: Vec<FileStamp> = serde_json::from_value(first["files"].clone()).unwrap_or_default();
         let same = listed.iter().zip(files).take_while(|(then, now)| then == now).count();
+        let was_listed = |path: &str| listed.iter().any(|f| f.path == path);
         let changed = match (listed.get(same), files.get(same)) {
             (None, None) => None,
             (Some(then), Some(now)) if then.path == now.path => Some(format!("{} was edited", now.path)),
-            (Some(then), Some(now)) if now.path < then.path => Some(format!("{} was added", now.path)),
+            (_, Some(now)) if !was_listed(&now.path) => Some(format!("{} was added", now.path)),
             (Some(then), _) => Some(format!("{} was removed", then.path)),
             (None, Some(now)) => Some(format!("{} was added", now.path)),
         };
@@ -179,8 +187,9 @@ impl Journal {
 
     /// Records a finished article.
     pub fn record(&mut self, entry: &ArticleEntry) -> anyhow::Result<()> {
-        let line = serde_json::to_string(entry)?;
-        writeln!(self.file, "{line}").with_context(|| format!("cannot write {}", self.path.display()))
+        // One write with its newline, so that a kill leaves a line whole or visibly torn.
+        let line = serde_json::to_string(entry)? + "\n";
+        self.file.write_all(line.as_bytes()).with_context(|| format!("cannot write {}", self.path.display()))
     }
 
     /// The run is complete: no journal any more.
@@ -245,6 +254,29 @@ mod tests {
         drop(journal);
         let run = Journal::resume(dir.path(), &options, now, group).unwrap().unwrap();
         (run.entries.iter().map(|e| e.article_id.clone()).collect(), run.changed)
+    }
+
+    #[test]
+    fn a_whole_entry_without_its_newline_is_torn_and_the_next_one_starts_a_line_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = serde_json::json!({ "k": 1 });
+        let files = [stamp("a.jsonl", 10)];
+        let mut journal = Journal::create(dir.path(), &options, &files).unwrap();
+        journal.record(&entry("a1", "a.jsonl")).unwrap();
+        drop(journal);
+        // A kill between a line and its newline.
+        let torn = serde_json::to_string(&entry("a2", "a.jsonl")).unwrap();
+        let mut file = OpenOptions::new().append(true).open(dir.path().join(JOURNAL)).unwrap();
+        file.write_all(torn.as_bytes()).unwrap();
+        drop(file);
+        let mut run = Journal::resume(dir.path(), &options, &files, 1).unwrap().unwrap();
+        assert_eq!(run.entries.len(), 1);
+        run.journal.record(&entry("a2", "a.jsonl")).unwrap();
+        drop(run);
+        let text = std::fs::read_to_string(dir.path().join(JOURNAL)).unwrap();
+        assert!(!text.contains('\0'), "{text:?}");
+        let (_, entries) = Journal::read(&dir.path().join(JOURNAL)).unwrap();
+        assert_eq!(entries.iter().map(|e| e.article_id.as_str()).collect::<Vec<_>>(), ["a1", "a2"]);
     }
 
     #[test]

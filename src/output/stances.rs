@@ -155,13 +155,25 @@ fn column_names(ids: &[&str], labels: &[String]) -> Vec<String> {
     for label in labels.iter().map(|l| l.to_lowercase()).chain(MATRIX_KEYS.map(String::from)) {
         *uses.entry(label).or_default() += 1;
     }
-    ids.iter()
+    let mut names: Vec<String> = ids
+        .iter()
         .zip(labels)
         .map(|(id, label)| match uses[&label.to_lowercase()] {
             1 => label.clone(),
             _ => format!("{label} [{id}]"),
         })
-        .collect()
+        .collect();
+    // A plain label that reads like another column's `label [id]` takes its own id too (ids are unique).
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for name in &names {
+        *seen.entry(name.to_lowercase()).or_default() += 1;
+    }
+    for ((name, id), label) in names.iter_mut().zip(ids).zip(labels) {
+        if seen[&name.to_lowercase()] > 1 && name == label {
+            *name = format!("{label} [{id}]");
+        }
+    }
+    names
 }
 
 #[cfg(test)]
@@ -178,6 +190,8 @@ mod tests {
         all.extend(names.iter().cloned());
         let unique: BTreeSet<String> = all.iter().map(|n| n.to_lowercase()).collect();
         assert_eq!(unique.len(), all.len());
+        let tricky = column_names(&["a", "b", "c"], &["plan".into(), "Plan".into(), "plan [a]".into()]);
+        assert_eq!(tricky, ["plan [a]", "Plan [b]", "plan [a] [c]"]);
         // A label that clashes with nothing keeps its plain name, whatever else the run holds.
         assert_eq!(column_names(&["joe-biden"], &["Joe Biden".into()]), ["Joe Biden"]);
     }

@@ -91,6 +91,12 @@ pub fn write_gold(input: &Path, split: &str, dir: &Path) -> anyhow::Result<Seesa
         .collect();
     stories.sort();
     let corpus = dir.join("corpus");
+    if std::fs::read_dir(&corpus).is_ok_and(|mut entries| entries.next().is_some()) {
+        anyhow::bail!(
+            "{} already holds articles: give --gold a new folder, so that no other split's articles are scored",
+            corpus.display()
+        );
+    }
     std::fs::create_dir_all(&corpus).with_context(|| format!("cannot create {}", corpus.display()))?;
     let gold_path = dir.join("gold.csv");
     let mut gold =
@@ -295,6 +301,8 @@ mod tests {
         let text = std::fs::read_to_string(out.join("corpus/TRIPLET_007_DOCUMENT_0.txt")).unwrap();
         assert!(text.starts_with("title: Hart backs the port deal\ndate: 2016-02-01\nsource: Wire\n\n"), "{text}");
         assert!(text.contains("\n\nLena Hart backed the port deal.\n\nHart also praised Diallo."), "{text}");
+        let again = write_gold(&input, "train", &out).unwrap_err().to_string();
+        assert!(again.contains("already holds articles"), "{again}");
         let gold = std::fs::read_to_string(out.join("gold.csv")).unwrap();
         let rows: Vec<&str> = gold.lines().skip(1).collect();
         assert_eq!(

@@ -558,9 +558,19 @@ impl EncoderChoice {
     }
 }
 
+/// Run by the dynamic loader before any library initialiser: libtorch's idle threads are to spin only briefly
+/// before they sleep, which libgomp reads as it loads (see `stancemap::model::threads`).
+#[used]
+#[link_section = ".preinit_array"]
+static SPIN_BRIEFLY: extern "C" fn(libc::c_int, *const *const libc::c_char, *const *const libc::c_char) = {
+    extern "C" fn at_load(_: libc::c_int, argv: *const *const libc::c_char, envp: *const *const libc::c_char) {
+        // SAFETY: the loader passes its NULL-terminated argv and envp, before any thread exists.
+        unsafe { stancemap::model::threads::spin_briefly(argv, envp) }
+    }
+    at_load
+};
+
 fn main() -> ExitCode {
-    // Before anything else: libtorch's idle threads spin only briefly before they sleep (see the module).
-    stancemap::model::threads::spin_briefly();
     // Output piped into a program that stops reading (`stancemap eval stance ... | head`) ends the process quietly,
     // as it does for other command-line tools, instead of a panic with a backtrace. Tables are written to files
     // through `.partial` names, so nothing written is lost.

@@ -1,7 +1,7 @@
 //! The `stancemap` command line: a thin layer over the library. Each subcommand parses its flags, calls one
 //! library function, and reports; errors print once, with their whole chain of context.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -14,6 +14,7 @@ use stancemap::ner::evaluate::evaluate_file;
 use stancemap::ner::export::export_hf;
 use stancemap::ner::model::{Adaptation, EntityModel};
 use stancemap::output::{Format, FormulaGuard};
+use stancemap::pairs::Holders;
 use stancemap::pipeline::{run, RunOptions};
 use stancemap::shard::{merge, Shard};
 use stancemap::span::whole_word;
@@ -191,6 +192,11 @@ enum TrainCommand {
         /// With --teacher: the temperature that softens teacher and student in the distillation loss.
         #[arg(long, default_value_t = 2.0, requires = "teacher")]
         kd_temperature: f64,
+        /// Start from this trained stance model (for example models/stance-fast) instead of the bare base: to
+        /// teach a shipped model new data, such as your own labels, while it keeps what it knows. Same encoder,
+        /// full fine-tuning, same pooling.
+        #[arg(long, value_name = "MODEL")]
+        init: Option<PathBuf>,
         #[command(flatten)]
         run: TrainFlags,
     },
@@ -320,6 +326,11 @@ struct RunFlags {
     /// Do not look for issue targets after cues ("opposes …", "urges X to …").
     #[arg(long)]
     no_auto_targets: bool,
+    /// Who holds a sentence's stances: `every` actor it names that can (the rules' speaker or subject first; the
+    /// model decides), or the rules' `subjects` only (about half the stance stage's time). Default: what the
+    /// stance model was trained to answer (its card's `holders`; `subjects` for a model whose card does not say).
+    #[arg(long, value_enum)]
+    holders: Option<Holders>,
     /// Also aggregate per day, week or month of the articles' dates.
     #[arg(long, value_enum)]
     period: Option<Period>,
@@ -352,6 +363,7 @@ impl RunFlags {
             actors,
             targets,
             no_auto_targets,
+            holders,
             period,
             min_evidence,
             min_confidence,
@@ -382,6 +394,7 @@ impl RunFlags {
             actors,
             targets,
             auto_targets: !no_auto_targets,
+            holders,
             period,
             min_evidence,
             min_confidence,
@@ -658,7 +671,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
             }
             Ok(finished_training(report.finished, &options.run))
         }
-        Command::Train(TrainCommand::Stance { train, dev, pooling, teacher, alpha, kd_temperature, run }) => {
+        Command::Train(TrainCommand::Stance { train, dev, pooling, teacher, alpha, kd_temperature, init, run }) => {
             tch::set_num_threads(threads);
             if !(0.0..=1.0).contains(&alpha) || kd_temperature.is_nan() || kd_temperature <= 0.0 {
                 anyhow::bail!("--alpha must lie in [0, 1] and --kd-temperature be above 0");
@@ -671,6 +684,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
                     PoolingName::Mean => Pooling::Mean,
                 },
                 distill: teacher.map(|teacher| Distillation { teacher, alpha, temperature: kd_temperature }),
+                init,
                 run: run.train_loop(|adaptation, base| match (adaptation, base) {
                     (Adaptation::Lora { .. }, _) => 5e-4,
                     (Adaptation::Full, BaseEncoder::MiniLm) => 1e-4,
@@ -812,15 +826,13 @@ fn try_main() -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { format: ImportFormatName::Seesaw, input, out: _, split, gold } => {
-            let Some(dir) = gold else {
-                anyhow::bail!(
-                    "import seesaw writes annotated articles for `eval articles`: give --gold DIR (training \
-                     examples from SEESAW are not built yet)"
-                );
-            };
+        Command::Import { format: ImportFormatName::Seesaw, input, out, split, gold } => {
             let Some(split) = split.filter(|s| s == "train" || s == "valid") else {
                 anyhow::bail!("import seesaw needs --split train or --split valid (the test stories are held out)");
+            };
+            let Some(dir) = gold else {
+                let out = anyhow::Context::context(out, "--out FILE.jsonl: where to write the examples")?;
+                return import_seesaw_examples(&input, &split, &out);
             };
             let report = stancemap::stance::import::seesaw::write_gold(&input, &split, &dir)?;
             for skipped in &report.skipped {
@@ -938,6 +950,48 @@ fn default_entity_model(device: DeviceChoice) -> Option<PathBuf> {
         eprintln!("stancemap: no entity model in {}; entity detection skipped (no mentions.csv)", chosen.display());
         None
     }
+}
+
+/// `import seesaw --out FILE`: training examples from the run's own questions on a split's articles.
+fn import_seesaw_examples(input: &Path, split: &str, out: &Path) -> anyhow::Result<ExitCode> {
+    use stancemap::stance::example::StanceLabel;
+    use stancemap::stance::import::{seesaw, stages, write_examples};
+    let report = seesaw::read_examples(input, split, &stages::entity_model())?;
+    for skipped in &report.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    if report.examples.is_empty() {
+        eprintln!(
+            "stancemap: error: no question asked in the {split} articles of {}; {} not written",
+            input.display(),
+            out.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    write_examples(out, &report.examples)?;
+    let count = |label: StanceLabel| report.examples.iter().filter(|e| e.label == label).count();
+    println!(
+        "{}: {} articles of {split}; {} examples (favor {}, against {}, neutral {}; {} questions with triples of both signs left out) written to {}",
+        input.display(),
+        report.articles,
+        report.examples.len(),
+        count(StanceLabel::Favor),
+        count(StanceLabel::Against),
+        count(StanceLabel::Neutral),
+        report.conflicting,
+        out.display()
+    );
+    let (mut all, mut asked) = (0, 0);
+    for (kind, (triples, found)) in &report.triples {
+        println!(
+            "  candidate recall, {kind} targets: {found} of {triples} sentence triples asked ({:.3})",
+            *found as f64 / (*triples).max(1) as f64
+        );
+        all += triples;
+        asked += found;
+    }
+    println!("  candidate recall: {asked} of {all} ({:.3})", asked as f64 / all.max(1) as f64);
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

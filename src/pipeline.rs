@@ -28,11 +28,10 @@ use crate::output::journal::{ArticleCounts, ArticleEntry, EvidenceRecord, Journa
 use crate::output::lock::FolderLock;
 use crate::output::stances::{StanceTables, TargetInfo, EVIDENCE_COLUMNS};
 use crate::output::{manifest, Format, FormulaGuard, Manifest, ProblemRecord, Style, Table};
-use crate::pairs::{Pair, Target};
+use crate::pairs::{Holders, Pair, Question, Target};
 use crate::shard::{Shard, SHARD_JOURNAL};
 use crate::span::{CharIndex, Span};
 use crate::stance::evaluate::{label_of, logits_of_ids, probabilities, Probabilities};
-use crate::stance::input::StanceQuery;
 use crate::stance::model::StanceModel;
 use crate::targets::{IssueMerger, Topics};
 use crate::text::{segment, Segmentation};
@@ -63,6 +62,8 @@ pub struct RunOptions {
     pub targets: Option<PathBuf>,
     /// Find issue targets after cues ("opposes …", "urges X to …").
     pub auto_targets: bool,
+    /// Who holds the stances of a sentence; None: what the stance model's card says it was trained on.
+    pub holders: Option<Holders>,
     /// Also aggregate per day, week or month of the articles' dates.
     pub period: Option<Period>,
     /// Aggregate rows with fewer pieces of evidence are left out of stances.csv and matrix.csv.
@@ -239,6 +240,7 @@ struct StanceStage {
     model: StanceModel,
     topics: Topics,
     auto_targets: bool,
+    holders: Holders,
     aggregator: Aggregator,
     /// Targets other than actors, by id.
     targets: BTreeMap<String, TargetInfo>,
@@ -259,10 +261,12 @@ impl StanceStage {
         let mut model = StanceModel::load(model_dir, device)
             .with_context(|| format!("cannot load the stance model in {}", model_dir.display()))?;
         model.encoder.use_precision(options.precision);
+        let holders = options.holders.unwrap_or_else(|| Holders::trained_for(model.card.as_ref()));
         Ok(StanceStage {
             model,
             topics: user_table(&options.targets, Topics::read, problems)?,
             auto_targets: options.auto_targets,
+            holders,
             aggregator: Aggregator::new(options.period, options.min_confidence),
             targets: BTreeMap::new(),
             issues: match options.auto_targets {
@@ -314,12 +318,12 @@ impl StanceStage {
         actor_ids: &[String],
     ) -> anyhow::Result<Questions> {
         let text = &article.text;
-        let pairs = crate::pairs::build(text, segmentation, actors, &self.topics, self.auto_targets);
+        let pairs = crate::pairs::build(text, segmentation, actors, &self.topics, self.auto_targets, self.holders);
         let targets: Vec<(String, String)> =
             pairs.iter().map(|pair| self.target_of(pair, actors, actor_ids)).collect::<anyhow::Result<_>>()?;
         let mut encoded = Vec::with_capacity(pairs.len());
         for (pair, (_, name)) in pairs.iter().zip(&targets) {
-            let query = Query::of(text, segmentation, actors, pair, name);
+            let query = Question::of(text, segmentation, actors, pair, name);
             encoded.push(
                 query
                     .as_stance_query()
@@ -482,44 +486,6 @@ pub fn user_table<T: Default>(
     Ok(table)
 }
 
-/// A pair put as the stance model's question: the sentence, with the spans in characters from its start.
-struct Query<'t> {
-    text: &'t str,
-    holder: String,
-    holder_span: Option<[usize; 2]>,
-    target: String,
-    target_span: Option<[usize; 2]>,
-}
-
-impl<'t> Query<'t> {
-    fn of(text: &'t str, segmentation: &Segmentation, actors: &ArticleActors, pair: &Pair, target: &str) -> Query<'t> {
-        let sentence = segmentation.sentences[pair.sentence_index].span;
-        let local = |span: crate::span::Span| {
-            (sentence.contains(span)).then(|| {
-                let start = text[sentence.start..span.start].chars().count();
-                [start, start + span.slice(text).chars().count()]
-            })
-        };
-        Query {
-            text: sentence.slice(text),
-            holder: actors.actors[pair.holder].name.clone(),
-            holder_span: pair.holder_span.and_then(local),
-            target: target.to_string(),
-            target_span: local(pair.target_span),
-        }
-    }
-
-    fn as_stance_query(&self) -> StanceQuery<'_> {
-        StanceQuery {
-            text: self.text,
-            holder: Some(&self.holder),
-            holder_span: self.holder_span,
-            target: &self.target,
-            target_span: self.target_span,
-        }
-    }
-}
-
 pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let started = Instant::now();
     let started_at = SystemTime::now();
@@ -587,7 +553,10 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         eprintln!("skipped: {problem}");
     }
     if let (Some(dir), Some(stage)) = (&options.stance_model, &stance) {
-        models.insert("stance".into(), serde_json::json!({ "path": dir, "card": stage.model.card }));
+        models.insert(
+            "stance".into(),
+            serde_json::json!({ "path": dir, "card": stage.model.card, "holders": stage.holders.as_str() }),
+        );
     }
     let tables = Tables::open(&options.out, options.style(), entity_model.is_some(), lengths)?;
     let progress = progress_bar(options.progress, files);

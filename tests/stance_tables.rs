@@ -341,3 +341,44 @@ fn matrix_columns_named_like_the_row_keys_or_each_other_stay_apart_in_every_form
         }
     }
 }
+
+#[test]
+fn a_named_holder_opposing_a_deal_is_asked_about_it_and_a_meeting_is_no_stance() {
+    for every in [false, true] {
+        named_holder_and_meeting(every);
+    }
+}
+
+fn named_holder_and_meeting(every: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("port.txt"),
+        "Port deal divides the coast\n\nSenator Grace Okafor strongly opposes the port deal.\n\nGovernor Paul Lopez \
+         met Ambassador Maria Chen in Lagos on Tuesday.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_fast(&corpus, &out, &["--holders", if every { "every" } else { "subjects" }]);
+    let evidence = table(&out.join("evidence.csv"));
+    let asked = |holder: &str, target: &str| -> Vec<&Row> {
+        evidence.iter().filter(|r| r["actor_id"] == holder && r["target_id"] == target).collect()
+    };
+    // The opposition is put to the model, holder and issue marked.
+    let okafor = asked("grace-okafor", "issue:port-deal");
+    assert_eq!(okafor.len(), 1, "{evidence:#?}");
+    assert_eq!(
+        (okafor[0]["actor_surface"].as_str(), okafor[0]["target_surface"].as_str()),
+        ("Grace Okafor", "port deal")
+    );
+    // The meeting is asked (both ways where every actor of the sentence holds), and says nothing either way.
+    let both = [("paul-lopez", "maria-chen"), ("maria-chen", "paul-lopez")];
+    for (holder, target) in both.iter().copied().take(if every { 2 } else { 1 }) {
+        let rows = asked(holder, target);
+        assert!(!rows.is_empty(), "{holder} -> {target} not asked: {evidence:#?}");
+        assert!(rows.iter().all(|r| r["label"] == "neutral"), "{holder} -> {target}: {rows:#?}");
+    }
+    let stances = table(&out.join("stances.csv"));
+    assert_eq!(stance(&stances, "paul-lopez", "maria-chen")["stance"], "neutral");
+}

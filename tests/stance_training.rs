@@ -34,6 +34,7 @@ fn options(out: PathBuf) -> StanceTrainOptions {
         dev: vec![fixture()],
         pooling: Pooling::First,
         distill: None,
+        init: None,
         run: TrainLoop {
             encoder: BaseEncoder::MiniLm,
             base_dir: BaseEncoder::MiniLm.default_dir(),
@@ -347,4 +348,42 @@ fn the_shipped_stance_models_read_plain_stances_needs_base_encoders() {
             assert!((sum - 1.0).abs() < 1e-4);
         }
     }
+}
+
+#[test]
+fn init_starts_from_a_trained_model_and_the_card_says_so_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    tch::set_num_threads(2);
+    let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/stance-fast");
+    // One step at a learning rate too small to move anything: the model is the shipped one, so it knows the
+    // plain sentences a bare base cannot tell apart.
+    let out = tempfile::tempdir().unwrap();
+    let mut options = options(out.path().to_path_buf());
+    options.init = Some(shipped.clone());
+    options.run.epochs = 1;
+    options.run.batch_size = 8;
+    options.run.lr = 1e-12;
+    let report = train_stance(&options).unwrap();
+    assert!(report.finished);
+    let trained = StanceModel::load(out.path(), Device::Cpu).unwrap();
+    let original = StanceModel::load(&shipped, Device::Cpu).unwrap();
+    let queries: Vec<StanceQuery> = PLAIN
+        .iter()
+        .map(|&(text, holder, target, _)| StanceQuery { text, holder, holder_span: None, target, target_span: None })
+        .collect();
+    let labels = |model: &StanceModel| -> Vec<StanceLabel> {
+        predict(model, &queries, 8).unwrap().iter().map(label_of).collect()
+    };
+    assert_eq!(labels(&trained), labels(&original));
+    let card = ModelCard::read(&out.path().join("card.json")).unwrap();
+    assert_eq!(card.training.more["started_from"]["task"], "stance", "the card keeps where it started");
+
+    // Another encoder's model cannot start a MiniLM fine-tuning.
+    let mut options = options.clone();
+    options.init = Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/stance-accurate"));
+    options.run.out = out.path().join("other");
+    let error = format!("{:#}", train_stance(&options).err().expect("refused"));
+    assert!(error.contains("--init") && error.contains("same encoder"), "{error}");
 }

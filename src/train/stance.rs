@@ -17,7 +17,9 @@ use serde::Serialize;
 use tch::{Device, Kind, Tensor};
 
 use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
+use crate::model::delta::{load_delta, Adaptation};
 use crate::model::{Purpose, TokenBatch};
+use crate::pairs::Holders;
 use crate::stance::evaluate::{
     evaluate, expected_calibration_error, fit_temperature, label_index, predict, probabilities, Probabilities,
     StanceScores,
@@ -61,6 +63,13 @@ pub struct Distillation {
     pub temperature: f64,
 }
 
+/// Training sources whose licence binds a model trained on them, as the card must say.
+const LICENCES: &[(&str, &str)] = &[(
+    "seesaw",
+    "CC BY-NC-SA 4.0 (SEESAW, Zhang, Beauchamp & Wang, EMNLP 2022): a model trained on it is for non-commercial use \
+     and is shared under the same licence",
+)];
+
 /// Where a run keeps its teacher's probabilities (beside the checkpoint, ignored like it).
 const TEACHER_FILE: &str = "checkpoint.teacher.safetensors";
 
@@ -70,6 +79,8 @@ pub struct StanceTrainOptions {
     pub dev: Vec<PathBuf>,
     pub pooling: Pooling,
     pub distill: Option<Distillation>,
+    /// A trained stance model to start from instead of the bare base.
+    pub init: Option<PathBuf>,
     #[serde(flatten)]
     pub run: TrainLoop,
 }
@@ -123,8 +134,13 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
         device,
         Purpose::Training,
     )?;
+    let mut model = model;
+    if let Some(init) = &options.init {
+        start_from(&mut model, init)?;
+    }
 
     let mut train: Vec<Encoded> = Vec::new();
+    let mut sources = std::collections::BTreeSet::new();
     let mut all_examples = Vec::new();
     let mut sizes = Vec::new();
     for source in &options.train {
@@ -143,6 +159,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
             counts[2]
         );
         sizes.push((examples.len(), source.weight));
+        sources.extend(examples.iter().map(|e| e.source.clone()));
         for example in &examples {
             let ids = StanceQuery::of(example).encode(&model.encoder.tokenizer)?;
             train.push(Encoded { ids, label: label_index(example.label) as i64 });
@@ -248,7 +265,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
         }
         if state.best_dev_f1.is_none_or(|best| scores.selection_score() > best) {
             state.best_dev_f1 = Some(scores.selection_score());
-            save_model(options, &model, &scores, &calibration)?;
+            save_model(options, &model, &scores, &calibration, &sources)?;
             best = Some(scores);
         }
         paths.save(&stores, &state)?;
@@ -301,6 +318,32 @@ fn teacher_probabilities(
         started.elapsed().as_secs_f64()
     );
     Ok(probabilities.to_device(device))
+}
+
+/// Puts the weights of the trained model in `dir` into `model` (a new model on the same base, fully fine-tuned,
+/// with the same pooling).
+fn start_from(model: &mut StanceModel, dir: &Path) -> anyhow::Result<()> {
+    let card = ModelCard::read(&dir.join(CARD_FILE))?;
+    if card.task != "stance" {
+        bail!("--init {}: a {} model, not a stance model", dir.display(), card.task);
+    }
+    let base = card.base_encoder()?;
+    let adaptation = card.adaptation.unwrap_or(Adaptation::Full);
+    if base != model.base || adaptation != Adaptation::Full || model.adaptation != Adaptation::Full {
+        bail!(
+            "--init {}: a {} model with {}; it can start a full fine-tuning of the same encoder only (here {})",
+            dir.display(),
+            base.name(),
+            adaptation.stored_as(),
+            model.base.name()
+        );
+    }
+    if card.pooling.unwrap_or_default() != model.pooling {
+        bail!("--init {}: its pooling differs from --pooling", dir.display());
+    }
+    load_delta(&mut model.encoder, &mut model.head_vars, Adaptation::Full, &dir.join(DELTA_FILE))?;
+    eprintln!("init: starting from {}", dir.display());
+    Ok(())
 }
 
 /// T^2 x KL(teacher at T || student at T), averaged over the batch; `teacher` holds probabilities.
@@ -377,14 +420,33 @@ fn save_model(
     model: &StanceModel,
     dev: &StanceScores,
     calibration: &Calibration,
+    sources: &std::collections::BTreeSet<String>,
 ) -> anyhow::Result<()> {
     model.save_delta(&options.run.out.join(DELTA_FILE))?;
+    let mut more = serde_json::Map::new();
+    if let Some(init) = &options.init {
+        // What the model started from, as its own card says.
+        let card = ModelCard::read(&init.join(CARD_FILE))?;
+        more.insert("started_from".into(), serde_json::to_value(&card)?);
+    }
+    let licences: Vec<String> = sources
+        .iter()
+        .filter_map(|source| LICENCES.iter().find(|(name, _)| name == source))
+        .map(|(name, licence)| format!("{name}: {licence}"))
+        .collect();
+    if !licences.is_empty() {
+        more.insert("licence".into(), serde_json::to_value(licences)?);
+    }
+    // Questions of the pair builder with every holder (`import seesaw`) teach it to answer for every holder.
+    if sources.contains(crate::stance::import::seesaw::SOURCE) {
+        more.insert("holders".into(), Holders::Every.as_str().into());
+    }
     let training = TrainingCard {
         data: options.train.iter().map(|s| format!("{} (weight {})", s.path.display(), s.weight)).collect(),
         dev: options.dev.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
         command: options.run.command.clone(),
         options: serde_json::to_value(options).unwrap_or_default(),
-        more: Default::default(),
+        more,
     };
     let labels = LABELS.iter().map(|l| l.as_str().to_string()).collect();
     let mut card = ModelCard::new(

@@ -15,37 +15,22 @@
 
 use std::path::Path;
 
-use tch::Device;
-
+use super::stages::{Annotated, ArticleStages};
 use super::ImportReport;
-use crate::actors::resolve;
 use crate::actors::words::ArticleWords;
 use crate::corpus::{Corpus, ReadOptions};
-use crate::ner::gazetteer::Gazetteer;
-use crate::ner::mentions::mentions;
-use crate::ner::model::EntityModel;
-use crate::ner::tagger::find_entities;
-use crate::pairs::{build, Target};
+use crate::pairs::{Question, Target};
 use crate::span::Span;
 use crate::stance::example::StanceExample;
-use crate::targets::Topics;
-use crate::text::segment;
 
 pub const SOURCE: &str = "cues";
 
 /// The most words between the holder's reference and the cue.
 pub const MAX_GAP: usize = 5;
 
-/// The shipped fast entity model, which the importer reads articles with.
-pub fn entity_model() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner-fast")
-}
-
 /// Reads the corpus at `input` (any layout `stancemap run` reads) with the entity model in `model_dir`.
 pub fn read(input: &Path, model_dir: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<StanceExample>> {
-    let model = EntityModel::load(model_dir, Device::cuda_if_available())?;
-    let models = model_dir.parent().unwrap_or(Path::new("."));
-    let gazetteer = Gazetteer::from_path(&models.join("gazetteer.tsv"))?;
+    let stages = ArticleStages::load(model_dir)?;
     let corpus = Corpus::open(input, ReadOptions { max_article_bytes: 1_000_000 })?;
     let mut out = Vec::new();
     for item in corpus {
@@ -58,35 +43,16 @@ pub fn read(input: &Path, model_dir: &Path, report: &mut ImportReport) -> anyhow
         };
         report.read += 1;
         let text = &article.text;
-        let segmentation = segment(text);
-        let units: Vec<Span> = segmentation.paragraphs.iter().map(|p| p.span).collect();
-        let entities = find_entities(&model, text, &units, 32)?;
-        let found = mentions(text, &segmentation, &entities, &gazetteer);
-        let actors = resolve(text, &segmentation, &found, &gazetteer);
+        let Annotated { segmentation, actors, pairs } = stages.annotate(text)?;
         let words = ArticleWords::new(text);
-        for (index, pair) in build(text, &segmentation, &actors, &Topics::default(), true).iter().enumerate() {
+        for (index, pair) in pairs.iter().enumerate() {
             let Target::Issue(phrase) = &pair.target else { continue };
             let Some(label) = phrase.polarity else { continue };
             if !is_subject_of_cue(&words, pair.holder_span, pair.in_quote, phrase.cue) {
                 continue;
             }
-            let sentence = segmentation.sentences[pair.sentence_index].span;
-            let local = |span: Span| {
-                sentence.contains(span).then(|| {
-                    let start = text[sentence.start..span.start].chars().count();
-                    [start, start + span.slice(text).chars().count()]
-                })
-            };
-            out.push(StanceExample {
-                id: format!("{}-p{index}", article.id),
-                text: sentence.slice(text).to_string(),
-                holder: Some(actors.actors[pair.holder].name.clone()),
-                holder_span: pair.holder_span.and_then(local),
-                target: phrase.label.clone(),
-                target_span: local(phrase.span),
-                label,
-                source: SOURCE.into(),
-            });
+            let question = Question::of(text, &segmentation, &actors, pair, &phrase.label);
+            out.push(question.example(format!("{}-p{index}", article.id), label, SOURCE));
         }
     }
     Ok(out)

@@ -12,6 +12,7 @@ mod newsmtsc;
 mod pstance;
 pub mod seesaw;
 mod semeval;
+pub mod stages;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -85,18 +86,18 @@ pub fn import(format: ImportFormat, input: &Path, options: &ImportOptions, out: 
         ImportFormat::IbmClaims => ibm::read(input, options, &mut report)?,
         ImportFormat::Basil => basil::read(input, options, &mut report)?,
         ImportFormat::Evidence => evidence::read(input, &mut report)?,
-        ImportFormat::Cues => cues::read(input, &cues::entity_model(), &mut report)?,
+        ImportFormat::Cues => cues::read(input, &stages::entity_model(), &mut report)?,
     };
     report.converted = examples.len();
     if !examples.is_empty() {
-        write_jsonl(out, &examples)?;
+        write_examples(out, &examples)?;
     }
     Ok(report)
 }
 
 /// Writes the examples through a `.partial` file renamed into place at the end (see [`staging_path`]: a device or
 /// pipe such as `--out /dev/null` is written to directly).
-fn write_jsonl(path: &Path, examples: &[StanceExample]) -> anyhow::Result<()> {
+pub fn write_examples(path: &Path, examples: &[StanceExample]) -> anyhow::Result<()> {
     let written = staging_path(path);
     let file = std::fs::File::create(&written).with_context(|| format!("cannot write {}", written.display()))?;
     let mut writer = std::io::BufWriter::new(file);
@@ -224,7 +225,7 @@ mod tests {
             std::thread::spawn(move || std::fs::read_to_string(pipe).unwrap())
         };
         let example = StanceExample::by_author("p1".into(), "Yes.".into(), "it".into(), StanceLabel::Favor, "test");
-        write_jsonl(&pipe, &[example]).unwrap();
+        write_examples(&pipe, &[example]).unwrap();
         assert!(std::fs::metadata(&pipe).unwrap().file_type().is_fifo(), "the pipe is still a pipe");
         assert!(reader.join().unwrap().contains("\"id\":\"p1\""));
         assert!(!dir.path().join("out.jsonl.partial").exists());

@@ -23,6 +23,16 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
+use super::stages::ArticleStages;
+use crate::actors::MentionKind;
+use crate::article_score::{holder_matches, target_matches};
+use crate::pairs::{Question, Target};
+use crate::span::Span;
+use crate::stance::example::{StanceExample, StanceLabel};
+
+/// The source name of the examples.
+pub const SOURCE: &str = "seesaw";
+
 /// What one SEESAW import wrote.
 #[derive(Debug, Default)]
 pub struct SeesawGold {
@@ -80,9 +90,54 @@ type Sentiments<'a> = ([usize; 2], [Option<&'a str>; 2]);
 /// Subjects and objects that are no listed actor.
 const NOBODY: [&str; 2] = ["Author", "Not in the list"];
 
-/// Writes the articles of `split` in the SEESAW folder `input` to `dir/corpus/` and their gold rows to
-/// `dir/gold.csv`.
-pub fn write_gold(input: &Path, split: &str, dir: &Path) -> anyhow::Result<SeesawGold> {
+/// One SEESAW article as a run reads it.
+struct StoryArticle {
+    /// `TRIPLET_NNN_DOCUMENT_K.txt`.
+    file: String,
+    /// The header lines (title, date, source) and the blank line after them.
+    header: String,
+    /// The text the stages read: the title, then each sentence as a paragraph of its own.
+    body: String,
+    /// Each sentence's id and byte span in `body`.
+    sentences: Vec<(String, Span)>,
+    annotation: Annotation,
+}
+
+impl StoryArticle {
+    /// The type SEESAW lists for `name` ("People", "Organization", "GPE", "Topic", "Event", …).
+    fn type_of(&self, name: &str) -> &str {
+        let listed = self.annotation.entities.iter().find(|(listed, ..)| listed == name);
+        listed.and_then(|(_, types, ..)| types.first()).map_or("Others", String::as_str)
+    }
+
+    /// `name` and the aliases the gold rows give it: a person's surname, the initials of another name.
+    fn aliases(&self, name: &str) -> Option<String> {
+        match self.type_of(name) {
+            "People" => surname(name).map(str::to_string),
+            _ => initials(name),
+        }
+    }
+
+    /// The sentence triples that name two listed actors, with POS or NEG: (sentence id, subject, favor or
+    /// against, object).
+    fn triples(&self) -> impl Iterator<Item = (&str, &str, StanceLabel, &str)> {
+        self.annotation.stances.iter().flat_map(|(id, triples)| {
+            triples.iter().filter_map(move |t| {
+                let label = match t.sentiment.as_str() {
+                    "POS" => StanceLabel::Favor,
+                    "NEG" => StanceLabel::Against,
+                    _ => return None,
+                };
+                let listed = !NOBODY.contains(&t.subject.as_str()) && !NOBODY.contains(&t.object.as_str());
+                listed.then_some((id.as_str(), t.subject.as_str(), label, t.object.as_str()))
+            })
+        })
+    }
+}
+
+/// The stories of `split` in the SEESAW folder `input`, each article read; files that cannot be read are named in
+/// `skipped`.
+fn read_split(input: &Path, split: &str, skipped: &mut Vec<String>) -> anyhow::Result<Vec<StoryArticle>> {
     let meta_dir = input.join("meta");
     let mut stories: Vec<PathBuf> = std::fs::read_dir(&meta_dir)
         .with_context(|| format!("{}: no meta/ folder: not a SEESAW folder", input.display()))?
@@ -90,33 +145,12 @@ pub fn write_gold(input: &Path, split: &str, dir: &Path) -> anyhow::Result<Seesa
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     stories.sort();
-    let corpus = dir.join("corpus");
-    if std::fs::read_dir(&corpus).is_ok_and(|mut entries| entries.next().is_some()) {
-        anyhow::bail!(
-            "{} already holds articles: give --gold a new folder, so that no other split's articles are scored",
-            corpus.display()
-        );
-    }
-    std::fs::create_dir_all(&corpus).with_context(|| format!("cannot create {}", corpus.display()))?;
-    let gold_path = dir.join("gold.csv");
-    let mut gold =
-        csv::Writer::from_path(&gold_path).with_context(|| format!("cannot write {}", gold_path.display()))?;
-    gold.write_record([
-        "article_file",
-        "holder",
-        "holder_aliases",
-        "target",
-        "target_aliases",
-        "target_kind",
-        "stance",
-        "evidence",
-    ])?;
-    let mut report = SeesawGold { corpus: corpus.clone(), gold: gold_path.clone(), ..SeesawGold::default() };
+    let mut out = Vec::new();
     for story in stories {
         let meta: Meta = match read_json(&story) {
             Ok(meta) => meta,
             Err(reason) => {
-                report.skipped.push(reason);
+                skipped.push(reason);
                 continue;
             }
         };
@@ -129,94 +163,206 @@ pub fn write_gold(input: &Path, split: &str, dir: &Path) -> anyhow::Result<Seesa
             let article: ArticleFile = match read_json(&input.join("articles").join(format!("{name}.json"))) {
                 Ok(article) => article,
                 Err(reason) => {
-                    report.skipped.push(reason);
+                    skipped.push(reason);
                     continue;
                 }
             };
             let annotation: Annotation = match read_json(&input.join("annotations").join(format!("{name}.json"))) {
                 Ok(annotation) => annotation,
                 Err(reason) => {
-                    report.skipped.push(reason);
+                    skipped.push(reason);
                     continue;
                 }
             };
             let source = meta.rest.get(&format!("Meta info for article {k}")).and_then(|m| m["source"].as_str());
-            let file = format!("{name}.txt");
-            let mut text = format!("title: {}\n", article.title.trim());
+            let mut header = format!("title: {}\n", article.title.trim());
             if let Some(date) = &meta.story_time {
-                text.push_str(&format!("date: {date}\n"));
+                header.push_str(&format!("date: {date}\n"));
             }
             if let Some(source) = source {
-                text.push_str(&format!("source: {source}\n"));
+                header.push_str(&format!("source: {source}\n"));
             }
-            text.push('\n');
-            text.push_str(article.title.trim());
+            header.push('\n');
+            let mut body = article.title.trim().to_string();
+            let mut sentences = Vec::new();
             for sentence in &article.text {
-                text.push_str("\n\n");
-                text.push_str(sentence.text.trim());
+                body.push_str("\n\n");
+                let start = body.len();
+                body.push_str(sentence.text.trim());
+                sentences.push((id_text(&sentence.id), Span::new(start, body.len())));
             }
-            text.push('\n');
-            let path = corpus.join(&file);
-            std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-            report.articles += 1;
+            body.push('\n');
+            out.push(StoryArticle { file: format!("{name}.txt"), header, body, sentences, annotation });
+        }
+    }
+    Ok(out)
+}
 
-            let types: BTreeMap<&str, &str> = annotation
-                .entities
-                .iter()
-                .map(|(name, types, _, _)| (name.as_str(), types.first().map_or("Others", String::as_str)))
-                .collect();
-            let sentences: BTreeMap<String, &str> =
-                article.text.iter().map(|s| (id_text(&s.id), s.text.as_str())).collect();
-            // Per (subject, object): POS and NEG sentence counts, and the first sentence of each.
-            let mut pairs: BTreeMap<(&str, &str), Sentiments> = BTreeMap::new();
-            for (sentence_id, triples) in &annotation.stances {
-                for triple in triples {
-                    report.triples += 1;
-                    if NOBODY.contains(&triple.subject.as_str()) || NOBODY.contains(&triple.object.as_str()) {
-                        continue;
-                    }
-                    let side = match triple.sentiment.as_str() {
-                        "POS" => 0,
-                        "NEG" => 1,
-                        _ => continue,
-                    };
-                    let entry = pairs.entry((triple.subject.as_str(), triple.object.as_str())).or_default();
-                    entry.0[side] += 1;
-                    entry.1[side] = entry.1[side].or(sentences.get(sentence_id).copied());
-                }
-            }
-            for ((subject, object), (counts, evidence)) in pairs {
-                let (stance, side) = match counts[0].cmp(&counts[1]) {
-                    std::cmp::Ordering::Greater => ("favor", 0),
-                    std::cmp::Ordering::Less => ("against", 1),
-                    std::cmp::Ordering::Equal => continue,
-                };
-                report.triples_used += counts[side];
-                let kind = match types.get(object).copied().unwrap_or("Others") {
-                    "People" | "Organization" | "GPE" | "Religion" => "actor",
-                    _ => "issue",
-                };
-                let aliases = |name: &str| -> String {
-                    match types.get(name).copied() {
-                        Some("People") => surname(name).map_or(String::new(), str::to_string),
-                        _ => initials(name).unwrap_or_default(),
-                    }
-                };
-                gold.write_record([
-                    file.as_str(),
-                    subject,
-                    &aliases(subject),
-                    object,
-                    &aliases(object),
-                    kind,
-                    stance,
-                    evidence[side].unwrap_or(""),
-                ])?;
-                report.rows += 1;
-            }
+/// Writes the articles of `split` in the SEESAW folder `input` to `dir/corpus/` and their gold rows to
+/// `dir/gold.csv`.
+pub fn write_gold(input: &Path, split: &str, dir: &Path) -> anyhow::Result<SeesawGold> {
+    let corpus = dir.join("corpus");
+    if std::fs::read_dir(&corpus).is_ok_and(|mut entries| entries.next().is_some()) {
+        anyhow::bail!(
+            "{} already holds articles: give --gold a new folder, so that no other split's articles are scored",
+            corpus.display()
+        );
+    }
+    let mut report = SeesawGold { corpus: corpus.clone(), gold: dir.join("gold.csv"), ..SeesawGold::default() };
+    let articles = read_split(input, split, &mut report.skipped)?;
+    std::fs::create_dir_all(&corpus).with_context(|| format!("cannot create {}", corpus.display()))?;
+    let gold_path = report.gold.clone();
+    let mut gold =
+        csv::Writer::from_path(&gold_path).with_context(|| format!("cannot write {}", gold_path.display()))?;
+    gold.write_record([
+        "article_file",
+        "holder",
+        "holder_aliases",
+        "target",
+        "target_aliases",
+        "target_kind",
+        "stance",
+        "evidence",
+    ])?;
+    for article in &articles {
+        report.triples += article.annotation.stances.values().map(Vec::len).sum::<usize>();
+        let path = corpus.join(&article.file);
+        std::fs::write(&path, format!("{}{}", article.header, article.body))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        report.articles += 1;
+        let sentences: BTreeMap<&str, &str> =
+            article.sentences.iter().map(|(id, span)| (id.as_str(), span.slice(&article.body))).collect();
+        // Per (subject, object): POS and NEG sentence counts, and the first sentence of each.
+        let mut pairs: BTreeMap<(&str, &str), Sentiments> = BTreeMap::new();
+        for (sentence_id, subject, label, object) in article.triples() {
+            let side = if label == StanceLabel::Favor { 0 } else { 1 };
+            let entry = pairs.entry((subject, object)).or_default();
+            entry.0[side] += 1;
+            entry.1[side] = entry.1[side].or(sentences.get(sentence_id).copied());
+        }
+        for ((subject, object), (counts, evidence)) in pairs {
+            let (stance, side) = match counts[0].cmp(&counts[1]) {
+                std::cmp::Ordering::Greater => ("favor", 0),
+                std::cmp::Ordering::Less => ("against", 1),
+                std::cmp::Ordering::Equal => continue,
+            };
+            report.triples_used += counts[side];
+            gold.write_record([
+                article.file.as_str(),
+                subject,
+                &article.aliases(subject).unwrap_or_default(),
+                object,
+                &article.aliases(object).unwrap_or_default(),
+                target_kind(article.type_of(object)),
+                stance,
+                evidence[side].unwrap_or(""),
+            ])?;
+            report.rows += 1;
         }
     }
     gold.flush().with_context(|| format!("cannot write {}", gold_path.display()))?;
+    Ok(report)
+}
+
+/// People, organisations, states and religions are `actor` targets; topics, events and others `issue` ones.
+fn target_kind(seesaw_type: &str) -> &'static str {
+    match seesaw_type {
+        "People" | "Organization" | "GPE" | "Religion" => "actor",
+        _ => "issue",
+    }
+}
+
+/// A triple's sentence span, subject names, label, object names and target kind.
+type SentenceTriple = (Span, Vec<String>, StanceLabel, Vec<String>, &'static str);
+
+/// What one import of training examples found.
+#[derive(Debug, Default)]
+pub struct SeesawExamples {
+    pub articles: usize,
+    /// Sentence triples between two listed actors (POS or NEG), and those that one of the run's questions asks
+    /// (the candidate recall), by target kind (`actor`, `issue`).
+    pub triples: BTreeMap<&'static str, (usize, usize)>,
+    pub examples: Vec<StanceExample>,
+    /// Questions left out because triples of both signs match them.
+    pub conflicting: usize,
+    pub skipped: Vec<String>,
+}
+
+/// Training examples from the run's own questions on the articles of `split`: each article goes through the
+/// run's stages (segmentation, the entity model in `entity_model`, actors and speakers, the pair builder), and
+/// each question (holder, target, sentence) becomes an example. It is labelled favor or against when a triple of
+/// a SEESAW sentence it overlaps names its holder and its target (by the names the gold rows match them with:
+/// [`crate::article_score::holder_matches`], [`crate::article_score::target_matches`]), neutral (holds no
+/// stance) when none does; a question that triples of both signs match is left out. Source `seesaw`.
+pub fn read_examples(input: &Path, split: &str, entity_model: &Path) -> anyhow::Result<SeesawExamples> {
+    let mut report = SeesawExamples::default();
+    let articles = read_split(input, split, &mut report.skipped)?;
+    let stages = ArticleStages::load(entity_model)?;
+    for article in &articles {
+        report.articles += 1;
+        let annotated = stages.annotate(&article.body)?;
+        let (text, actors) = (article.body.as_str(), &annotated.actors);
+        // The names a cell's holder or target goes by: the actor's name and how the article names it.
+        let names_of = |index: usize| -> Vec<String> {
+            let actor = &actors.actors[index];
+            let mut names = vec![actor.name.clone()];
+            for mention in actor.mentions_of(MentionKind::Name) {
+                let surface = mention.span.slice(text).to_string();
+                if !names.contains(&surface) {
+                    names.push(surface);
+                }
+            }
+            names
+        };
+        let triples: Vec<SentenceTriple> = article
+            .triples()
+            .filter_map(|(id, subject, label, object)| {
+                let span = article.sentences.iter().find(|(sid, _)| sid == id)?.1;
+                let with_aliases = |name: &str| [Some(name.to_string()), article.aliases(name)].into_iter().flatten();
+                let kind = target_kind(article.type_of(object));
+                Some((span, with_aliases(subject).collect(), label, with_aliases(object).collect(), kind))
+            })
+            .collect();
+        let mut asked = vec![false; triples.len()];
+        for (index, pair) in annotated.pairs.iter().enumerate() {
+            let sentence = annotated.segmentation.sentences[pair.sentence_index].span;
+            let (target_names, target) = match &pair.target {
+                Target::Actor(a) => (names_of(*a), actors.actors[*a].name.clone()),
+                Target::Issue(phrase) => (vec![phrase.label.clone()], phrase.label.clone()),
+                Target::Topic(_) => continue,
+            };
+            let holder_names = names_of(pair.holder);
+            let mut labels = Vec::new();
+            for (t, (span, subject, label, object, _)) in triples.iter().enumerate() {
+                if span.overlaps(sentence)
+                    && holder_matches(subject, &holder_names)
+                    && target_matches(object, &target_names)
+                {
+                    asked[t] = true;
+                    labels.push(*label);
+                }
+            }
+            let label = match labels.first() {
+                None => StanceLabel::Neutral,
+                Some(first) if labels.iter().all(|l| l == first) => *first,
+                Some(_) => {
+                    report.conflicting += 1;
+                    continue;
+                }
+            };
+            let question = Question::of(text, &annotated.segmentation, actors, pair, &target);
+            report.examples.push(question.example(
+                format!("{}-q{index}", article.file.trim_end_matches(".txt")),
+                label,
+                SOURCE,
+            ));
+        }
+        for ((.., kind), asked) in triples.iter().zip(asked) {
+            let entry = report.triples.entry(kind).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(asked);
+        }
+    }
     Ok(report)
 }
 
@@ -313,5 +459,41 @@ mod tests {
             ],
             "Diallo's praise and criticism balance out; the author holds no actor's stance"
         );
+    }
+
+    #[test]
+    fn the_runs_questions_become_examples_labelled_by_the_triples_of_their_sentence() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("seesaw");
+        write(&input.join("meta/TRIPLET_001.json"), r#"{"Split": "train"}"#);
+        write(
+            &input.join("articles/TRIPLET_001_DOCUMENT_0.json"),
+            r#"{"title": "Senators clash over the port", "text": [{"id": 0, "text": "Senator Grace Okafor attacked Governor Paul Lopez on Monday."}, {"id": 1, "text": "Lopez met Okafor in Lagos on Tuesday."}]}"#,
+        );
+        write(
+            &input.join("annotations/TRIPLET_001_DOCUMENT_0.json"),
+            r#"{"entity lists": [["Grace Okafor", ["People"], ["Main"], ["A"]], ["Paul Lopez", ["People"], ["Main"], ["A"]]],
+               "sentence-level stances": {"0": [{"subject": "Grace Okafor", "sentiment": "NEG", "object": "Paul Lopez"}, {"subject": "Author", "sentiment": "NEG", "object": "Grace Okafor"}]}}"#,
+        );
+        let model = crate::stance::import::stages::entity_model();
+        let report = read_examples(&input, "train", &model).unwrap();
+        assert_eq!(report.articles, 1);
+        assert_eq!(report.triples.get("actor"), Some(&(1, 1)), "the one triple between listed actors is asked");
+        let asked: Vec<(&str, &str, &str, StanceLabel)> = report
+            .examples
+            .iter()
+            .map(|e| (e.text.as_str(), e.holder.as_deref().unwrap_or(""), e.target.as_str(), e.label))
+            .collect();
+        let first = "Senator Grace Okafor attacked Governor Paul Lopez on Monday.";
+        assert!(asked.contains(&(first, "Grace Okafor", "Paul Lopez", StanceLabel::Against)), "{asked:?}");
+        // Every other question is neutral: Lopez toward Okafor, and both in the meeting.
+        let neutral = asked.iter().filter(|a| a.3 == StanceLabel::Neutral).count();
+        assert_eq!(neutral, asked.len() - 1, "{asked:?}");
+        assert!(asked.iter().any(|a| a.0.starts_with("Lopez met") && a.3 == StanceLabel::Neutral), "{asked:?}");
+        let example = &report.examples[asked.iter().position(|a| a.3 == StanceLabel::Against).unwrap()];
+        let span = |s: Option<[usize; 2]>| s.map(|[a, b]| example.text.chars().skip(a).take(b - a).collect::<String>());
+        assert_eq!(span(example.holder_span).as_deref(), Some("Grace Okafor"));
+        assert_eq!(span(example.target_span).as_deref(), Some("Paul Lopez"));
+        assert_eq!(example.source, SOURCE);
     }
 }

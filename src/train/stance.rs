@@ -65,7 +65,7 @@ pub struct Distillation {
 
 /// Training sources whose licence binds a model trained on them, as the card must say.
 const LICENCES: &[(&str, &str)] = &[(
-    "seesaw",
+    crate::stance::import::seesaw::SOURCE,
     "CC BY-NC-SA 4.0 (SEESAW, Zhang, Beauchamp & Wang, EMNLP 2022): a model trained on it is for non-commercial use \
      and is shared under the same licence",
 )];
@@ -126,7 +126,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
     std::fs::create_dir_all(&options.run.out)
         .with_context(|| format!("cannot create {}", options.run.out.display()))?;
     let device = Device::cuda_if_available();
-    let model = StanceModel::new(
+    let mut model = StanceModel::new(
         options.run.encoder,
         &options.run.base_dir,
         options.run.adaptation,
@@ -134,7 +134,6 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
         device,
         Purpose::Training,
     )?;
-    let mut model = model;
     if let Some(init) = &options.init {
         start_from(&mut model, init)?;
     }

@@ -93,7 +93,7 @@ enum Command {
         /// The file or folder to read.
         input: PathBuf,
         /// The JSONL file to write.
-        #[arg(long, required_unless_present = "gold")]
+        #[arg(long, required_unless_present_any = ["gold", "issues"])]
         out: Option<PathBuf>,
         /// The split to take where the input holds several (semeval: train by default; ibm-claims: all; basil:
         /// a year or years such as 2010-2015, all by default; seesaw: train or valid, required).
@@ -103,6 +103,10 @@ enum Command {
         /// of ANNOTATION.md) to DIR/gold.csv, for `eval articles`.
         #[arg(long, value_name = "DIR", conflicts_with = "out")]
         gold: Option<PathBuf>,
+        /// seesaw only: write the split's sentences to FILE as CoNLL with their topics and events tagged ISSUE,
+        /// to train an issue tagger (`train ner --train FILE`).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["out", "gold"])]
+        issues: Option<PathBuf>,
     },
     /// Classify one stance: is HOLDER for, against or neutral toward TARGET in TEXT? Prints the label and the
     /// three calibrated probabilities. Holder and target are marked where they first occur in the text as whole
@@ -148,10 +152,11 @@ enum ExportCommand {
 
 #[derive(Subcommand)]
 enum TrainCommand {
-    /// Fine-tune an entity model (PER, ORG, LOC, MISC) on CoNLL files; the best epoch on --dev is kept in --out
-    /// as card.json + model.safetensors (a delta over the base encoder).
+    /// Fine-tune an entity model (PER, ORG, LOC, MISC) or an issue tagger (ISSUE) on CoNLL files; the best
+    /// epoch on --dev is kept in --out as card.json + model.safetensors (a delta over the base encoder).
     Ner {
-        /// CoNLL training files (token ... TAG per line, IOB1 or IOB2, -DOCSTART- ignored).
+        /// CoNLL training files (token ... TAG per line, IOB1 or IOB2, -DOCSTART- ignored). Tags of the types
+        /// PER, ORG, LOC, MISC train an entity model; ISSUE tags (`import seesaw --issues`) train an issue tagger.
         #[arg(long, required = true, num_args = 1..)]
         train: Vec<PathBuf>,
         /// Extra training sets with other labels: PATH@MAP, where MAP is `wnut17`, `wikiann`, or a list like
@@ -323,9 +328,17 @@ struct RunFlags {
     /// Your topics (target_id, label, keywords separated by |), matched by keyword as stance targets.
     #[arg(long)]
     targets: Option<PathBuf>,
-    /// Do not look for issue targets after cues ("opposes …", "urges X to …").
+    /// Do not look for issue targets, neither after cues ("opposes …", "urges X to …") nor with the issue
+    /// tagger.
     #[arg(long)]
     no_auto_targets: bool,
+    /// The issue tagger, which proposes issue targets ("the border wall", "the withdrawal of U.S. troops from
+    /// Syria") wherever a sentence names one (default: models/issues-fast where installed).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_issue_model")]
+    issue_model: Option<PathBuf>,
+    /// Find issue targets after cues only, without the issue tagger.
+    #[arg(long)]
+    no_issue_model: bool,
     /// Who holds a sentence's stances: `every` actor it names that can (the rules' speaker or subject first; the
     /// model decides), or the rules' `subjects` only (about half the stance stage's time). Default: what the
     /// stance model was trained to answer (its card's `holders`; `subjects` for a model whose card does not say).
@@ -363,6 +376,8 @@ impl RunFlags {
             actors,
             targets,
             no_auto_targets,
+            issue_model,
+            no_issue_model,
             holders,
             period,
             min_evidence,
@@ -394,6 +409,11 @@ impl RunFlags {
             actors,
             targets,
             auto_targets: !no_auto_targets,
+            issue_model: match (no_issue_model, issue_model) {
+                (true, _) => None,
+                (false, Some(dir)) => Some(dir),
+                (false, None) => Some(models_dir().join("issues-fast")).filter(|dir| dir.join("card.json").is_file()),
+            },
             holders,
             period,
             min_evidence,
@@ -826,10 +846,26 @@ fn try_main() -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { format: ImportFormatName::Seesaw, input, out, split, gold } => {
+        Command::Import { format: ImportFormatName::Seesaw, input, out, split, gold, issues } => {
             let Some(split) = split.filter(|s| s == "train" || s == "valid") else {
                 anyhow::bail!("import seesaw needs --split train or --split valid (the test stories are held out)");
             };
+            if let Some(conll) = issues {
+                let report = stancemap::stance::import::seesaw::write_issue_spans(&input, &split, &conll)?;
+                for skipped in &report.skipped {
+                    eprintln!("skipped: {skipped}");
+                }
+                println!(
+                    "{}: {} sentences of {} {split} articles to {}; {} issue spans as written, {} nearly",
+                    input.display(),
+                    report.sentences,
+                    report.articles,
+                    conll.display(),
+                    report.exact,
+                    report.near
+                );
+                return Ok(if report.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+            }
             let Some(dir) = gold else {
                 let out = anyhow::Context::context(out, "--out FILE.jsonl: where to write the examples")?;
                 return import_seesaw_examples(&input, &split, &out);
@@ -854,9 +890,11 @@ fn try_main() -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { format, input, out, split, gold } => {
-            if gold.is_some() {
-                anyhow::bail!("--gold is for import seesaw; other formats write training examples to --out");
+        Command::Import { format, input, out, split, gold, issues } => {
+            if gold.is_some() || issues.is_some() {
+                anyhow::bail!(
+                    "--gold and --issues are for import seesaw; other formats write training examples to --out"
+                );
             }
             let out = anyhow::Context::context(out, "--out FILE.jsonl: where to write the examples")?;
             let report = import(format.format(), &input, &ImportOptions { split }, &out)?;

@@ -22,8 +22,9 @@
 //!
 //! **Targets.** Every other actor referred to in the sentence (its first reference there; names, metonyms,
 //! descriptions and pronouns, not demonyms or affiliations, nor a broadcaster named as where something was said:
-//! "told BBC Radio 4's Today programme"), every user topic whose keyword occurs, and every issue phrase
-//! found after a cue (see [`crate::targets::issues`]). A holder is never its own target, nor is a person's own
+//! "told BBC Radio 4's Today programme"), every user topic whose keyword occurs, every issue phrase
+//! found after a cue (see [`crate::targets::issues`]) and every issue the issue tagger found in the sentence
+//! (`issue_spans`; where it overlaps a phrase after a cue, the cue's phrase is kept). A holder is never its own target, nor is a person's own
 //! state (from a title: "Russian President Vladimir Putin" and Russia) or the organisation named as theirs
 //! right before them in the sentence ("Lib Dem leader Charles Kennedy said the Lib Dems…").
 //!
@@ -123,6 +124,7 @@ pub fn build(
     topics: &Topics,
     auto_issues: bool,
     who: Holders,
+    issue_spans: &[Span],
 ) -> Vec<Pair> {
     let words = ArticleWords::new(text);
     // Every reference, in text order: (actor index, mention).
@@ -145,7 +147,13 @@ pub fn build(
             .copied()
             .filter(|(_, m)| sentence.span.contains(m.span) && dateline.is_none_or(|end| m.span.start >= end))
             .collect();
-        let phrases = if auto_issues { issues::find(&words, sentence.span, &names) } else { Vec::new() };
+        let mut phrases = if auto_issues { issues::find(&words, sentence.span, &names) } else { Vec::new() };
+        let tagged: Vec<IssuePhrase> = issue_spans
+            .iter()
+            .filter(|span| sentence.span.contains(**span) && !phrases.iter().any(|p| p.span.overlaps(**span)))
+            .filter_map(|span| issues::tagged(&words, *span, &names))
+            .collect();
+        phrases.extend(tagged);
         let opening = dateline.map_or(sentence.span.start, |end| end.clamp(sentence.span.start, sentence.span.end));
         let mut holders = holders(segmentation, &words, actors, sentence_index, opening, &in_sentence, &phrases);
         if who == Holders::Every {
@@ -495,7 +503,7 @@ mod tests {
     fn asked(text: &str, names: &[(&str, crate::ner::labels::EntityType, usize)]) -> Vec<(String, String)> {
         let segmentation = segment(text);
         let actors = crate::actors::resolve(text, &segmentation, &mentions(text, names), &gazetteer());
-        let pairs = build(text, &segmentation, &actors, &Topics::default(), false, Holders::Subjects);
+        let pairs = build(text, &segmentation, &actors, &Topics::default(), false, Holders::Subjects, &[]);
         let name = |target: &Target| match target {
             Target::Actor(index) => actors.actors[*index].name.clone(),
             other => format!("{other:?}"),
@@ -505,6 +513,27 @@ mod tests {
 
     fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(h, t)| (h.to_string(), t.to_string())).collect()
+    }
+
+    #[test]
+    fn an_issue_the_tagger_found_is_asked_about_unless_it_is_only_a_name() {
+        let text = "Senator Maria Okafor spoke about the border wall in Texas.";
+        let names = [("Maria Okafor", Per, 0), ("Texas", Loc, 0)];
+        let segmentation = segment(text);
+        let actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &gazetteer());
+        let span_of = |part: &str| Span::new(text.find(part).unwrap(), text.find(part).unwrap() + part.len());
+        let issues_asked = |spans: &[Span]| -> Vec<String> {
+            build(text, &segmentation, &actors, &Topics::default(), false, Holders::Subjects, spans)
+                .iter()
+                .filter_map(|p| match &p.target {
+                    Target::Issue(phrase) => Some(format!("{} -> {}", actors.actors[p.holder].name, phrase.label)),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert!(issues_asked(&[]).is_empty(), "no cue and no tagger: no issue");
+        assert_eq!(issues_asked(&[span_of("the border wall")]), ["Maria Okafor -> border wall"]);
+        assert!(issues_asked(&[span_of("Texas")]).is_empty(), "a tagged name is an actor, not an issue");
     }
 
     #[test]
@@ -521,7 +550,7 @@ mod tests {
         let segmentation = segment(text);
         let actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &gazetteer());
         let asked = |who: Holders| -> Vec<(String, String)> {
-            build(text, &segmentation, &actors, &Topics::default(), false, who)
+            build(text, &segmentation, &actors, &Topics::default(), false, who, &[])
                 .iter()
                 .map(|p| {
                     let target = match &p.target {

@@ -60,8 +60,11 @@ pub struct RunOptions {
     pub actors: Option<PathBuf>,
     /// The user's topics (`target_id, label, keywords`).
     pub targets: Option<PathBuf>,
-    /// Find issue targets after cues ("opposes …", "urges X to …").
+    /// Find issue targets after cues ("opposes …", "urges X to …"), and with the issue tagger.
     pub auto_targets: bool,
+    /// The issue tagger's folder (a span model over the ISSUE label); None finds issues after cues only.
+    #[serde(default)]
+    pub issue_model: Option<PathBuf>,
     /// Who holds the stances of a sentence; None: what the stance model's card says it was trained on.
     pub holders: Option<Holders>,
     /// Also aggregate per day, week or month of the articles' dates.
@@ -238,6 +241,8 @@ fn open_table(
 /// rows are written as each article is done.
 struct StanceStage {
     model: StanceModel,
+    /// Proposes issue targets; None: issues are found after cues only.
+    issue_model: Option<EntityModel>,
     topics: Topics,
     auto_targets: bool,
     holders: Holders,
@@ -262,8 +267,25 @@ impl StanceStage {
             .with_context(|| format!("cannot load the stance model in {}", model_dir.display()))?;
         model.encoder.use_precision(options.precision);
         let holders = options.holders.unwrap_or_else(|| Holders::trained_for(model.card.as_ref()));
+        let issue_model = match (&options.issue_model, options.auto_targets) {
+            (Some(dir), true) => {
+                let mut tagger = EntityModel::load(dir, device)
+                    .with_context(|| format!("cannot load the issue tagger in {}", dir.display()))?;
+                if tagger.label_set != crate::ner::labels::LabelSet::issues() {
+                    anyhow::bail!(
+                        "{}: an entity model, not an issue tagger (its labels are {:?})",
+                        dir.display(),
+                        tagger.labels
+                    );
+                }
+                tagger.encoder.use_precision(options.precision);
+                Some(tagger)
+            }
+            _ => None,
+        };
         Ok(StanceStage {
             model,
+            issue_model,
             topics: user_table(&options.targets, Topics::read, problems)?,
             auto_targets: options.auto_targets,
             holders,
@@ -316,9 +338,11 @@ impl StanceStage {
         segmentation: &Segmentation,
         actors: &ArticleActors,
         actor_ids: &[String],
+        issue_spans: &[Span],
     ) -> anyhow::Result<Questions> {
         let text = &article.text;
-        let pairs = crate::pairs::build(text, segmentation, actors, &self.topics, self.auto_targets, self.holders);
+        let pairs =
+            crate::pairs::build(text, segmentation, actors, &self.topics, self.auto_targets, self.holders, issue_spans);
         let targets: Vec<(String, String)> =
             pairs.iter().map(|pair| self.target_of(pair, actors, actor_ids)).collect::<anyhow::Result<_>>()?;
         let mut encoded = Vec::with_capacity(pairs.len());
@@ -557,6 +581,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             "stance".into(),
             serde_json::json!({ "path": dir, "card": stage.model.card, "holders": stage.holders.as_str() }),
         );
+        if let (Some(dir), Some(tagger)) = (&options.issue_model, &stage.issue_model) {
+            models.insert("issues".into(), serde_json::json!({ "path": dir, "card": tagger.card }));
+        }
     }
     let tables = Tables::open(&options.out, options.style(), entity_model.is_some(), lengths)?;
     let progress = progress_bar(options.progress, files);
@@ -742,6 +769,8 @@ struct Pending {
     segmentation: Segmentation,
     entry: ArticleEntry,
     found: Vec<Mention>,
+    /// Where the issue tagger found issues.
+    issue_spans: Vec<Span>,
     actors: Option<ArticleActors>,
     questions: Option<Questions>,
 }
@@ -777,6 +806,7 @@ impl Stages {
                 article,
                 segmentation,
                 found: Vec::new(),
+                issue_spans: Vec::new(),
                 actors: None,
                 questions: None,
             })
@@ -791,9 +821,22 @@ impl Stages {
                 let first = &pending[0].article;
                 format!("the {} articles from {} ({})", pending.len(), first.id, first.origin)
             })?;
-            for (p, entities) in pending.iter_mut().zip(entities) {
+            self.timings.entities_s += clock.elapsed().as_secs_f64();
+            let mut issue_spans: Vec<Vec<Span>> = vec![Vec::new(); pending.len()];
+            if let Some(tagger) = self.stance.as_ref().and_then(|stage| stage.issue_model.as_ref()) {
+                let clock = Instant::now();
+                let issues = find_entities_in(tagger, &documents, self.batch_size).with_context(|| {
+                    let first = &pending[0].article;
+                    format!("the issue tagger on the {} articles from {} ({})", pending.len(), first.id, first.origin)
+                })?;
+                issue_spans = issues.iter().map(|issues| issues.iter().map(|issue| issue.span).collect()).collect();
+                self.timings.issues_s += clock.elapsed().as_secs_f64();
+            }
+            let clock = Instant::now();
+            for ((p, entities), issue_spans) in pending.iter_mut().zip(entities).zip(issue_spans) {
                 p.found = mentions(&p.article.text, &p.segmentation, &entities, &self.gazetteer);
                 p.entry.counts.mentions = p.found.len();
+                p.issue_spans = issue_spans;
             }
             self.timings.entities_s += clock.elapsed().as_secs_f64();
 
@@ -805,7 +848,9 @@ impl Stages {
                     p.entry.actor_ids = identify(registry, p.article.date.as_deref(), &p.entry.actors);
                 }
                 if let Some(stage) = self.stance.as_mut() {
-                    p.questions = Some(stage.questions(&p.article, &p.segmentation, &actors, &p.entry.actor_ids)?);
+                    let questions =
+                        stage.questions(&p.article, &p.segmentation, &actors, &p.entry.actor_ids, &p.issue_spans)?;
+                    p.questions = Some(questions);
                 }
                 p.actors = Some(actors);
             }

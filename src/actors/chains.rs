@@ -350,7 +350,7 @@ fn read_mention(
         EntityType::Per => return read_person(text, segmentation, words, mention, gazetteer),
         EntityType::Org => Class::Organisation,
         EntityType::Loc => Class::Place,
-        EntityType::Misc => Class::Other,
+        EntityType::Misc | EntityType::Issue => Class::Other,
     };
     let name = names::strip_possessive(strip_article(surface.trim()));
     let key = name_key(name);

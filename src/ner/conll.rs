@@ -109,7 +109,7 @@ pub struct ConllOptions {
 pub enum LineProblem {
     #[error("expected a token and a tag separated by whitespace, found one column {line:?}")]
     OneColumn { line: String },
-    #[error("unknown tag {tag:?} (expected O, or B-/I- followed by PER, ORG, LOC or MISC)")]
+    #[error("unknown tag {tag:?} (expected O, or B-/I- followed by PER, ORG, LOC, MISC or ISSUE)")]
     UnknownTag { tag: String },
     #[error("unknown tag {tag:?} (expected O, or B-/I- followed by an entity type)")]
     UnknownForeignTag { tag: String },

@@ -19,7 +19,7 @@ use crate::span::Span;
 pub struct WordPrediction {
     /// The word's byte span in the text.
     pub span: Span,
-    /// One probability per class of [`LabelSet::conll`].
+    /// One probability per class of the model's [`LabelSet`].
     pub probs: Vec<f32>,
 }
 
@@ -53,9 +53,8 @@ const LOG_FLOOR: f64 = -1e4;
 ///
 /// Never fails: a probability that is missing (a short row) or not a number counts as 0, and an entity's span
 /// never ends before it starts. Use [`try_decode`] to reject such output instead.
-pub fn decode(words: &[WordPrediction]) -> Vec<EntitySpan> {
-    let tags = best_tags(words);
-    let labels = LabelSet::conll();
+pub fn decode(words: &[WordPrediction], labels: &LabelSet) -> Vec<EntitySpan> {
+    let tags = best_tags(words, labels);
     entities_from_tags(&tags)
         .into_iter()
         .map(|(entity_type, start, end)| {
@@ -72,9 +71,9 @@ pub fn decode(words: &[WordPrediction]) -> Vec<EntitySpan> {
 
 /// [`decode`], after checking that every word has one probability per class, each in [0, 1], and that the
 /// words' spans are in text order.
-pub fn try_decode(words: &[WordPrediction]) -> Result<Vec<EntitySpan>, DecodeError> {
-    check_predictions(words)?;
-    Ok(decode(words))
+pub fn try_decode(words: &[WordPrediction], labels: &LabelSet) -> Result<Vec<EntitySpan>, DecodeError> {
+    check_predictions(words, labels)?;
+    Ok(decode(words, labels))
 }
 
 /// A word's probability for a class; 0 where it is missing or not a number.
@@ -87,8 +86,7 @@ fn log_prob(word: &WordPrediction, class: usize) -> f64 {
 }
 
 /// The most probable valid IOB2 tag sequence (constrained Viterbi); ties go to the lower class index.
-pub fn best_tags(words: &[WordPrediction]) -> Vec<Tag> {
-    let labels = LabelSet::conll();
+pub fn best_tags(words: &[WordPrediction], labels: &LabelSet) -> Vec<Tag> {
     let classes = labels.tags();
     let Some(first) = words.first() else {
         return Vec::new();
@@ -142,11 +140,11 @@ fn can_follow(previous: Tag, tag: Tag) -> bool {
 
 /// Checks model output before decoding: one probability per class, each in [0, 1] (with a little slack for
 /// rounding), and word spans in text order.
-pub fn check_predictions(words: &[WordPrediction]) -> Result<(), DecodeError> {
+pub fn check_predictions(words: &[WordPrediction], labels: &LabelSet) -> Result<(), DecodeError> {
     let mut previous_end = 0;
     for (index, word) in words.iter().enumerate() {
-        if word.probs.len() != LabelSet::LEN {
-            return Err(DecodeError::WrongClassCount { word: index, found: word.probs.len(), expected: LabelSet::LEN });
+        if word.probs.len() != labels.len() {
+            return Err(DecodeError::WrongClassCount { word: index, found: word.probs.len(), expected: labels.len() });
         }
         if let Some((class, &value)) =
             word.probs.iter().enumerate().find(|(_, value)| !(0.0..=1.0 + 1e-3).contains(*value))
@@ -202,7 +200,7 @@ mod tests {
     #[test]
     fn adjacent_names_of_one_type_stay_two() {
         let text = "Biden Putin";
-        let entities = decode(&words(text, &[sure("B-PER", 0.9), sure("B-PER", 0.8)]));
+        let entities = decode(&words(text, &[sure("B-PER", 0.9), sure("B-PER", 0.8)]), &LabelSet::conll());
         assert_eq!(found(text, &entities), [("Biden", Per), ("Putin", Per)]);
         assert!((entities[0].confidence - 0.9).abs() < 1e-6);
         assert!((entities[1].confidence - 0.8).abs() < 1e-6);
@@ -218,7 +216,7 @@ mod tests {
             mix(&[("I-PER", 0.85), ("B-PER", 0.1)]),
             sure("O", 0.95),
         ];
-        let entities = decode(&words(text, &probs));
+        let entities = decode(&words(text, &probs), &LabelSet::conll());
         assert_eq!(found(text, &entities), [("Martin Luther King", Per)]);
         assert!((entities[0].confidence - (0.9 + 0.4 + 0.85) / 3.0).abs() < 1e-6);
     }
@@ -227,7 +225,7 @@ mod tests {
     fn an_entity_cannot_start_with_i() {
         let text = "Kyiv and Lviv";
         let probs = [mix(&[("I-LOC", 0.6), ("B-LOC", 0.3)]), sure("O", 0.9), mix(&[("I-LOC", 0.5), ("B-LOC", 0.4)])];
-        let tags = best_tags(&words(text, &probs));
+        let tags = best_tags(&words(text, &probs), &LabelSet::conll());
         assert_eq!(tags, [Tag::Begin(Loc), Tag::Outside, Tag::Begin(Loc)]);
     }
 
@@ -244,7 +242,7 @@ mod tests {
             sure("O", 0.9),
             sure("B-LOC", 0.7),
         ];
-        let entities = decode(&words(text, &probs));
+        let entities = decode(&words(text, &probs), &LabelSet::conll());
         assert_eq!(found(text, &entities), [("Zelenskyy", Per), ("São Paulo", Loc), ("Łódź.", Loc)]);
     }
 
@@ -256,18 +254,18 @@ mod tests {
         let probs = [sure("B-ORG", 0.8), sure("I-ORG", 0.7), sure("O", 0.9)];
         let words: Vec<WordPrediction> =
             spans.iter().zip(&probs).map(|(&span, probs)| WordPrediction { span, probs: probs.clone() }).collect();
-        let entities = decode(&words);
+        let entities = decode(&words, &LabelSet::conll());
         assert_eq!(found(text, &entities), [("Rolls-Royce", Org)]);
         assert_eq!(entities[0].span, Span::new(3, 14));
     }
 
     #[test]
     fn zero_probabilities_and_empty_input() {
-        assert_eq!(decode(&[]), []);
+        assert_eq!(decode(&[], &LabelSet::conll()), []);
         let mut probs = vec![0.0; 9];
         probs[LabelSet::conll().index(Tag::Inside(Misc))] = 1.0;
         let text = "Euro";
-        let entities = decode(&words(text, &[probs]));
+        let entities = decode(&words(text, &[probs]), &LabelSet::conll());
         // I-MISC is forbidden at the start; among the zero-probability rest the lowest class (O) wins.
         assert_eq!(entities, []);
     }
@@ -276,24 +274,30 @@ mod tests {
     fn malformed_model_output_is_reported_with_its_word() {
         let text = "a b";
         let short = words(text, &[sure("O", 0.9), vec![0.5; 8]]);
-        assert_eq!(try_decode(&short), Err(DecodeError::WrongClassCount { word: 1, found: 8, expected: 9 }));
+        assert_eq!(
+            try_decode(&short, &LabelSet::conll()),
+            Err(DecodeError::WrongClassCount { word: 1, found: 8, expected: 9 })
+        );
         let mut nan = sure("O", 0.9);
         nan[4] = f32::NAN;
         let nan_words = words(text, &[nan, sure("O", 0.9)]);
-        let error = try_decode(&nan_words).unwrap_err();
+        let error = try_decode(&nan_words, &LabelSet::conll()).unwrap_err();
         assert!(matches!(error, DecodeError::NotAProbability { word: 0, class: 4, .. }));
         let reversed = vec![
             WordPrediction { span: Span::new(2, 3), probs: sure("O", 0.9) },
             WordPrediction { span: Span::new(0, 1), probs: sure("O", 0.9) },
         ];
-        assert_eq!(try_decode(&reversed), Err(DecodeError::WordsOutOfOrder { word: 1, start: 0, end: 1 }));
+        assert_eq!(
+            try_decode(&reversed, &LabelSet::conll()),
+            Err(DecodeError::WordsOutOfOrder { word: 1, start: 0, end: 1 })
+        );
         // Without the check, decoding still runs: missing and NaN probabilities count as 0.
-        assert_eq!(decode(&short), []);
-        assert_eq!(decode(&nan_words), []);
+        assert_eq!(decode(&short, &LabelSet::conll()), []);
+        assert_eq!(decode(&nan_words, &LabelSet::conll()), []);
         let mut reversed_names = reversed;
         reversed_names[0].probs = sure("B-PER", 0.9);
         reversed_names[1].probs = sure("I-PER", 0.9);
-        assert_eq!(decode(&reversed_names)[0].span, Span::new(2, 2));
+        assert_eq!(decode(&reversed_names, &LabelSet::conll())[0].span, Span::new(2, 2));
     }
 
     mod properties {
@@ -332,17 +336,17 @@ mod tests {
         proptest! {
             #[test]
             fn decoded_tags_are_valid_iob2(words in predictions(30)) {
-                let tags = best_tags(&words);
+                let tags = best_tags(&words, &LabelSet::conll());
                 prop_assert_eq!(tags.len(), words.len());
                 prop_assert!(valid(&tags));
-                for entity in try_decode(&words).unwrap() {
+                for entity in try_decode(&words, &LabelSet::conll()).unwrap() {
                     prop_assert!((0.0..=1.0).contains(&entity.confidence));
                 }
             }
 
             #[test]
             fn viterbi_finds_the_best_valid_sequence(words in predictions(4)) {
-                let tags = best_tags(&words);
+                let tags = best_tags(&words, &LabelSet::conll());
                 let best = score(&words, &tags);
                 let classes = LabelSet::conll().tags().to_vec();
                 let n = words.len();

@@ -11,9 +11,6 @@ use super::features::EntityInput;
 use super::model::{EntityBatch, EntityModel};
 use super::scorer::{entities_from_tags, Scorer, Scores};
 
-/// The label order of every entity model (BIO over the CoNLL-2003 types).
-pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
-
 /// For each input, the label probabilities of each word (at its first sub-token); a word without tokens gets
 /// certainty of `O`.
 pub fn word_probabilities(model: &EntityModel, inputs: &[&EntityInput]) -> Vec<Vec<Vec<f32>>> {
@@ -52,7 +49,7 @@ pub fn predict(model: &EntityModel, inputs: &[&EntityInput]) -> Vec<Vec<EntitySp
         .map(|(probs, input)| {
             let words: Vec<WordPrediction> =
                 input.words.iter().zip(probs).map(|(span, probs)| WordPrediction { span: *span, probs }).collect();
-            decode(&words)
+            decode(&words, &model.label_set)
         })
         .collect()
 }

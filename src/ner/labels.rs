@@ -1,9 +1,9 @@
-//! Entity labels: the four CoNLL-2003 entity types, BIO tags over them, and the fixed order of the entity
-//! model's nine output classes.
+//! Span labels: the four CoNLL-2003 entity types and the issue type, BIO tags over them, and the fixed class
+//! orders of the two kinds of span model: the entity model's nine classes and the issue tagger's three.
 //!
 //! Labels are enums inside the code and strings only at the edges (CoNLL files, a saved model's label list,
-//! reports). The class order is fixed here, once, so that training, a saved model's head and decoding can never
-//! disagree silently: a model's saved label list is compared with [`LabelSet::check`] when it is loaded.
+//! reports). The class orders are fixed here, once, so that training, a saved model's head and decoding can
+//! never disagree silently: a model's saved label list must be one of them ([`LabelSet::of_names`]).
 //! Files in the older IOB1 scheme are converted to IOB2 with [`iob1_to_iob2`] as they are read.
 
 use std::fmt;
@@ -20,19 +20,26 @@ pub enum EntityType {
     Loc,
     /// Any other name (nationalities, events, works, products).
     Misc,
+    /// An issue or event actors take sides on: a policy, bill, decision, proposal or action ("the border wall",
+    /// "the withdrawal of U.S. troops from Syria"). Found by the issue tagger, never by the entity model.
+    Issue,
 }
 
 impl EntityType {
-    /// All types, in class order.
-    pub const ALL: [EntityType; 4] = [EntityType::Per, EntityType::Org, EntityType::Loc, EntityType::Misc];
+    /// The CoNLL-2003 types, in the entity model's class order.
+    pub const CONLL: [EntityType; 4] = [EntityType::Per, EntityType::Org, EntityType::Loc, EntityType::Misc];
+    /// Every type.
+    pub const ALL: [EntityType; 5] =
+        [EntityType::Per, EntityType::Org, EntityType::Loc, EntityType::Misc, EntityType::Issue];
 
-    /// The name used in CoNLL files and reports: "PER", "ORG", "LOC", "MISC".
+    /// The name used in CoNLL files and reports: "PER", "ORG", "LOC", "MISC", "ISSUE".
     pub fn as_str(self) -> &'static str {
         match self {
             EntityType::Per => "PER",
             EntityType::Org => "ORG",
             EntityType::Loc => "LOC",
             EntityType::Misc => "MISC",
+            EntityType::Issue => "ISSUE",
         }
     }
 }
@@ -107,21 +114,26 @@ impl FromStr for Tag {
 /// What can go wrong with labels.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LabelError {
-    #[error("unknown entity type {name:?} (expected PER, ORG, LOC or MISC)")]
+    #[error("unknown entity type {name:?} (expected PER, ORG, LOC, MISC or ISSUE)")]
     UnknownEntityType { name: String },
-    #[error("unknown tag {name:?} (expected O, or B-/I- followed by PER, ORG, LOC or MISC)")]
+    #[error("unknown tag {name:?} (expected O, or B-/I- followed by PER, ORG, LOC, MISC or ISSUE)")]
     UnknownTag { name: String },
     #[error("the model has {found} labels, stancemap expects {expected}: {expected_names:?}")]
     WrongLabelCount { found: usize, expected: usize, expected_names: Vec<String> },
     #[error("the model's label {index} is {found:?} where stancemap expects {expected:?}")]
     WrongLabel { index: usize, found: String, expected: String },
+    #[error("the labels {found:?} are neither the entity model's ({entities:?}) nor the issue tagger's ({issues:?})")]
+    UnknownLabelSet { found: Vec<String>, entities: Vec<String>, issues: Vec<String> },
+    #[error("tag {tag} is not one of this model's labels {labels:?}")]
+    NotInSet { tag: String, labels: Vec<String> },
 }
 
-/// The entity model's output classes, in their fixed order:
-/// `O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC, B-MISC, I-MISC`.
+/// A span model's output classes, in their fixed order: the entity model's
+/// `O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC, B-MISC, I-MISC` ([`LabelSet::conll`]) or the issue tagger's
+/// `O, B-ISSUE, I-ISSUE` ([`LabelSet::issues`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelSet {
-    tags: [Tag; LabelSet::LEN],
+    tags: Vec<Tag>,
 }
 
 impl Default for LabelSet {
@@ -131,28 +143,37 @@ impl Default for LabelSet {
 }
 
 impl LabelSet {
-    /// The number of classes.
-    pub const LEN: usize = 9;
+    /// The BIO tags over `types`, after O.
+    fn over(types: &[EntityType]) -> LabelSet {
+        let mut tags = vec![Tag::Outside];
+        for &entity_type in types {
+            tags.extend([Tag::Begin(entity_type), Tag::Inside(entity_type)]);
+        }
+        LabelSet { tags }
+    }
 
     /// The CoNLL-2003 label set in the entity model's class order.
     pub fn conll() -> LabelSet {
-        use EntityType::*;
-        LabelSet {
-            tags: [
-                Tag::Outside,
-                Tag::Begin(Per),
-                Tag::Inside(Per),
-                Tag::Begin(Org),
-                Tag::Inside(Org),
-                Tag::Begin(Loc),
-                Tag::Inside(Loc),
-                Tag::Begin(Misc),
-                Tag::Inside(Misc),
-            ],
-        }
+        LabelSet::over(&EntityType::CONLL)
     }
 
-    /// The number of classes (always [`LabelSet::LEN`]).
+    /// The issue tagger's label set.
+    pub fn issues() -> LabelSet {
+        LabelSet::over(&[EntityType::Issue])
+    }
+
+    /// The label set whose names (a saved model's `id2label`, in class order) are exactly `names`.
+    pub fn of_names(names: &[String]) -> Result<LabelSet, LabelError> {
+        let (conll, issues) = (LabelSet::conll(), LabelSet::issues());
+        for set in [conll.clone(), issues.clone()] {
+            if set.check(names).is_ok() {
+                return Ok(set);
+            }
+        }
+        Err(LabelError::UnknownLabelSet { found: names.to_vec(), entities: conll.names(), issues: issues.names() })
+    }
+
+    /// The number of classes.
     pub fn len(&self) -> usize {
         self.tags.len()
     }
@@ -167,13 +188,17 @@ impl LabelSet {
         &self.tags
     }
 
-    /// The class index of a tag.
+    /// The class index of a tag; an error for a tag of a type this set does not have.
+    pub fn try_index(&self, tag: Tag) -> Result<usize, LabelError> {
+        self.tags
+            .iter()
+            .position(|&t| t == tag)
+            .ok_or_else(|| LabelError::NotInSet { tag: tag.to_string(), labels: self.names() })
+    }
+
+    /// The class index of a tag of this set (O for a tag of another type).
     pub fn index(&self, tag: Tag) -> usize {
-        match tag {
-            Tag::Outside => 0,
-            Tag::Begin(entity_type) => 1 + 2 * entity_type as usize,
-            Tag::Inside(entity_type) => 2 + 2 * entity_type as usize,
-        }
+        self.try_index(tag).unwrap_or(0)
     }
 
     /// The tag of a class index, `None` past the last class.
@@ -183,7 +208,7 @@ impl LabelSet {
 
     /// The class index of a tag written as a string ("B-PER").
     pub fn index_of_name(&self, name: &str) -> Result<usize, LabelError> {
-        Ok(self.index(name.parse()?))
+        self.try_index(name.parse()?)
     }
 
     /// The label names in class order, as saved with a model ("O", "B-PER", ...).
@@ -259,6 +284,7 @@ mod tests {
             assert_eq!(entity_type.to_string().parse::<EntityType>(), Ok(entity_type));
         }
         assert!("per".parse::<EntityType>().is_err());
+        assert_eq!("ISSUE".parse::<EntityType>(), Ok(EntityType::Issue));
         assert!("GPE".parse::<EntityType>().is_err());
     }
 
@@ -282,6 +308,19 @@ mod tests {
         let short = labels.names()[..7].to_vec();
         let message = labels.check(&short).unwrap_err().to_string();
         assert!(message.contains("has 7 labels"), "{message}");
+    }
+
+    #[test]
+    fn a_saved_label_list_is_the_entity_or_the_issue_set_and_nothing_else() {
+        assert_eq!(LabelSet::of_names(&LabelSet::conll().names()), Ok(LabelSet::conll()));
+        let issues = LabelSet::issues();
+        assert_eq!(issues.names(), ["O", "B-ISSUE", "I-ISSUE"]);
+        assert_eq!(LabelSet::of_names(&issues.names()), Ok(issues.clone()));
+        assert_eq!(issues.index_of_name("I-ISSUE"), Ok(2));
+        assert!(issues.index_of_name("B-PER").is_err(), "an entity tag is no issue class");
+        assert!(LabelSet::conll().try_index(Tag::Begin(EntityType::Issue)).is_err());
+        let mixed: Vec<String> = ["O", "B-ISSUE", "I-PER"].iter().map(|s| s.to_string()).collect();
+        assert!(LabelSet::of_names(&mixed).unwrap_err().to_string().contains("neither"));
     }
 
     #[test]

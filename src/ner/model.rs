@@ -13,6 +13,7 @@ pub use crate::model::delta::Adaptation;
 use crate::model::{delta, load_encoder_for, BaseEncoder, LoadedEncoder, ModelError, Purpose, TokenBatch};
 
 use super::features::EntityInput;
+use super::labels::LabelSet;
 use super::shape::WordShape;
 
 pub struct EntityModel {
@@ -23,6 +24,8 @@ pub struct EntityModel {
     shape_embedding: nn::Embedding,
     classifier: nn::Linear,
     pub labels: Vec<String>,
+    /// The classes of `labels`: the entity model's or the issue tagger's.
+    pub label_set: LabelSet,
     pub adaptation: Adaptation,
     /// The card it was loaded with (None while training).
     pub card: Option<ModelCard>,
@@ -47,15 +50,17 @@ impl EntityBatch {
 }
 
 impl EntityModel {
-    /// A new, untrained model on `base` (from `base_dir`): shape embedding zero, head small random.
+    /// A new, untrained model on `base` (from `base_dir`) for the classes of `label_set`: shape embedding zero,
+    /// head small random.
     pub fn new(
         base: BaseEncoder,
         base_dir: &Path,
-        labels: Vec<String>,
+        label_set: LabelSet,
         adaptation: Adaptation,
         device: Device,
         purpose: Purpose,
     ) -> Result<EntityModel, ModelError> {
+        let labels = label_set.names();
         let mut encoder = load_encoder_for(base_dir, device, purpose)?;
         let hidden = encoder.encoder.hidden_size();
         let head_vars = nn::VarStore::new(device);
@@ -77,6 +82,7 @@ impl EntityModel {
             shape_embedding,
             classifier,
             labels,
+            label_set,
             adaptation,
             card: None,
             dropout: 0.1,
@@ -105,23 +111,17 @@ impl EntityModel {
 
 impl EntityModel {
     /// Loads a trained model folder (`card.json` + `model.safetensors`) onto its base encoder, ready for
-    /// inference. The card's base must be the installed one (same sha256) and its labels ours.
+    /// inference. The card's base must be the installed one (same sha256) and its labels the entity model's or
+    /// the issue tagger's.
     pub fn load(dir: &Path, device: Device) -> anyhow::Result<EntityModel> {
         let card = ModelCard::read(&dir.join(CARD_FILE))?;
         let base = card.base_encoder()?;
-        if card.labels.iter().map(String::as_str).ne(super::evaluate::LABELS) {
-            anyhow::bail!("{}: labels {:?} are not the entity labels this stancemap uses", dir.display(), card.labels);
-        }
+        let label_set =
+            LabelSet::of_names(&card.labels).map_err(|error| anyhow::anyhow!("{}: {error}", dir.display()))?;
         // Built unfused and without adapters: the delta (adapters included) is merged into the weights, and
         // only then are they frozen and fused.
-        let mut model = EntityModel::new(
-            base,
-            &base.default_dir(),
-            card.labels.clone(),
-            Adaptation::Full,
-            device,
-            Purpose::Training,
-        )?;
+        let mut model =
+            EntityModel::new(base, &base.default_dir(), label_set, Adaptation::Full, device, Purpose::Training)?;
         model.adaptation = card.adaptation.unwrap_or(Adaptation::Full);
         model.card = Some(card);
         model.load_delta(&dir.join(DELTA_FILE))?;

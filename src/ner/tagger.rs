@@ -121,7 +121,7 @@ pub fn find_entities_in(
                 predictions.push(WordPrediction { span: *word, probs: probs.clone() });
             }
         }
-        for entity in decode(&predictions) {
+        for entity in decode(&predictions, &model.label_set) {
             let span = Span::new(entity.span.start + unit.span.start, entity.span.end + unit.span.start);
             entities[unit.document].push(EntitySpan { span, ..entity });
         }

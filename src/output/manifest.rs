@@ -73,6 +73,9 @@ pub struct Timings {
     pub read_s: f64,
     pub segment_s: f64,
     pub entities_s: f64,
+    /// The issue tagger.
+    #[serde(default)]
+    pub issues_s: f64,
     pub actors_s: f64,
     pub stance_s: f64,
     pub write_s: f64,

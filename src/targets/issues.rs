@@ -35,8 +35,8 @@ pub struct IssuePhrase {
     pub label: String,
     /// What phrases of one issue share (see the module documentation).
     pub key: String,
-    /// Byte span of the cue ("opposes", "red line").
-    pub cue: Span,
+    /// Byte span of the cue ("opposes", "red line"); None for a phrase the issue tagger found.
+    pub cue: Option<Span>,
     /// What the cue says of the holder's stance: `supports`, `calls for`, `urges X to` -> favor; `opposes`,
     /// `condemns`, `urges X to stop`, a red line -> against; None when a negation stands right before the cue
     /// ("does not support") or the cue says nothing either way. Not used by the run (the stance model
@@ -342,6 +342,28 @@ fn phrase_end(words: &ArticleWords<'_>, start: usize, end: usize) -> usize {
 /// The issue phrase from word `start` to its end (at most `end`), if it is one.
 fn phrase(words: &ArticleWords<'_>, start: usize, end: usize, cue: Span, names: &[Span]) -> Option<IssuePhrase> {
     let stop = phrase_end(words, start, end);
+    checked_phrase(words, start, stop, Some(cue), names)
+}
+
+/// The issue phrase of a span the issue tagger found (byte offsets in the article), if it is one: the same
+/// checks as a phrase after a cue (not only a name or a pronoun, at most twelve words, leading determiners
+/// dropped).
+pub(crate) fn tagged(words: &ArticleWords<'_>, span: Span, names: &[Span]) -> Option<IssuePhrase> {
+    let range = words.within(span);
+    if range.is_empty() {
+        return None;
+    }
+    checked_phrase(words, range.start, range.end, None, names)
+}
+
+/// The words `start..stop` as an issue phrase, if they are one.
+fn checked_phrase(
+    words: &ArticleWords<'_>,
+    start: usize,
+    stop: usize,
+    cue: Option<Span>,
+    names: &[Span],
+) -> Option<IssuePhrase> {
     let mut first = start;
     while first < stop && DETERMINERS.contains(&words.normalised(first)) {
         first += 1;

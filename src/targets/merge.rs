@@ -200,7 +200,7 @@ mod tests {
 
     fn phrase(label: &str) -> IssuePhrase {
         let key = label.to_lowercase();
-        IssuePhrase { span: Span::new(0, label.len()), label: label.into(), key, cue: Span::new(0, 0), polarity: None }
+        IssuePhrase { span: Span::new(0, label.len()), label: label.into(), key, cue: None, polarity: None }
     }
 
     #[test]

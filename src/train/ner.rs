@@ -11,9 +11,9 @@ use tch::{nn, Device, Tensor};
 use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
 use crate::model::Purpose;
 use crate::ner::conll::{read_conll, ConllOptions, ConllSentence, LabelMap};
-use crate::ner::evaluate::{evaluate, LABELS};
+use crate::ner::evaluate::evaluate;
 use crate::ner::features::EntityInput;
-use crate::ner::labels::LabelSet;
+use crate::ner::labels::{EntityType, LabelSet};
 use crate::ner::model::{EntityBatch, EntityModel};
 use crate::ner::scorer::Scores;
 
@@ -69,7 +69,7 @@ struct Example {
 const IGNORE: i64 = -100;
 
 fn examples(sentences: &[ConllSentence], model: &EntityModel) -> anyhow::Result<(Vec<Example>, usize)> {
-    let label_set = LabelSet::conll();
+    let label_set = &model.label_set;
     let max = model.encoder.encoder.max_tokens();
     let mut out = Vec::with_capacity(sentences.len());
     let mut too_long = 0;
@@ -83,12 +83,28 @@ fn examples(sentences: &[ConllSentence], model: &EntityModel) -> anyhow::Result<
         let mut labels = vec![IGNORE; input.tokens.len()];
         for (word, first) in input.first_tokens.iter().enumerate() {
             if let Some(first) = first {
-                labels[*first] = label_set.index(sentence.tags[word]) as i64;
+                labels[*first] = label_set.try_index(sentence.tags[word])? as i64;
             }
         }
         out.push(Example { input, labels });
     }
     Ok((out, too_long))
+}
+
+/// The classes a model learns from these sentences: the issue tagger's when their tags are ISSUE spans, the
+/// entity model's when they are CoNLL types; an error when they mix both.
+fn label_set_of(sentences: &[ConllSentence]) -> anyhow::Result<LabelSet> {
+    let types = sentences.iter().flat_map(|s| &s.tags).filter_map(|tag| tag.entity_type());
+    let (issues, entities) =
+        types.fold((0usize, 0usize), |(i, e), t| if t == EntityType::Issue { (i + 1, e) } else { (i, e + 1) });
+    match (issues, entities) {
+        (0, _) => Ok(LabelSet::conll()),
+        (_, 0) => Ok(LabelSet::issues()),
+        _ => bail!(
+            "the training files tag {issues} words ISSUE and {entities} with entity types: an issue tagger and an \
+             entity model are trained apart"
+        ),
+    }
 }
 
 /// What a training run reports: the best dev scores and the loss of every step it ran.
@@ -105,11 +121,20 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
     std::fs::create_dir_all(&options.run.out)
         .with_context(|| format!("cannot create {}", options.run.out.display()))?;
     let device = Device::cuda_if_available();
-    let labels: Vec<String> = LABELS.iter().map(|s| s.to_string()).collect();
+    let mut train_sentences = Vec::new();
+    for source in &options.train {
+        let sentences = read_conll(&source.path, &source.options)?;
+        eprintln!("train: {} sentences from {}", sentences.len(), source.path.display());
+        train_sentences.extend(sentences);
+    }
+    if let Some(limit) = options.run.limit {
+        train_sentences.truncate(limit);
+    }
+    let label_set = label_set_of(&train_sentences)?;
     let model = EntityModel::new(
         options.run.encoder,
         &options.run.base_dir,
-        labels,
+        label_set,
         options.run.adaptation,
         device,
         Purpose::Training,
@@ -122,15 +147,6 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
         }
     }
 
-    let mut train_sentences = Vec::new();
-    for source in &options.train {
-        let sentences = read_conll(&source.path, &source.options)?;
-        eprintln!("train: {} sentences from {}", sentences.len(), source.path.display());
-        train_sentences.extend(sentences);
-    }
-    if let Some(limit) = options.run.limit {
-        train_sentences.truncate(limit);
-    }
     let dev_sentences = read_conll(&options.dev, &ConllOptions::default())?;
     let (train, skipped) = examples(&train_sentences, &model)?;
     if train.is_empty() {
@@ -163,7 +179,7 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
             let label_rows: Vec<&[i64]> = batch_indices.iter().map(|&i| train[i].labels.as_slice()).collect();
             let targets = crate::model::TokenBatch::pad(&label_rows, IGNORE, device).input_ids;
             let logits = model.logits(&batch, true);
-            let loss = logits.view([-1, LABELS.len() as i64]).cross_entropy_loss::<Tensor>(
+            let loss = logits.view([-1, model.labels.len() as i64]).cross_entropy_loss::<Tensor>(
                 &targets.view([-1]),
                 None,
                 tch::Reduction::Mean,

@@ -30,7 +30,7 @@ pub const MAX_GAP: usize = 5;
 
 /// Reads the corpus at `input` (any layout `stancemap run` reads) with the entity model in `model_dir`.
 pub fn read(input: &Path, model_dir: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<StanceExample>> {
-    let stages = ArticleStages::load(model_dir)?;
+    let stages = ArticleStages::load(model_dir, super::stages::issue_model().as_deref())?;
     let corpus = Corpus::open(input, ReadOptions { max_article_bytes: 1_000_000 })?;
     let mut out = Vec::new();
     for item in corpus {
@@ -47,8 +47,8 @@ pub fn read(input: &Path, model_dir: &Path, report: &mut ImportReport) -> anyhow
         let words = ArticleWords::new(text);
         for (index, pair) in pairs.iter().enumerate() {
             let Target::Issue(phrase) = &pair.target else { continue };
-            let Some(label) = phrase.polarity else { continue };
-            if !is_subject_of_cue(&words, pair.holder_span, pair.in_quote, phrase.cue) {
+            let (Some(label), Some(cue)) = (phrase.polarity, phrase.cue) else { continue };
+            if !is_subject_of_cue(&words, pair.holder_span, pair.in_quote, cue) {
                 continue;
             }
             let question = Question::of(text, &segmentation, &actors, pair, &phrase.label);

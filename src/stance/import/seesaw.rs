@@ -17,6 +17,10 @@
 //! organisations, states and religions are `actor` targets; topics, events and others are `issue` targets. The
 //! evidence is the first sentence of the dominant sentiment.
 
+mod issues;
+
+pub use issues::{write_issue_spans, IssueSpans};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -297,7 +301,7 @@ pub struct SeesawExamples {
 pub fn read_examples(input: &Path, split: &str, entity_model: &Path) -> anyhow::Result<SeesawExamples> {
     let mut report = SeesawExamples::default();
     let articles = read_split(input, split, &mut report.skipped)?;
-    let stages = ArticleStages::load(entity_model)?;
+    let stages = ArticleStages::load(entity_model, super::stages::issue_model().as_deref())?;
     for article in &articles {
         report.articles += 1;
         let annotated = stages.annotate(&article.body)?;

@@ -1,0 +1,214 @@
+//! SEESAW's topics and events as issue spans in its sentences, for training the issue tagger
+//! (`import seesaw --split S --issues FILE.conll`, then `train ner --train FILE.conll`).
+//!
+//! SEESAW lists each article's topics and events by a canonical name ("executive action on immigration") but
+//! does not mark where its sentences name them. Each sentence is cut into words as the tagger reads them
+//! ([`crate::ner::words::words`]), and each topic or event of the article is looked for in them:
+//!
+//! * **as written**: the name's words in a row, a word of four letters or more also matching a longer word it
+//!   begins ("executive action" in "executive actions");
+//! * **nearly**: else, the shortest run of words, at most two longer than the name, that holds at least two
+//!   thirds (and at least two) of the name's content words, from the first of them to the last ("Idaho's gay
+//!   marriage ban" in "Idaho's ban on gay marriage").
+//!
+//! Where two names' spans overlap, the longer is kept. Every other word is O, so the tagger also learns what is
+//! not an issue; a sentence that names a topic in other words ("the rule") teaches it O there too, which is why
+//! the near match is kept. The file is CoNLL: a word and its tag per line, a blank line between sentences.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::read_split;
+use crate::ner::labels::{EntityType, Tag};
+use crate::span::Span;
+
+/// SEESAW's types of issue targets the tagger learns.
+const ISSUE_TYPES: [&str; 2] = ["Topic", "Event"];
+
+/// Words that carry no content of a name: a near match needs the others.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "on", "in", "to", "for", "and", "or", "with", "by", "from", "at", "as", "its", "their",
+    "his", "her", "this", "that", "'s", "’s",
+];
+
+/// How many words longer than the name a near match may be.
+const NEAR_SLACK: usize = 2;
+
+/// What one `import seesaw --issues` wrote.
+#[derive(Debug, Default)]
+pub struct IssueSpans {
+    pub articles: usize,
+    pub sentences: usize,
+    /// Spans found as written and nearly.
+    pub exact: usize,
+    pub near: usize,
+    /// Files left out, with the reason.
+    pub skipped: Vec<String>,
+}
+
+/// Writes the sentences of `split` in the SEESAW folder `input` to `out` as CoNLL, their topics and events
+/// tagged ISSUE.
+pub fn write_issue_spans(input: &Path, split: &str, out: &Path) -> anyhow::Result<IssueSpans> {
+    let mut report = IssueSpans::default();
+    let articles = read_split(input, split, &mut report.skipped)?;
+    let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+    let mut writer = std::io::BufWriter::new(file);
+    for article in &articles {
+        report.articles += 1;
+        let names: Vec<&str> = article
+            .annotation
+            .entities
+            .iter()
+            .filter(|(_, types, ..)| types.first().is_some_and(|t| ISSUE_TYPES.contains(&t.as_str())))
+            .map(|(name, ..)| name.as_str())
+            .collect();
+        for (_, span) in &article.sentences {
+            let text = span.slice(&article.body);
+            let words = crate::ner::words::words(text);
+            if words.is_empty() {
+                continue;
+            }
+            let tags = issue_tags(text, &words, &names, &mut report);
+            for (word, tag) in words.iter().zip(&tags) {
+                writeln!(writer, "{}\t{tag}", word.slice(text))?;
+            }
+            writeln!(writer)?;
+            report.sentences += 1;
+        }
+    }
+    writer.flush().with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(report)
+}
+
+/// The tag of each word of a sentence: ISSUE over the spans where it names one of `names`.
+fn issue_tags(text: &str, words: &[Span], names: &[&str], report: &mut IssueSpans) -> Vec<Tag> {
+    let lower: Vec<String> = words.iter().map(|w| w.slice(text).to_lowercase()).collect();
+    let mut found: Vec<(std::ops::Range<usize>, bool)> = names
+        .iter()
+        .filter_map(|name| {
+            let name_words: Vec<String> =
+                crate::ner::words::words(name).iter().map(|w| w.slice(name).to_lowercase()).collect();
+            as_written(&name_words, &lower)
+                .map(|r| (r, true))
+                .or_else(|| nearly(&name_words, &lower).map(|r| (r, false)))
+        })
+        .collect();
+    // Longer spans first; a span overlapping one already kept is dropped.
+    found.sort_by_key(|(range, _)| (std::cmp::Reverse(range.len()), range.start));
+    let mut tags = vec![Tag::Outside; words.len()];
+    for (range, exact) in found {
+        if range.clone().any(|i| tags[i] != Tag::Outside) {
+            continue;
+        }
+        for i in range.clone() {
+            tags[i] = if i == range.start { Tag::Begin(EntityType::Issue) } else { Tag::Inside(EntityType::Issue) };
+        }
+        if exact {
+            report.exact += 1;
+        } else {
+            report.near += 1;
+        }
+    }
+    tags
+}
+
+/// Whether a name's word matches a sentence's word: the same, or (four letters or more) its beginning.
+fn same_word(name_word: &str, word: &str) -> bool {
+    name_word == word || (name_word.chars().count() >= 4 && word.starts_with(name_word))
+}
+
+fn is_content(word: &str) -> bool {
+    word.chars().any(char::is_alphanumeric) && !FUNCTION_WORDS.contains(&word)
+}
+
+/// The first run of `words` that is the name's words in a row.
+fn as_written(name: &[String], words: &[String]) -> Option<std::ops::Range<usize>> {
+    if name.is_empty() || name.len() > words.len() {
+        return None;
+    }
+    (0..=words.len() - name.len())
+        .find(|&start| name.iter().zip(&words[start..]).all(|(n, w)| same_word(n, w)))
+        .map(|start| start..start + name.len())
+}
+
+/// The run of `words` (at most [`NEAR_SLACK`] longer than the name) holding the most, and at least two thirds
+/// and two, of the name's content words, from the first of them to the last; the shortest of equals.
+fn nearly(name: &[String], words: &[String]) -> Option<std::ops::Range<usize>> {
+    let content: Vec<&String> = name.iter().filter(|w| is_content(w)).collect();
+    if content.len() < 2 {
+        return None;
+    }
+    let needed = (2 * content.len()).div_ceil(3).max(2);
+    let longest = name.len() + NEAR_SLACK;
+    let mut best: Option<(usize, std::ops::Range<usize>)> = None;
+    for start in 0..words.len() {
+        let mut matched = vec![false; content.len()];
+        let (mut count, mut last) = (0, start);
+        for (end, word) in words.iter().enumerate().take(start + longest).skip(start) {
+            if let Some(k) = (0..content.len()).find(|&k| !matched[k] && same_word(content[k], word)) {
+                matched[k] = true;
+                count += 1;
+                last = end;
+            } else if end == start {
+                break;
+            }
+        }
+        let better = best.as_ref().is_none_or(|(c, r)| count > *c || (count == *c && last + 1 - start < r.len()));
+        if count >= needed && better {
+            best = Some((count, start..last + 1));
+        }
+    }
+    best.map(|(_, range)| range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tagged(sentence: &str, names: &[&str]) -> Vec<String> {
+        let words = crate::ner::words::words(sentence);
+        let tags = issue_tags(sentence, &words, names, &mut IssueSpans::default());
+        let mut spans: Vec<String> = Vec::new();
+        for (word, tag) in words.iter().zip(tags) {
+            match tag {
+                Tag::Begin(_) => spans.push(word.slice(sentence).to_string()),
+                Tag::Inside(_) => {
+                    let last = spans.last_mut().unwrap();
+                    last.push(' ');
+                    last.push_str(word.slice(sentence));
+                }
+                Tag::Outside => {}
+            }
+        }
+        spans
+    }
+
+    #[test]
+    fn a_topic_is_tagged_where_the_sentence_names_it_as_written_or_nearly() {
+        assert_eq!(
+            tagged(
+                "Obama defended his executive actions on immigration on Monday.",
+                &["executive action on immigration"]
+            ),
+            ["executive actions on immigration"]
+        );
+        assert_eq!(
+            tagged("Idaho's ban on gay marriage was struck down.", &["Idaho's gay marriage ban", "same-sex marriage"]),
+            ["Idaho 's ban on gay marriage"]
+        );
+        // One content word in common is not the topic; nor is a name written far apart.
+        assert!(tagged("The marriage of two friends.", &["same-sex marriage"]).is_empty());
+        assert!(tagged("Idaho voters, who met in a marriage hall in Boise, left.", &["Idaho's gay marriage ban"])
+            .is_empty());
+    }
+
+    #[test]
+    fn of_overlapping_names_the_longer_span_is_kept() {
+        assert_eq!(
+            tagged("They opposed the withdrawal of troops from Syria.", &["troops", "withdrawal of troops from Syria"]),
+            ["withdrawal of troops from Syria"]
+        );
+    }
+}

@@ -42,8 +42,8 @@
 //! At most [`MAX_TARGETS`] targets per holder, in text order.
 
 use crate::actors::words::{after_possessive, ends_with_word, normalise, without_final_words, ArticleWords};
-use crate::actors::{ActorMention, ActorType, ArticleActors, Cue, MentionKind};
-use crate::span::Span;
+use crate::actors::{ActorMention, ActorType, ArticleActors, Cue, MentionKind, QuoteAttribution};
+use crate::span::{Span, SpanIndex};
 use crate::stance::example::{StanceExample, StanceLabel};
 use crate::stance::input::StanceQuery;
 use crate::targets::{issues, IssuePhrase, Topics};
@@ -135,27 +135,35 @@ pub fn build(
         .flat_map(|(index, actor)| actor.mentions.iter().map(move |m| (index, m)))
         .collect();
     references.sort_by_key(|&(index, m)| (m.span.start, m.span.end, index));
-    let names: Vec<Span> = references.iter().map(|r| r.1.span).collect();
+    let reference_index = SpanIndex::new(references.iter().map(|r| r.1.span));
+    let names = issues::Names::new(references.iter().map(|r| r.1.span).collect());
+    let quote_index = SpanIndex::new(actors.quotes.iter().map(|q| q.span));
+    let mut issue_spans = issue_spans.to_vec();
+    issue_spans.sort_by_key(|span| span.start);
+    let issue_index = SpanIndex::new(issue_spans.iter().copied());
     let mut pairs = Vec::new();
     for (sentence_index, sentence) in segmentation.sentences.iter().enumerate() {
         // References in a dateline ("BRUSSELS (Reuters) —") are where and by whom the story was filed: neither
         // holders nor targets.
         let paragraph = segmentation.paragraphs[sentence.paragraph].span;
         let dateline = dateline_length(paragraph.slice(text)).map(|length| paragraph.start + length);
-        let in_sentence: Vec<(usize, &ActorMention)> = references
+        let in_sentence: Vec<(usize, &ActorMention)> = references[reference_index.around(sentence.span)]
             .iter()
             .copied()
             .filter(|(_, m)| sentence.span.contains(m.span) && dateline.is_none_or(|end| m.span.start >= end))
             .collect();
         let mut phrases = if auto_issues { issues::find(&words, sentence.span, &names) } else { Vec::new() };
-        let tagged: Vec<IssuePhrase> = issue_spans
+        let tagged: Vec<IssuePhrase> = issue_spans[issue_index.around(sentence.span)]
             .iter()
             .filter(|span| sentence.span.contains(**span) && !phrases.iter().any(|p| p.span.overlaps(**span)))
             .filter_map(|span| issues::tagged(&words, *span, &names))
             .collect();
         phrases.extend(tagged);
         let opening = dateline.map_or(sentence.span.start, |end| end.clamp(sentence.span.start, sentence.span.end));
-        let mut holders = holders(segmentation, &words, actors, sentence_index, opening, &in_sentence, &phrases);
+        let quotes = &actors.quotes[quote_index.around(sentence.span)];
+        let parts =
+            SentenceParts { index: sentence_index, opening, references: &in_sentence, quotes, phrases: &phrases };
+        let mut holders = holders(segmentation, &words, actors, parts);
         if who == Holders::Every {
             let others = other_holders(text, actors, &in_sentence, &holders, sentence.span);
             holders.extend(others);
@@ -377,15 +385,25 @@ struct Holder {
 }
 
 /// The holders of sentence `sentence_index` (see the module documentation).
+/// What one sentence holds, as the holder rules read it.
+struct SentenceParts<'a> {
+    index: usize,
+    /// Where its words start, after a dateline.
+    opening: usize,
+    /// Its references, in text order.
+    references: &'a [(usize, &'a ActorMention)],
+    /// The article's quotations around it, in text order.
+    quotes: &'a [QuoteAttribution],
+    phrases: &'a [IssuePhrase],
+}
+
 fn holders(
     segmentation: &Segmentation,
     words: &ArticleWords<'_>,
     actors: &ArticleActors,
-    sentence_index: usize,
-    opening: usize,
-    in_sentence: &[(usize, &ActorMention)],
-    phrases: &[IssuePhrase],
+    parts: SentenceParts<'_>,
 ) -> Vec<Holder> {
+    let SentenceParts { index: sentence_index, opening, references: in_sentence, quotes, phrases } = parts;
     let text = words.text();
     let sentence = &segmentation.sentences[sentence_index];
     let can_hold = |index: usize, kind: MentionKind| {
@@ -395,9 +413,8 @@ fn holders(
                 ActorType::Person | ActorType::Organisation | ActorType::Country
             )
     };
-    if let Some(speaker) = crate::actors::holder_of_sentence(actors, segmentation, sentence_index) {
-        let quote =
-            actors.quotes.iter().find(|q| q.direct && q.speaker == Some(speaker) && q.span.overlaps(sentence.span));
+    if let Some(speaker) = crate::actors::speaker_of(sentence, quotes) {
+        let quote = quotes.iter().find(|q| q.direct && q.speaker == Some(speaker) && q.span.overlaps(sentence.span));
         let cue = quote.and_then(|q| q.speaker_span);
         let span = in_sentence
             .iter()
@@ -412,7 +429,7 @@ fn holders(
     }
     // Reported speech whose speaker is named after it or with "according to" (`…, Biden said`, `According to
     // the Kremlin, …`): the speaker holds, toward what the clause names.
-    let reported = actors.quotes.iter().find(|q| {
+    let reported = quotes.iter().find(|q| {
         !q.direct && matches!(q.cue, Some(Cue::SaidAfter | Cue::AccordingTo)) && sentence.span.contains(q.span)
     });
     if let Some((quote, speaker)) = reported.and_then(|q| Some((q, q.speaker?))) {

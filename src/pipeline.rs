@@ -162,6 +162,7 @@ impl Tables {
         let Some(table) = self.mentions.as_mut() else { return Ok(()) };
         let text = &article.text;
         let mut chars = CharIndex::new(text);
+        let actor_of = actors.actors_by_span();
         for (index, mention) in found.iter().enumerate() {
             let start = chars.to_chars(mention.span.start);
             let end = chars.to_chars(mention.span.end);
@@ -176,7 +177,7 @@ impl Tables {
                 &format!("{:.4}", mention.confidence),
                 mention.country.as_deref().unwrap_or(""),
                 mention.source.as_str(),
-                actors.actor_at(mention.span).and_then(|a| actor_ids.get(a)).map_or("", String::as_str),
+                actor_of.get(&mention.span).and_then(|&a| actor_ids.get(a)).map_or("", String::as_str),
             ])?;
         }
         Ok(())

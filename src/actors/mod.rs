@@ -43,6 +43,8 @@ pub mod registry;
 mod speakers;
 pub(crate) mod words;
 
+use std::collections::HashMap;
+
 use crate::ner::gazetteer::Gazetteer;
 use crate::ner::mentions::Mention;
 use crate::span::Span;
@@ -52,7 +54,7 @@ use crate::text::Segmentation;
 #[cfg(test)]
 pub(crate) use chains::tests::{gazetteer, mentions};
 pub use names::{name_key, Title};
-pub use speakers::{holder_of_sentence, Cue, QuoteAttribution};
+pub use speakers::{holder_of_sentence, speaker_of, Cue, QuoteAttribution};
 
 /// What kind of actor a chain of mentions is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -202,9 +204,16 @@ pub struct ArticleActors {
 }
 
 impl ArticleActors {
-    /// The actor one of whose mentions has exactly this span.
-    pub fn actor_at(&self, span: Span) -> Option<usize> {
-        self.actors.iter().position(|actor| actor.mentions.iter().any(|m| m.span == span))
+    /// For each span of a mention, the first actor one of whose mentions has exactly that span: a lookup in
+    /// constant time for every mention of a long article.
+    pub fn actors_by_span(&self) -> HashMap<Span, usize> {
+        let mut by_span = HashMap::new();
+        for (index, actor) in self.actors.iter().enumerate() {
+            for mention in &actor.mentions {
+                by_span.entry(mention.span).or_insert(index);
+            }
+        }
+        by_span
     }
 }
 

@@ -35,7 +35,7 @@
 //! A reported clause may contain quotations attributed by the same verb.
 
 use crate::span::Span;
-use crate::text::Segmentation;
+use crate::text::{Segmentation, Sentence};
 
 use super::references::{Reference, References};
 use super::words::ArticleWords;
@@ -210,13 +210,17 @@ pub fn holder_of_sentence(
     segmentation: &Segmentation,
     sentence_index: usize,
 ) -> Option<usize> {
-    let sentence = segmentation.sentences.get(sentence_index)?;
+    speaker_of(segmentation.sentences.get(sentence_index)?, &article.quotes)
+}
+
+/// The speaker of `sentence`, as [`holder_of_sentence`] finds it, from `quotes` (in text order): the article's
+/// quotations, or those of them around the sentence.
+pub fn speaker_of(sentence: &Sentence, quotes: &[QuoteAttribution]) -> Option<usize> {
     if !sentence.in_quote {
         return None;
     }
     let overlap = |span: Span| span.end.min(sentence.span.end).saturating_sub(span.start.max(sentence.span.start));
-    article
-        .quotes
+    quotes
         .iter()
         .filter(|q| q.direct && q.span.overlaps(sentence.span))
         .max_by_key(|q| overlap(q.span))

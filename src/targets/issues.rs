@@ -23,7 +23,7 @@
 //! the key's words joined by `-`; phrases that say the same in other words are merged by `merge.rs`.
 
 use crate::actors::words::ArticleWords;
-use crate::span::Span;
+use crate::span::{Span, SpanIndex};
 use crate::stance::example::StanceLabel;
 
 /// An issue phrase in a sentence.
@@ -226,9 +226,29 @@ const OPENING_PREPOSITIONS: &[&str] =
 /// The longest phrase kept, in words.
 const MAX_WORDS: usize = 12;
 
+/// The byte spans of an article's actor mentions, indexed by position: a phrase that is only a name, or opens
+/// with one, is not an issue.
+pub(crate) struct Names {
+    spans: Vec<Span>,
+    index: SpanIndex,
+}
+
+impl Names {
+    pub(crate) fn new(mut spans: Vec<Span>) -> Names {
+        spans.sort_by_key(|span| span.start);
+        let index = SpanIndex::new(spans.iter().copied());
+        Names { spans, index }
+    }
+
+    /// The names that may overlap, contain or lie inside `span` (with at most a few that do not).
+    fn around(&self, span: Span) -> &[Span] {
+        &self.spans[self.index.around(span)]
+    }
+}
+
 /// The issue phrases of the sentence `sentence` (a byte span of the article `words` was made from). `names`
 /// are the byte spans of actor mentions: a phrase that is only a name is not an issue.
-pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &[Span]) -> Vec<IssuePhrase> {
+pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &Names) -> Vec<IssuePhrase> {
     let range = words.within(sentence);
     let (first, end) = (range.start, range.end);
     let word = |i: usize| words.normalised(i);
@@ -340,7 +360,7 @@ fn phrase_end(words: &ArticleWords<'_>, start: usize, end: usize) -> usize {
 }
 
 /// The issue phrase from word `start` to its end (at most `end`), if it is one.
-fn phrase(words: &ArticleWords<'_>, start: usize, end: usize, cue: Span, names: &[Span]) -> Option<IssuePhrase> {
+fn phrase(words: &ArticleWords<'_>, start: usize, end: usize, cue: Span, names: &Names) -> Option<IssuePhrase> {
     let stop = phrase_end(words, start, end);
     checked_phrase(words, start, stop, Some(cue), names)
 }
@@ -348,7 +368,7 @@ fn phrase(words: &ArticleWords<'_>, start: usize, end: usize, cue: Span, names: 
 /// The issue phrase of a span the issue tagger found (byte offsets in the article), if it is one: the same
 /// checks as a phrase after a cue (not only a name or a pronoun, at most twelve words, leading determiners
 /// dropped).
-pub(crate) fn tagged(words: &ArticleWords<'_>, span: Span, names: &[Span]) -> Option<IssuePhrase> {
+pub(crate) fn tagged(words: &ArticleWords<'_>, span: Span, names: &Names) -> Option<IssuePhrase> {
     let range = words.within(span);
     if range.is_empty() {
         return None;
@@ -362,7 +382,7 @@ fn checked_phrase(
     start: usize,
     stop: usize,
     cue: Option<Span>,
-    names: &[Span],
+    names: &Names,
 ) -> Option<IssuePhrase> {
     let mut first = start;
     while first < stop && DETERMINERS.contains(&words.normalised(first)) {
@@ -372,6 +392,9 @@ fn checked_phrase(
         return None;
     }
     let span = Span::new(words.span(first).start, words.span(stop - 1).end);
+    // The names that can matter: those around the phrase and those that start within its first three words.
+    let reach = if first + 2 < words.len() { words.span(first + 2).start.max(span.end) } else { usize::MAX };
+    let names = names.around(Span::new(span.start, reach));
     let only_a_name = names.iter().any(|name| name.contains(span) || span == *name);
     // "praised President Diallo for his leadership": the object is an actor (a target already), and what
     // follows it is not the issue. "Russia's invasion", "U.S. military operations" are issues: the name
@@ -416,8 +439,9 @@ mod tests {
 
     fn issues(text: &str, names: &[&str]) -> Vec<String> {
         let words = ArticleWords::new(text);
-        let names: Vec<Span> =
-            names.iter().map(|n| Span::new(text.find(n).unwrap(), text.find(n).unwrap() + n.len())).collect();
+        let names = Names::new(
+            names.iter().map(|n| Span::new(text.find(n).unwrap(), text.find(n).unwrap() + n.len())).collect(),
+        );
         find(&words, Span::new(0, text.len()), &names)
             .into_iter()
             .map(|p| format!("{} [{}]", p.label, p.id()))
@@ -472,7 +496,10 @@ mod tests {
     fn cues_say_for_or_against_unless_negated() {
         let polarities = |text: &str| -> Vec<(String, Option<StanceLabel>)> {
             let words = ArticleWords::new(text);
-            find(&words, Span::new(0, text.len()), &[]).into_iter().map(|p| (p.label, p.polarity)).collect()
+            find(&words, Span::new(0, text.len()), &Names::new(Vec::new()))
+                .into_iter()
+                .map(|p| (p.label, p.polarity))
+                .collect()
         };
         use StanceLabel::{Against, Favor};
         assert_eq!(

@@ -384,7 +384,6 @@ struct Holder {
     scope: Span,
 }
 
-/// The holders of sentence `sentence_index` (see the module documentation).
 /// What one sentence holds, as the holder rules read it.
 struct SentenceParts<'a> {
     index: usize,
@@ -397,6 +396,7 @@ struct SentenceParts<'a> {
     phrases: &'a [IssuePhrase],
 }
 
+/// The holders of the sentence `parts` describes (see the module documentation).
 fn holders(
     segmentation: &Segmentation,
     words: &ArticleWords<'_>,

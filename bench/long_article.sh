@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # How the cost of one article grows with its length: one article of ordinary prose (the sample corpus's .txt
 # articles, their paragraphs repeated) of each size, run alone, with each stage's seconds from run.json (entities,
-# actors and questions, stance) and the total. A linear pipeline costs 2x for twice the length.
+# actors and questions, stance), the total and the peak resident memory of the run (MB, from /usr/bin/time). A
+# linear pipeline costs 2x for twice the length.
 #
 # Usage: bench/long_article.sh [--sizes "50 100 200 400"] [--threads N]
 #   --sizes    article sizes in KB (default 50 100 200 400); sizes over 1000 KB raise --max-article-bytes
-# Needs: target/release/stancemap (cargo build --release) and scripts/setup.sh done. Run it with nothing else
-# running.
+# Needs: target/release/stancemap (cargo build --release), scripts/setup.sh done and GNU time (/usr/bin/time, the
+# Debian package "time"). Run it with nothing else running.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,10 +22,11 @@ while [ $# -gt 0 ]; do
 done
 BIN="$ROOT/target/release/stancemap"
 [ -x "$BIN" ] || { echo "long_article.sh: build first: cargo build --release" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "long_article.sh: needs GNU time: apt-get install time" >&2; exit 1; }
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "size_kb,total_s,entities_s,actors_s,stance_s,mentions,evidence"
+echo "size_kb,total_s,entities_s,actors_s,stance_s,peak_rss_mb,mentions,evidence"
 for size in $SIZES; do
   mkdir -p "$WORK/$size"
   python3 - "$ROOT/corpus" "$size" "$WORK/$size/long.txt" <<'PY'
@@ -35,18 +37,21 @@ for path in sorted(corpus.glob("*.txt")):
     text = path.read_text(encoding="utf-8")
     body = text.split("\n\n", 1)[1] if text.startswith("title:") else text
     paragraphs += [p.strip() for p in body.split("\n\n") if p.strip()]
-article, i = ["title: A long article"], 0
-while sum(len(p.encode()) + 2 for p in article) < size:
-    article.append(paragraphs[i % len(paragraphs)])
-    i += 1
+article = ["title: A long article"]
+length = len(article[0].encode()) + 2
+while length < size:
+    paragraph = paragraphs[(len(article) - 1) % len(paragraphs)]
+    article.append(paragraph)
+    length += len(paragraph.encode()) + 2
 pathlib.Path(out).write_text("\n\n".join(article) + "\n", encoding="utf-8")
 PY
-  "$BIN" --threads "$THREADS" run "$WORK/$size/long.txt" --out "$WORK/$size/out" -q \
-    --max-article-bytes $(( size * 1000 + 100000 )) 2>/dev/null
-  python3 - "$WORK/$size/out/run.json" "$size" <<'PY'
+  /usr/bin/time -f %M -o "$WORK/$size/peak_kb" "$BIN" --threads "$THREADS" run "$WORK/$size/long.txt" \
+    --out "$WORK/$size/out" -q --max-article-bytes $(( size * 1000 + 100000 )) 2>/dev/null
+  python3 - "$WORK/$size/out/run.json" "$size" "$WORK/$size/peak_kb" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))
 t, c = run["timings"], run["counts"]
-print(f'{sys.argv[2]},{t["total_s"]:.1f},{t["entities_s"]:.1f},{t["actors_s"]:.1f},{t["stance_s"]:.1f},{c.get("mentions", "")},{c.get("evidence", "")}')
+peak_mb = int(open(sys.argv[3]).read().split()[-1]) / 1024
+print(f'{sys.argv[2]},{t["total_s"]:.1f},{t["entities_s"]:.1f},{t["actors_s"]:.1f},{t["stance_s"]:.1f},{peak_mb:.0f},{c.get("mentions", "")},{c.get("evidence", "")}')
 PY
 done

@@ -4,7 +4,10 @@
 # the same entity model (`stancemap export hf`) with the same threads. Appends a row per side to
 # bench/results/pipeline.csv with the machine description.
 #
-# Usage: bench/pipeline.sh [--tier fast|accurate] [--corpus DIR] [--articles N] [--threads N] [--no-python]
+# Usage: bench/pipeline.sh [--tier fast|accurate] [--precision P] [--corpus DIR] [--articles N] [--threads N]
+#                          [--no-python]
+#   --precision stancemap's --precision (default auto: fp32 on the CPU; int8 for the quantised encoders); it is
+#               named in the implementation column
 #   --corpus    a folder of .txt articles (default ../shared/data/news/bbc/politics: 417 articles, 189,307 words)
 #   --articles  only the first N .txt files of the corpus, in sorted path order (copied to a temporary folder):
 #               run it with 200 and 2000 on ../shared/data/news/bbc to see that peak RSS stays flat
@@ -18,6 +21,7 @@ TIER=fast
 CORPUS="$(cd "$ROOT/.." && pwd)/shared/data/news/bbc/politics"
 ARTICLES=""
 THREADS=2
+PRECISION=auto
 PYTHON_SIDE=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,6 +29,7 @@ while [ $# -gt 0 ]; do
     --corpus) CORPUS="$2"; shift 2 ;;
     --articles) ARTICLES="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
+    --precision) PRECISION="$2"; shift 2 ;;
     --no-python) PYTHON_SIDE=0; shift ;;
     *) echo "pipeline.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -60,16 +65,19 @@ print(round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1), r
 PY
 }
 
-echo "pipeline.sh: stancemap run, $TIER tier, $THREADS threads, $CORPUS" >&2
-read -r RSS WALL < <(measure "$BIN" run "$CORPUS" --out "$WORK/out" --threads "$THREADS" -q --model "$NER" --stance-model "$STANCE")
-python3 - "$WORK/out/run.json" "$RESULTS" "$TIER" "$CORPUS" "$THREADS" "$RSS" "$WALL" "$MACHINE" <<'PY'
+echo "pipeline.sh: stancemap run, $TIER tier, $PRECISION precision, $THREADS threads, $CORPUS" >&2
+read -r RSS WALL < <(measure "$BIN" run "$CORPUS" --out "$WORK/out" --threads "$THREADS" -q --model "$NER" \
+  --stance-model "$STANCE" --precision "$PRECISION")
+python3 - "$WORK/out/run.json" "$RESULTS" "$TIER" "$CORPUS" "$THREADS" "$RSS" "$WALL" "$MACHINE" "$PRECISION" \
+  "$WORK/stancemap.json" <<'PY'
 import csv, datetime, json, os, sys
-run_json, results, tier, corpus, threads, rss, wall, machine = sys.argv[1:]
+run_json, results, tier, corpus, threads, rss, wall, machine, precision, summary = sys.argv[1:]
 m = json.load(open(run_json))
 c, t = m["counts"], m["timings"]
 row = {
     "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    "implementation": "stancemap-" + m["stancemap_version"], "tier": tier, "what": "run (entities + stance)",
+    "implementation": "stancemap-" + m["stancemap_version"] + ("" if precision == "auto" else " " + precision),
+    "tier": tier, "what": "run (entities + stance)",
     "corpus": corpus, "articles": c["articles"], "words": c["words"], "threads": threads,
     "seconds": round(t["total_s"], 2), "words_per_s": round(c["words"] / t["total_s"], 1),
     "articles_per_s": round(c["articles"] / t["total_s"], 2),
@@ -83,6 +91,7 @@ with open(results, "a", newline="") as f:
         w.writeheader()
     w.writerow(row)
 print(json.dumps(row))
+json.dump(row, open(summary, "w"))
 print(f"stage seconds: entities {t['entities_s']:.1f}, actors+questions {t['actors_s']:.1f}, stance {t['stance_s']:.1f}, wall {wall}", file=sys.stderr)
 PY
 
@@ -107,5 +116,11 @@ row = {
 with open(results, "a", newline="") as f:
     csv.DictWriter(f, fieldnames=list(row)).writerow(row)
 print(json.dumps(row))
+PY
+  python3 - "$WORK/stancemap.json" "$WORK/python.json" <<'PY'
+import json, sys
+ours, python = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+print(f"ratios to Python's entity pass: end to end {ours['words_per_s'] / python['words_per_s']:.2f}x, "
+      f"entity pass {ours['entity_words_per_s'] / python['words_per_s']:.2f}x")
 PY
 fi

@@ -40,7 +40,8 @@ struct Cli {
     /// Where the models run: auto (a CUDA GPU when this build sees one, else the CPU), cpu or cuda.
     #[arg(long, global = true, value_enum, default_value = "auto")]
     device: DeviceChoice,
-    /// The models' number format: auto (bf16 on a GPU, fp32 on the CPU, where bf16 is slower), fp32 or bf16.
+    /// The models' number format: auto (bf16 on a GPU, fp32 on the CPU, where bf16 is slower), fp32, bf16, or
+    /// int8 (the encoders' linear layers on int8 weights; CPU only).
     #[arg(long, global = true, value_enum, default_value = "auto")]
     precision: Precision,
     #[command(subcommand)]
@@ -720,7 +721,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         Command::Eval(EvalCommand::Stance { data, model, json, predictions }) => {
             tch::set_num_threads(threads);
             let mut loaded = StanceModel::load(&model, cli.device.device()?)?;
-            loaded.encoder.use_precision(cli.precision);
+            loaded.encoder.use_precision(cli.precision)?;
             let (mut examples, mut skipped) = (Vec::new(), 0);
             for path in &data {
                 let read = read_example_file(path)?;
@@ -767,7 +768,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
             tch::set_num_threads(threads);
             let dir = model.unwrap_or_else(|| default_model("stance", cli.device));
             let mut loaded = StanceModel::load(&dir, cli.device.device()?)?;
-            loaded.encoder.use_precision(cli.precision);
+            loaded.encoder.use_precision(cli.precision)?;
             // Marked where the name first occurs as a whole word ("Russia", not inside "Russian"), else where it
             // first occurs at all.
             let find = |name: &str| -> Option<[usize; 2]> {
@@ -837,7 +838,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         Command::Eval(EvalCommand::Ner { data, model, json }) => {
             tch::set_num_threads(threads);
             let mut loaded = EntityModel::load(&model, cli.device.device()?)?;
-            loaded.encoder.use_precision(cli.precision);
+            loaded.encoder.use_precision(cli.precision)?;
             let scores = evaluate_file(&loaded, &data, 64)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&scores)?);

@@ -266,7 +266,7 @@ impl StanceStage {
         let device = options.device.device()?;
         let mut model = StanceModel::load(model_dir, device)
             .with_context(|| format!("cannot load the stance model in {}", model_dir.display()))?;
-        model.encoder.use_precision(options.precision);
+        model.encoder.use_precision(options.precision)?;
         let holders = options.holders.unwrap_or_else(|| Holders::trained_for(model.card.as_ref()));
         let issue_model = match (&options.issue_model, options.auto_targets) {
             (Some(dir), true) => {
@@ -279,7 +279,7 @@ impl StanceStage {
                         tagger.labels
                     );
                 }
-                tagger.encoder.use_precision(options.precision);
+                tagger.encoder.use_precision(options.precision)?;
                 Some(tagger)
             }
             _ => None,
@@ -534,9 +534,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let entity_model = match &options.entity_model {
         Some(dir) => Some(
             EntityModel::load(dir, options.device.device()?)
-                .map(|mut model| {
-                    model.encoder.use_precision(options.precision);
-                    model
+                .and_then(|mut model| {
+                    model.encoder.use_precision(options.precision)?;
+                    Ok(model)
                 })
                 .with_context(|| format!("cannot load the entity model in {}", dir.display()))?,
         ),
@@ -544,7 +544,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     };
     let mut models = serde_json::Map::new();
     if let (Some(dir), Some(model)) = (&options.entity_model, &entity_model) {
-        models.insert("entities".into(), serde_json::json!({ "path": dir, "card": model.card }));
+        let precision = model.encoder.precision_name();
+        models
+            .insert("entities".into(), serde_json::json!({ "path": dir, "card": model.card, "precision": precision }));
     }
     // An interrupted run in --out with the same options is finished rather than started again.
     let mut settings = serde_json::to_value(options)?;
@@ -580,10 +582,19 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     if let (Some(dir), Some(stage)) = (&options.stance_model, &stance) {
         models.insert(
             "stance".into(),
-            serde_json::json!({ "path": dir, "card": stage.model.card, "holders": stage.holders.as_str() }),
+            serde_json::json!({
+                "path": dir,
+                "card": stage.model.card,
+                "holders": stage.holders.as_str(),
+                "precision": stage.model.encoder.precision_name(),
+            }),
         );
         if let (Some(dir), Some(tagger)) = (&options.issue_model, &stage.issue_model) {
-            models.insert("issues".into(), serde_json::json!({ "path": dir, "card": tagger.card }));
+            let precision = tagger.encoder.precision_name();
+            models.insert(
+                "issues".into(),
+                serde_json::json!({ "path": dir, "card": tagger.card, "precision": precision }),
+            );
         }
     }
     let tables = Tables::open(&options.out, options.style(), entity_model.is_some(), lengths)?;

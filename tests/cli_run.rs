@@ -72,6 +72,7 @@ fn the_sample_corpus_gives_every_article_and_sentences_that_slice_back_into_the_
     let run_json = manifest(out.path());
     assert_eq!(run_json["counts"]["articles"], 7);
     assert!(run_json["models"]["entities"]["card"]["dev"]["f1"].as_f64().unwrap_or(0.0) > 0.9);
+    assert_eq!(run_json["models"]["entities"]["precision"], "fp32", "the CPU default");
     assert_eq!(run_json["counts"]["skipped"], 0);
     assert_eq!(run_json["counts"]["sentences"], sentences.len());
     assert!(run_json["stancemap_version"].is_string());

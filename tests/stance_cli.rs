@@ -323,6 +323,48 @@ fn bf16_precision_runs_in_bf16_and_gives_the_fp32_label_with_close_probabilities
 }
 
 #[test]
+fn int8_precision_runs_on_int8_weights_and_gives_the_fp32_labels_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    // Clear cases, each answered with a probability of .7 or more in fp32, so that the labels do not rest on one
+    // machine's rounding; whether int8 ran is read from the weights, not from the numbers.
+    let cases = [
+        ("Governor Tom Hale attacked the climate bill, calling it a job killer.", "Tom Hale", "the climate bill"),
+        ("Germany strongly condemned Russia's invasion of Ukraine.", "Germany", "Russia"),
+    ];
+    let ask = |precision: &str, (text, holder, target): (&str, &str, &str)| -> serde_json::Value {
+        let output = stancemap(&[
+            "--threads",
+            "2",
+            "--device",
+            "cpu",
+            "--precision",
+            precision,
+            "stance",
+            text,
+            "--holder",
+            holder,
+            "--target",
+            target,
+            "--model",
+            &fast_model(),
+            "--json",
+        ]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).expect("one JSON object")
+    };
+    for case in cases {
+        let (fp32, int8) = (ask("fp32", case), ask("int8", case));
+        assert_eq!(int8["precision"], "int8", "{int8}");
+        assert_eq!(fp32["label"], "against", "{fp32}");
+        assert_eq!(int8["label"], fp32["label"], "{case:?}: fp32 {fp32} int8 {int8}");
+        let sum: f64 = ["p_favor", "p_against", "p_neutral"].iter().map(|k| int8[k].as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-3, "{int8}");
+    }
+}
+
+#[test]
 fn stance_refuses_an_empty_text_holder_or_target() {
     for (args, named) in [
         (["stance", "", "--target", "the plan"].as_slice(), "the text"),

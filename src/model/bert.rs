@@ -120,4 +120,8 @@ impl Encoder for Bert {
     fn fuse_for_inference(&mut self) {
         self.layers.fuse();
     }
+
+    fn quantize_for_inference(&mut self) {
+        self.layers.quantize();
+    }
 }

@@ -9,6 +9,7 @@
 use tch::{nn, nn::Module, Tensor};
 
 use super::error::ConfigProblem;
+use super::int8::Int8Linear;
 
 /// Tensor names of one layer in the publisher's checkpoint, relative to `encoder.layer.N`.
 pub struct LayerNames {
@@ -63,21 +64,36 @@ pub struct Projection {
     /// The checkpoint name of the projection, e.g. `encoder.layer.0.attention.attn.q`.
     pub name: String,
     lora: Option<Lora>,
+    /// The int8 form that replaces `linear` (and the adapter) once [`Projection::quantize`] ran.
+    int8: Option<Int8Linear>,
 }
 
 impl Projection {
     fn new(p: &nn::Path, name: &str, inputs: i64, outputs: i64) -> Projection {
         let path = dotted(p, name);
         let full = path.components().collect::<Vec<_>>().join(".");
-        Projection { linear: nn::linear(path, inputs, outputs, Default::default()), name: full, lora: None }
+        Projection { linear: nn::linear(path, inputs, outputs, Default::default()), name: full, lora: None, int8: None }
     }
 
     fn forward(&self, x: &Tensor) -> Tensor {
+        if let Some(int8) = &self.int8 {
+            return int8.forward(x);
+        }
         let y = self.linear.forward(x);
         match &self.lora {
             Some(lora) => y + x.matmul(&lora.a.tr()).matmul(&lora.b.tr()) * lora.scale,
             None => y,
         }
+    }
+
+    /// Runs on int8 weights from now on: those of the linear layer with the adapter (if any) added in.
+    fn quantize(&mut self) {
+        let _guard = tch::no_grad_guard();
+        let weight = match &self.lora {
+            Some(lora) => &self.linear.ws + lora.b.matmul(&lora.a) * lora.scale,
+            None => self.linear.ws.shallow_clone(),
+        };
+        self.int8 = Some(Int8Linear::new(&weight, self.linear.bs.as_ref()));
     }
 
     /// Adds a trainable adapter whose tensors live under `p` (`<p>.<name>.a`, `<p>.<name>.b`).
@@ -96,6 +112,8 @@ pub struct SelfAttention {
     key: Projection,
     value: Projection,
     fused: Option<(Tensor, Tensor)>,
+    /// The int8 form of `fused` once [`SelfAttention::quantize`] ran.
+    fused_int8: Option<Int8Linear>,
     output: Projection,
     norm: nn::LayerNorm,
     heads: i64,
@@ -111,6 +129,7 @@ impl SelfAttention {
             key: linear(names.key),
             value: linear(names.value),
             fused: None,
+            fused_int8: None,
             output: linear(names.attention_output),
             norm: layer_norm(&dotted(p, names.attention_norm), shape),
             heads: shape.heads,
@@ -130,12 +149,24 @@ impl SelfAttention {
         self.fused = Some((weight, bias));
     }
 
+    /// Runs every projection on int8 weights (the fused one when fused).
+    fn quantize(&mut self) {
+        match &self.fused {
+            Some((weight, bias)) => self.fused_int8 = Some(Int8Linear::new(weight, Some(bias))),
+            None => [&mut self.query, &mut self.key, &mut self.value].into_iter().for_each(Projection::quantize),
+        }
+        self.output.quantize();
+    }
+
     fn forward_t(&self, hidden: &Tensor, attention_bias: &Tensor, train: bool) -> Tensor {
         let (batch, seq, width) = hidden.size3().expect("hidden states are [batch, seq, hidden]");
         let head_dim = width / self.heads;
-        let qkv = match &self.fused {
-            Some((weight, bias)) => hidden.linear(weight, Some(bias)),
-            None => Tensor::cat(&[self.query.forward(hidden), self.key.forward(hidden), self.value.forward(hidden)], 2),
+        let qkv = match (&self.fused_int8, &self.fused) {
+            (Some(int8), _) => int8.forward(hidden),
+            (None, Some((weight, bias))) => hidden.linear(weight, Some(bias)),
+            (None, None) => {
+                Tensor::cat(&[self.query.forward(hidden), self.key.forward(hidden), self.value.forward(hidden)], 2)
+            }
         };
         // [batch, seq, 3, heads, head_dim] -> [3, batch, heads, seq, head_dim]
         let qkv = qkv.view([batch, seq, 3, self.heads, head_dim]).permute([2, 0, 3, 1, 4]);
@@ -180,6 +211,11 @@ impl LayerStack {
     pub fn fuse(&mut self) {
         self.0.iter_mut().for_each(TransformerLayer::fuse);
     }
+
+    /// Runs every linear layer on int8 weights from now on (after [`LayerStack::fuse`]).
+    pub fn quantize(&mut self) {
+        self.0.iter_mut().for_each(TransformerLayer::quantize);
+    }
 }
 
 pub struct TransformerLayer {
@@ -205,6 +241,12 @@ impl TransformerLayer {
 
     fn fuse(&mut self) {
         self.attention.fuse();
+    }
+
+    fn quantize(&mut self) {
+        self.attention.quantize();
+        self.intermediate.quantize();
+        self.output.quantize();
     }
 
     /// Adds a low-rank adapter to every projection of the layer (query, key, value, attention output, and both

@@ -9,6 +9,7 @@ pub mod card;
 pub mod delta;
 mod error;
 pub mod export;
+pub mod int8;
 mod layers;
 mod mpnet;
 pub mod safetensors;
@@ -50,6 +51,10 @@ pub trait Encoder: Send {
     /// Precomputes fused weights (query, key and value in one matrix) from the current, loaded weights. Call it
     /// once the weights will no longer change; training leaves it off.
     fn fuse_for_inference(&mut self);
+
+    /// Runs the layers' linear projections on int8 weights from now on (after
+    /// [`Encoder::fuse_for_inference`]; CPU only).
+    fn quantize_for_inference(&mut self);
 }
 
 /// The two base encoders this project builds on.
@@ -105,12 +110,17 @@ pub struct LoadedEncoder {
     pub tokenizer: EncoderTokenizer,
     pub vars: nn::VarStore,
     pub dir: PathBuf,
+    /// The layers run on int8 weights ([`LoadedEncoder::use_int8`]).
+    int8: bool,
 }
 
 impl LoadedEncoder {
-    /// The number format the encoder's weights are in, as `--precision` names it: `fp32`, `bf16`, `fp16`, or
-    /// `mixed` when they are not all one.
+    /// The number format the encoder's weights are in, as `--precision` names it: `int8` when its layers run
+    /// on int8 weights, else `fp32`, `bf16`, `fp16`, or `mixed` when they are not all one.
     pub fn precision_name(&self) -> &'static str {
+        if self.int8 {
+            return "int8";
+        }
         let kinds: std::collections::BTreeSet<&'static str> = self
             .vars
             .variables()
@@ -134,11 +144,28 @@ impl LoadedEncoder {
         self.encoder.fuse_for_inference();
     }
 
-    /// Runs the encoder in the number format `precision` chooses for its device.
-    pub fn use_precision(&mut self, precision: Precision) {
+    /// Runs the encoder in the number format `precision` chooses for its device. int8 runs on the CPU only.
+    pub fn use_precision(&mut self, precision: Precision) -> anyhow::Result<()> {
+        if precision == Precision::Int8 {
+            return self.use_int8();
+        }
         if let Some(kind) = precision.half_kind(self.vars.device()) {
             self.use_half(kind);
         }
+        Ok(())
+    }
+
+    /// Runs the layers' linear projections on int8 weights from now on (see [`int8`]); embeddings, layer norms
+    /// and attention stay in fp32. Call after [`LoadedEncoder::prepare_for_inference`].
+    pub fn use_int8(&mut self) -> anyhow::Result<()> {
+        if self.vars.device() != Device::Cpu {
+            anyhow::bail!("--precision int8 runs on the CPU only (fbgemm); on a GPU use bf16 (the default there)");
+        }
+        if !self.int8 {
+            self.encoder.quantize_for_inference();
+            self.int8 = true;
+        }
+        Ok(())
     }
 
     /// Runs the encoder in half precision (`BFloat16` or `Half`) from now on: its weights are cast (after
@@ -193,7 +220,7 @@ pub fn load_encoder_for(dir: &Path, device: Device, purpose: Purpose) -> Result<
     }
     vars.load(&weights).map_err(|source| ModelError::Weights { path: weights.clone(), source })?;
     let tokenizer = EncoderTokenizer::from_file(&dir.join("tokenizer.json"))?;
-    let mut loaded = LoadedEncoder { encoder, tokenizer, vars, dir: dir.to_path_buf() };
+    let mut loaded = LoadedEncoder { encoder, tokenizer, vars, dir: dir.to_path_buf(), int8: false };
     if purpose == Purpose::Inference {
         loaded.prepare_for_inference();
     }
@@ -222,6 +249,8 @@ pub enum Precision {
     Auto,
     Fp32,
     Bf16,
+    /// int8 weights for the encoders' linear layers, on the CPU only (fbgemm, dynamic quantisation).
+    Int8,
 }
 
 impl Precision {
@@ -229,7 +258,7 @@ impl Precision {
     pub fn half_kind(self, device: Device) -> Option<Kind> {
         match self {
             Precision::Auto if device.is_cuda() => Some(Kind::BFloat16),
-            Precision::Auto | Precision::Fp32 => None,
+            Precision::Auto | Precision::Fp32 | Precision::Int8 => None,
             Precision::Bf16 => Some(Kind::BFloat16),
         }
     }

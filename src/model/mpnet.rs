@@ -171,6 +171,10 @@ impl Encoder for Mpnet {
     fn fuse_for_inference(&mut self) {
         self.layers.fuse();
     }
+
+    fn quantize_for_inference(&mut self) {
+        self.layers.quantize();
+    }
 }
 
 #[cfg(test)]

@@ -161,6 +161,9 @@ impl LoadedEncoder {
         if self.vars.device() != Device::Cpu {
             anyhow::bail!("--precision int8 runs on the CPU only (fbgemm); on a GPU use bf16 (the default there)");
         }
+        if !int8_supported() {
+            anyhow::bail!("--precision int8 needs a CPU with AVX2 (fbgemm's kernels); use fp32 here");
+        }
         if !self.int8 {
             self.encoder.quantize_for_inference();
             self.int8 = true;
@@ -179,6 +182,14 @@ impl LoadedEncoder {
         }
         self.encoder.fuse_for_inference();
     }
+}
+
+/// Whether this CPU runs fbgemm's int8 kernels (they need AVX2).
+fn int8_supported() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
 }
 
 /// Loads the encoder in `dir` (`config.json`, `model.safetensors`, `tokenizer.json`) for inference: weights

@@ -4,8 +4,9 @@
 # actors and questions, stance), the total and the peak resident memory of the run (MB, from /usr/bin/time). A
 # linear pipeline costs 2x for twice the length.
 #
-# Usage: bench/long_article.sh [--sizes "50 100 200 400"] [--threads N]
-#   --sizes    article sizes in KB (default 50 100 200 400); sizes over 1000 KB raise --max-article-bytes
+# Usage: bench/long_article.sh [--sizes "50 100 200 400"] [--threads N] [--precision P]
+#   --sizes      article sizes in KB (default 50 100 200 400); sizes over 1000 KB raise --max-article-bytes
+#   --precision  stancemap's --precision (default auto: fp32 on the CPU; int8 halves the models' time)
 # Needs: target/release/stancemap (cargo build --release), scripts/setup.sh done and GNU time (/usr/bin/time, the
 # Debian package "time"). Run it with nothing else running.
 set -euo pipefail
@@ -13,10 +14,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZES="50 100 200 400"
 THREADS=2
+PRECISION=auto
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) SIZES="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
+    --precision) PRECISION="$2"; shift 2 ;;
     *) echo "long_article.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -45,7 +48,7 @@ while length < size:
     length += len(paragraph.encode()) + 2
 pathlib.Path(out).write_text("\n\n".join(article) + "\n", encoding="utf-8")
 PY
-  /usr/bin/time -f %M -o "$WORK/$size/peak_kb" "$BIN" --threads "$THREADS" run "$WORK/$size/long.txt" \
+  /usr/bin/time -f %M -o "$WORK/$size/peak_kb" "$BIN" --threads "$THREADS" --precision "$PRECISION" run "$WORK/$size/long.txt" \
     --out "$WORK/$size/out" -q --max-article-bytes $(( size * 1000 + 100000 )) 2>/dev/null
   python3 - "$WORK/$size/out/run.json" "$size" "$WORK/$size/peak_kb" <<'PY'
 import json, sys

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use tch::{nn, nn::Module, Kind, Tensor};
 
 use super::error::ConfigProblem;
+use super::int8::Kernel;
 use super::layers::{check_activation, layer_norm, padding_mask, LayerNames, LayerShape, LayerStack};
 use super::Encoder;
 
@@ -102,7 +103,7 @@ impl Encoder for Bert {
     fn forward_t(&self, input_ids: &Tensor, attention_mask: &Tensor, extra: Option<&Tensor>, train: bool) -> Tensor {
         let hidden = self.embeddings.forward_t(input_ids, extra, train);
         let mask = padding_mask(attention_mask);
-        self.layers.forward_t(hidden, &mask, train)
+        self.layers.forward_t(hidden, &mask, attention_mask, train)
     }
 
     fn hidden_size(&self) -> i64 {
@@ -121,7 +122,7 @@ impl Encoder for Bert {
         self.layers.fuse();
     }
 
-    fn quantize_for_inference(&mut self) {
-        self.layers.quantize();
+    fn quantize_for_inference(&mut self, kernel: Kernel) {
+        self.layers.quantize(kernel);
     }
 }

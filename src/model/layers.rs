@@ -9,7 +9,7 @@
 use tch::{nn, nn::Module, Tensor};
 
 use super::error::ConfigProblem;
-use super::int8::Int8Linear;
+use super::int8::{Int8Linear, Kernel};
 
 /// Tensor names of one layer in the publisher's checkpoint, relative to `encoder.layer.N`.
 pub struct LayerNames {
@@ -75,9 +75,10 @@ impl Projection {
         Projection { linear: nn::linear(path, inputs, outputs, Default::default()), name: full, lora: None, int8: None }
     }
 
-    fn forward(&self, x: &Tensor) -> Tensor {
+    /// `keep` is 1 for each text's tokens and 0 for its padding (`[batch, seq, 1]`); only int8 reads it.
+    fn forward(&self, x: &Tensor, keep: &Tensor) -> Tensor {
         if let Some(int8) = &self.int8 {
-            return int8.forward(x);
+            return int8.forward(x, Some(keep));
         }
         let y = self.linear.forward(x);
         match &self.lora {
@@ -87,13 +88,13 @@ impl Projection {
     }
 
     /// Runs on int8 weights from now on: those of the linear layer with the adapter (if any) added in.
-    fn quantize(&mut self) {
+    fn quantize(&mut self, kernel: Kernel) {
         let _guard = tch::no_grad_guard();
         let weight = match &self.lora {
             Some(lora) => &self.linear.ws + lora.b.matmul(&lora.a) * lora.scale,
             None => self.linear.ws.shallow_clone(),
         };
-        self.int8 = Some(Int8Linear::new(&weight, self.linear.bs.as_ref()));
+        self.int8 = Some(Int8Linear::new(&weight, self.linear.bs.as_ref(), kernel));
     }
 
     /// Adds a trainable adapter whose tensors live under `p` (`<p>.<name>.a`, `<p>.<name>.b`).
@@ -150,23 +151,24 @@ impl SelfAttention {
     }
 
     /// Runs every projection on int8 weights (the fused one when fused).
-    fn quantize(&mut self) {
+    fn quantize(&mut self, kernel: Kernel) {
         match &self.fused {
-            Some((weight, bias)) => self.fused_int8 = Some(Int8Linear::new(weight, Some(bias))),
-            None => [&mut self.query, &mut self.key, &mut self.value].into_iter().for_each(Projection::quantize),
+            Some((weight, bias)) => self.fused_int8 = Some(Int8Linear::new(weight, Some(bias), kernel)),
+            None => [&mut self.query, &mut self.key, &mut self.value].into_iter().for_each(|p| p.quantize(kernel)),
         }
-        self.output.quantize();
+        self.output.quantize(kernel);
     }
 
-    fn forward_t(&self, hidden: &Tensor, attention_bias: &Tensor, train: bool) -> Tensor {
+    fn forward_t(&self, hidden: &Tensor, attention_bias: &Tensor, keep: &Tensor, train: bool) -> Tensor {
         let (batch, seq, width) = hidden.size3().expect("hidden states are [batch, seq, hidden]");
         let head_dim = width / self.heads;
         let qkv = match (&self.fused_int8, &self.fused) {
-            (Some(int8), _) => int8.forward(hidden),
+            (Some(int8), _) => int8.forward(hidden, Some(keep)),
             (None, Some((weight, bias))) => hidden.linear(weight, Some(bias)),
-            (None, None) => {
-                Tensor::cat(&[self.query.forward(hidden), self.key.forward(hidden), self.value.forward(hidden)], 2)
-            }
+            (None, None) => Tensor::cat(
+                &[self.query.forward(hidden, keep), self.key.forward(hidden, keep), self.value.forward(hidden, keep)],
+                2,
+            ),
         };
         // [batch, seq, 3, heads, head_dim] -> [3, batch, heads, seq, head_dim]
         let qkv = qkv.view([batch, seq, 3, self.heads, head_dim]).permute([2, 0, 3, 1, 4]);
@@ -181,7 +183,7 @@ impl SelfAttention {
             None,
         );
         let context = context.transpose(1, 2).reshape([batch, seq, width]);
-        let projected = self.output.forward(&context).dropout(self.hidden_dropout, train);
+        let projected = self.output.forward(&context, keep).dropout(self.hidden_dropout, train);
         (projected + hidden).apply(&self.norm)
     }
 }
@@ -195,9 +197,17 @@ impl LayerStack {
         LayerStack((0..count).map(|i| TransformerLayer::new(&(encoder / "layer" / i), names, shape)).collect())
     }
 
-    pub fn forward_t(&self, mut hidden: Tensor, attention_bias: &Tensor, train: bool) -> Tensor {
+    /// `attention_mask` is `[batch, seq]`, 1 for each text's tokens and 0 for padding.
+    pub fn forward_t(
+        &self,
+        mut hidden: Tensor,
+        attention_bias: &Tensor,
+        attention_mask: &Tensor,
+        train: bool,
+    ) -> Tensor {
+        let keep = attention_mask.unsqueeze(-1).to_kind(hidden.kind());
         for layer in &self.0 {
-            hidden = layer.forward_t(&hidden, attention_bias, train);
+            hidden = layer.forward_t(&hidden, attention_bias, &keep, train);
         }
         hidden
     }
@@ -213,8 +223,8 @@ impl LayerStack {
     }
 
     /// Runs every linear layer on int8 weights from now on (after [`LayerStack::fuse`]).
-    pub fn quantize(&mut self) {
-        self.0.iter_mut().for_each(TransformerLayer::quantize);
+    pub fn quantize(&mut self, kernel: Kernel) {
+        self.0.iter_mut().for_each(|layer| layer.quantize(kernel));
     }
 }
 
@@ -243,10 +253,10 @@ impl TransformerLayer {
         self.attention.fuse();
     }
 
-    fn quantize(&mut self) {
-        self.attention.quantize();
-        self.intermediate.quantize();
-        self.output.quantize();
+    fn quantize(&mut self, kernel: Kernel) {
+        self.attention.quantize(kernel);
+        self.intermediate.quantize(kernel);
+        self.output.quantize(kernel);
     }
 
     /// Adds a low-rank adapter to every projection of the layer (query, key, value, attention output, and both
@@ -262,10 +272,10 @@ impl TransformerLayer {
 
     /// `attention_bias` is added to the attention scores (`[batch or 1, heads or 1, seq, seq]`, large negative
     /// values on padding), or, if boolean, says which keys each query may attend to.
-    fn forward_t(&self, hidden: &Tensor, attention_bias: &Tensor, train: bool) -> Tensor {
-        let attended = self.attention.forward_t(hidden, attention_bias, train);
-        let expanded = self.intermediate.forward(&attended).gelu("none");
-        let projected = self.output.forward(&expanded).dropout(self.hidden_dropout, train);
+    fn forward_t(&self, hidden: &Tensor, attention_bias: &Tensor, keep: &Tensor, train: bool) -> Tensor {
+        let attended = self.attention.forward_t(hidden, attention_bias, keep, train);
+        let expanded = self.intermediate.forward(&attended, keep).gelu("none");
+        let projected = self.output.forward(&expanded, keep).dropout(self.hidden_dropout, train);
         (projected + attended).apply(&self.output_norm)
     }
 }

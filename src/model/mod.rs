@@ -52,9 +52,9 @@ pub trait Encoder: Send {
     /// once the weights will no longer change; training leaves it off.
     fn fuse_for_inference(&mut self);
 
-    /// Runs the layers' linear projections on int8 weights from now on (after
+    /// Runs the layers' linear projections on int8 weights for `kernel` from now on (after
     /// [`Encoder::fuse_for_inference`]; CPU only).
-    fn quantize_for_inference(&mut self);
+    fn quantize_for_inference(&mut self, kernel: int8::Kernel);
 }
 
 /// The two base encoders this project builds on.
@@ -161,11 +161,12 @@ impl LoadedEncoder {
         if self.vars.device() != Device::Cpu {
             anyhow::bail!("--precision int8 runs on the CPU only (fbgemm); on a GPU use bf16 (the default there)");
         }
-        if !int8_supported() {
+        let Some(kernel) = int8::Kernel::of_this_cpu() else {
             anyhow::bail!("--precision int8 needs a CPU with AVX2 (fbgemm's kernels); use fp32 here");
-        }
+        };
         if !self.int8 {
-            self.encoder.quantize_for_inference();
+            int8::quiet_deprecation_notices();
+            self.encoder.quantize_for_inference(kernel);
             self.int8 = true;
         }
         Ok(())
@@ -182,14 +183,6 @@ impl LoadedEncoder {
         }
         self.encoder.fuse_for_inference();
     }
-}
-
-/// Whether this CPU runs fbgemm's int8 kernels (they need AVX2).
-fn int8_supported() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    return false;
 }
 
 /// Loads the encoder in `dir` (`config.json`, `model.safetensors`, `tokenizer.json`) for inference: weights

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use tch::{nn, nn::Module, Kind, Tensor};
 
 use super::error::ConfigProblem;
+use super::int8::Kernel;
 use super::layers::{check_activation, layer_norm, padding_bias, LayerNames, LayerShape, LayerStack};
 use super::Encoder;
 
@@ -153,7 +154,7 @@ impl Encoder for Mpnet {
         let seq = input_ids.size()[1];
         let bias = self.position_bias(seq, input_ids.device()).to_kind(hidden.kind())
             + padding_bias(attention_mask, hidden.kind());
-        self.layers.forward_t(hidden, &bias, train)
+        self.layers.forward_t(hidden, &bias, attention_mask, train)
     }
 
     fn hidden_size(&self) -> i64 {
@@ -172,8 +173,8 @@ impl Encoder for Mpnet {
         self.layers.fuse();
     }
 
-    fn quantize_for_inference(&mut self) {
-        self.layers.quantize();
+    fn quantize_for_inference(&mut self, kernel: Kernel) {
+        self.layers.quantize(kernel);
     }
 }
 

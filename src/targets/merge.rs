@@ -20,8 +20,9 @@
 //! function words of [`FUNCTION_WORDS`]: an index from each word to the issues that use it, and at most the
 //! [`CANDIDATES_PER_WORD`] most recent of them per word. Comparing each new phrase with every issue made the
 //! cost grow with the square of the distinct issues of a corpus (or of one long article); with the index it
-//! grows linearly. Paraphrases at .90 share their words (all the pairs above that merge do); whether any pair
-//! of a real corpus merged by the full comparison shares none is not yet measured.
+//! grows linearly. Paraphrases at .90 share their words (all the pairs above that merge do). Measured on the
+//! whole BBC set (2,226 articles, 708 issue phrases, 699 distinct issues): for every phrase the index chose the
+//! same issue (or none) as the comparison with every issue.
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,7 +1,7 @@
 //! int8 weights on the CPU (`--precision int8`): dynamic quantisation of the encoders' linear layers.
 //!
 //! Each weight matrix is stored as int8 with one scale per output channel (symmetric, the largest magnitude of
-//! a row maps to 127), and multiplied by fbgemm's int8 kernel, which libtorch ships. The activations are
+//! a row maps to 127, or to 64 on a CPU without VNNI: see below), and multiplied by fbgemm's int8 kernel, which libtorch ships. The activations are
 //! quantised to uint8 on every call from their own range (hence "dynamic"), the product is accumulated in int32
 //! and comes back as fp32. This is what PyTorch's `quantize_dynamic` does to `nn.Linear`.
 //!
@@ -134,8 +134,8 @@ impl Int8Linear {
 
     /// `x` is `[batch, seq, in]` (each text's activations quantised from its own range) or `[rows, in]` (one
     /// range for all). `keep` (`[batch, seq, 1]`, 1 for a text's tokens and 0 for its padding) leaves padding out
-    /// of the range: the kernel's range always holds 0, so zeroed padding cannot widen it, and a text's numbers
-    /// then depend neither on the texts batched with it nor on how much padding they gave it.
+    /// of the range: the kernel's range always holds 0, so zeroed padding cannot widen it, and a text's range
+    /// depends on that text alone (not on how much padding its batch gave it).
     pub fn forward(&self, x: &Tensor, keep: Option<&Tensor>) -> Tensor {
         let x = match keep {
             Some(keep) => x * keep,

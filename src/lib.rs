@@ -11,6 +11,7 @@
 pub mod actors;
 pub mod aggregate;
 pub mod article_score;
+pub mod attribution;
 pub mod bench;
 pub mod corpus;
 pub mod model;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stancemap::aggregate::Period;
+use stancemap::attribution::holders::Speakers;
 use stancemap::bench::{bench_encoders, BenchOptions};
 use stancemap::model::BaseEncoder;
 use stancemap::model::{DeviceChoice, Precision};
@@ -340,6 +341,18 @@ struct RunFlags {
     /// Find issue targets after cues only, without the issue tagger.
     #[arg(long)]
     no_issue_model: bool,
+    /// The attribution tagger, which finds who said, thought or intends what (source, cue and content) and
+    /// writes quotes.csv (default: models/attribution-fast where installed, models/attribution-accurate on a GPU).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_attribution")]
+    attribution_model: Option<PathBuf>,
+    /// Do not look for attributions (no quotes.csv).
+    #[arg(long)]
+    no_attribution: bool,
+    /// Whose attributions decide who holds a quoted or reported sentence: the speaker `rules`, the attribution
+    /// `tagger`, or `both` (the tagger's, and the rules' where it found no content). Without an attribution
+    /// tagger, the rules'.
+    #[arg(long, value_enum, default_value_t = Speakers::default())]
+    speakers: Speakers,
     /// Who holds a sentence's stances: `every` actor it names that can (the rules' speaker or subject first; the
     /// model decides), or the rules' `subjects` only (about half the stance stage's time). Default: what the
     /// stance model was trained to answer (its card's `holders`; `subjects` for a model whose card does not say).
@@ -379,6 +392,9 @@ impl RunFlags {
             no_auto_targets,
             issue_model,
             no_issue_model,
+            attribution_model,
+            no_attribution,
+            speakers,
             holders,
             period,
             min_evidence,
@@ -415,6 +431,14 @@ impl RunFlags {
                 (false, Some(dir)) => Some(dir),
                 (false, None) => Some(models_dir().join("issues-fast")).filter(|dir| dir.join("card.json").is_file()),
             },
+            attribution_model: match (no_attribution, attribution_model) {
+                (true, _) => None,
+                (false, Some(dir)) => Some(dir),
+                (false, None) => {
+                    Some(default_model("attribution", device)).filter(|dir| dir.join("card.json").is_file())
+                }
+            },
+            speakers,
             holders,
             period,
             min_evidence,
@@ -437,6 +461,24 @@ enum EvalCommand {
         #[arg(long)]
         model: PathBuf,
         /// Print JSON {"precision","recall","f1","per_type":{...},"n_sentences"} instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Attribution: exact-match precision/recall/F1 per role (source, cue, content; as CofeNet reports them), the
+    /// same by overlap (at least half of a span covered), whole attributions by content overlap, speaker accuracy
+    /// on found contents and attributed recall.
+    Attribution {
+        /// A PolNeAR split folder with text/ and attributions/ (polnear/dev).
+        #[arg(long)]
+        data: PathBuf,
+        /// The attribution tagger's folder (`train ner` on `import polnear` output).
+        #[arg(long, required_unless_present = "rules", conflicts_with = "rules")]
+        model: Option<PathBuf>,
+        /// Score the speaker rules instead of a tagger (what `run --speakers rules` reads holders from), with the
+        /// fast entity model.
+        #[arg(long)]
+        rules: bool,
+        /// Print the scores as JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -513,6 +555,9 @@ enum ImportFormatName {
     Cues,
     /// SEESAW's stories as annotated articles (with --gold DIR).
     Seesaw,
+    /// A PolNeAR split folder (polnear/train or polnear/dev) as CoNLL for the attribution tagger (`--out
+    /// FILE.conll`, then `train ner --train FILE.conll`).
+    Polnear,
 }
 
 impl ImportFormatName {
@@ -526,6 +571,7 @@ impl ImportFormatName {
             ImportFormatName::Evidence => ImportFormat::Evidence,
             ImportFormatName::Cues => ImportFormat::Cues,
             ImportFormatName::Seesaw => unreachable!("seesaw is imported with --gold, before any format is read"),
+            ImportFormatName::Polnear => unreachable!("polnear is imported as CoNLL, before any format is read"),
         }
     }
 }
@@ -847,6 +893,34 @@ fn try_main() -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Eval(EvalCommand::Attribution { data, model, rules, json }) => {
+            tch::set_num_threads(threads);
+            let (articles, report) = stancemap::attribution::polnear::read_split(&data)?;
+            for skipped in &report.skipped {
+                eprintln!("skipped: {skipped}");
+            }
+            let scores = match model {
+                Some(model) if !rules => {
+                    let mut loaded = EntityModel::load(&model, cli.device.device()?)?;
+                    if loaded.label_set != stancemap::ner::labels::LabelSet::attribution() {
+                        anyhow::bail!(
+                            "{}: not an attribution tagger (its labels are {:?})",
+                            model.display(),
+                            loaded.labels
+                        );
+                    }
+                    loaded.encoder.use_precision(cli.precision)?;
+                    stancemap::attribution::evaluate::evaluate(&loaded, &articles, 64)?
+                }
+                _ => stancemap::attribution::evaluate::evaluate_rules(&models_dir().join("ner-fast"), &articles)?,
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&scores)?);
+            } else {
+                print!("{}", scores.table());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import { format: ImportFormatName::Seesaw, input, out, split, gold, issues } => {
             let Some(split) = split.filter(|s| s == "train" || s == "valid") else {
                 anyhow::bail!("import seesaw needs --split train or --split valid (the test stories are held out)");
@@ -890,6 +964,33 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 report.gold.display()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { format: ImportFormatName::Polnear, input, out, split, gold, issues } => {
+            if split.is_some() || gold.is_some() || issues.is_some() {
+                anyhow::bail!(
+                    "import polnear reads one split folder (polnear/train or polnear/dev) into --out FILE.conll"
+                );
+            }
+            let out = anyhow::Context::context(out, "--out FILE.conll: where to write the tagged words")?;
+            let report = stancemap::attribution::polnear::write_conll(&input, &out)?;
+            for skipped in &report.read.skipped {
+                eprintln!("skipped: {skipped}");
+            }
+            let [sources, cues, contents] = report.spans;
+            println!(
+                "{}: {} articles ({} with several annotators, one used), {} attributions; {} units, {} words to {}; \
+                 spans tagged: {sources} sources, {cues} cues, {contents} contents; {} lines, attributions or \
+                 articles skipped",
+                input.display(),
+                report.read.articles,
+                report.read.several_annotators,
+                report.read.attributions,
+                report.units,
+                report.words,
+                out.display(),
+                report.read.skipped.len()
+            );
+            Ok(if report.read.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         Command::Import { format, input, out, split, gold, issues } => {
             if gold.is_some() || issues.is_some() {

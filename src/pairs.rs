@@ -429,8 +429,10 @@ fn holders(
     }
     // Reported speech whose speaker is named after it or with "according to" (`…, Biden said`, `According to
     // the Kremlin, …`): the speaker holds, toward what the clause names.
+    // The attribution tagger's contents count the same way, quoted or not.
     let reported = quotes.iter().find(|q| {
-        !q.direct && matches!(q.cue, Some(Cue::SaidAfter | Cue::AccordingTo)) && sentence.span.contains(q.span)
+        (q.cue == Some(Cue::Tagged) || !q.direct && matches!(q.cue, Some(Cue::SaidAfter | Cue::AccordingTo)))
+            && sentence.span.contains(q.span)
     });
     if let Some((quote, speaker)) = reported.and_then(|q| Some((q, q.speaker?))) {
         let span = quote.speaker_span.filter(|s| sentence.span.contains(*s));

@@ -17,10 +17,14 @@ use serde::{Deserialize, Serialize};
 use crate::actors::registry::{ActorRecord, Registry, ACTOR_COLUMNS};
 use crate::actors::{resolve, ArticleActors};
 use crate::aggregate::{Aggregator, Evidence, Period};
+use crate::attribution::find::{find_attributions, FoundAttribution};
+use crate::attribution::holders::{combine, quotations, Speakers};
+use crate::attribution::quotes::quote_rows;
 use crate::corpus::date::iso_day;
 use crate::corpus::{Article, Corpus, Problem, ReadOptions};
 use crate::model::{DeviceChoice, Precision};
 use crate::ner::gazetteer::Gazetteer;
+use crate::ner::labels::LabelSet;
 use crate::ner::mentions::{mentions, Mention};
 use crate::ner::model::EntityModel;
 use crate::ner::tagger::{find_entities_in, Document};
@@ -65,6 +69,13 @@ pub struct RunOptions {
     /// The issue tagger's folder (a span model over the ISSUE label); None finds issues after cues only.
     #[serde(default)]
     pub issue_model: Option<PathBuf>,
+    /// The attribution tagger's folder (SOURCE / CUE / CONTENT spans, trained on PolNeAR); None writes no
+    /// quotes.csv.
+    #[serde(default)]
+    pub attribution_model: Option<PathBuf>,
+    /// Whose attributions decide who holds a quoted or reported sentence (with an attribution tagger).
+    #[serde(default)]
+    pub speakers: Speakers,
     /// Who holds the stances of a sentence; None: what the stance model's card says it was trained on.
     pub holders: Option<Holders>,
     /// Also aggregate per day, week or month of the articles' dates.
@@ -118,11 +129,25 @@ pub const MENTION_COLUMNS: &[&str] = &[
     "actor_id",
 ];
 
+pub const QUOTE_COLUMNS: &[&str] = &[
+    "article_id",
+    "quote_id",
+    "start",
+    "end",
+    "text",
+    "kind",
+    "cue",
+    "speaker_actor_id",
+    "speaker_surface",
+    "confidence",
+];
+
 /// The tables of one run, open for writing.
 struct Tables {
     articles: Table,
     sentences: Table,
     mentions: Option<Table>,
+    quotes: Option<Table>,
 }
 
 impl Tables {
@@ -131,6 +156,7 @@ impl Tables {
         dir: &Path,
         style: Style,
         with_mentions: bool,
+        with_quotes: bool,
         lengths: Option<&BTreeMap<String, u64>>,
     ) -> anyhow::Result<Tables> {
         Ok(Tables {
@@ -140,13 +166,18 @@ impl Tables {
                 true => Some(open_table(dir, "mentions.csv", MENTION_COLUMNS, style, lengths)?),
                 false => None,
             },
+            quotes: match with_quotes {
+                true => Some(open_table(dir, "quotes.csv", QUOTE_COLUMNS, style, lengths)?),
+                false => None,
+            },
         })
     }
 
     /// The length of each table's file, for the resume journal.
     fn lengths(&mut self, lengths: &mut BTreeMap<String, u64>) -> anyhow::Result<()> {
-        for table in [Some(&mut self.articles), Some(&mut self.sentences), self.mentions.as_mut()].into_iter().flatten()
-        {
+        let tables =
+            [Some(&mut self.articles), Some(&mut self.sentences), self.mentions.as_mut(), self.quotes.as_mut()];
+        for table in tables.into_iter().flatten() {
             lengths.insert(table.partial_name(), table.length()?);
         }
         Ok(())
@@ -178,6 +209,34 @@ impl Tables {
                 mention.country.as_deref().unwrap_or(""),
                 mention.source.as_str(),
                 actor_of.get(&mention.span).and_then(|&a| actor_ids.get(a)).map_or("", String::as_str),
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// The article's rows of quotes.csv: one per attribution found, sorted by start.
+    fn write_quotes(
+        &mut self,
+        article: &Article,
+        rows: &[crate::attribution::quotes::QuoteRow],
+        actor_ids: &[String],
+    ) -> anyhow::Result<()> {
+        let Some(table) = self.quotes.as_mut() else { return Ok(()) };
+        let mut chars = CharIndex::new(&article.text);
+        for (index, row) in rows.iter().enumerate() {
+            let start = chars.to_chars(row.span.start);
+            let end = chars.to_chars(row.span.end);
+            table.row([
+                article.id.as_str(),
+                &format!("{}-q{index}", article.id),
+                &start.to_string(),
+                &end.to_string(),
+                &row.text,
+                if row.direct { "direct" } else { "indirect" },
+                &row.cue,
+                row.speaker.and_then(|a| actor_ids.get(a)).map_or("", String::as_str),
+                &row.speaker_surface,
+                &format!("{:.4}", row.confidence),
             ])?;
         }
         Ok(())
@@ -215,8 +274,8 @@ impl Tables {
 
     fn finish(self) -> anyhow::Result<Vec<PathBuf>> {
         let mut written = vec![self.articles.finish()?, self.sentences.finish()?];
-        if let Some(mentions) = self.mentions {
-            written.push(mentions.finish()?);
+        for table in [self.mentions, self.quotes].into_iter().flatten() {
+            written.push(table.finish()?);
         }
         Ok(written)
     }
@@ -597,7 +656,28 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             );
         }
     }
-    let tables = Tables::open(&options.out, options.style(), entity_model.is_some(), lengths)?;
+    let attribution_model = match &options.attribution_model {
+        Some(dir) => {
+            let model = EntityModel::load(dir, options.device.device()?)
+                .and_then(|mut model| {
+                    model.encoder.use_precision(options.precision)?;
+                    Ok(model)
+                })
+                .with_context(|| format!("cannot load the attribution tagger in {}", dir.display()))?;
+            if model.label_set != LabelSet::attribution() {
+                anyhow::bail!("{}: not an attribution tagger (its labels are {:?})", dir.display(), model.labels);
+            }
+            let precision = model.encoder.precision_name();
+            models.insert(
+                "attribution".into(),
+                serde_json::json!({ "path": dir, "card": model.card, "precision": precision }),
+            );
+            Some(model)
+        }
+        None => None,
+    };
+    let tables =
+        Tables::open(&options.out, options.style(), entity_model.is_some(), attribution_model.is_some(), lengths)?;
     let progress = progress_bar(options.progress, files);
 
     let mut counts = manifest::Counts::default();
@@ -631,6 +711,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let mut stages = Stages {
         root: corpus.root().to_path_buf(),
         entity_model,
+        attribution_model,
+        speakers: options.speakers,
         gazetteer,
         registry,
         stance,
@@ -757,6 +839,10 @@ struct Stages {
     /// The corpus folder, which the journal's file paths are relative to.
     root: PathBuf,
     entity_model: Option<EntityModel>,
+    /// The attribution tagger; None writes no quotes.csv.
+    attribution_model: Option<EntityModel>,
+    /// Whose attributions the holders read.
+    speakers: Speakers,
     gazetteer: Gazetteer,
     /// Corpus-wide actor ids; None when no entities are found.
     registry: Option<Registry>,
@@ -785,6 +871,8 @@ struct Pending {
     issue_spans: Vec<Span>,
     actors: Option<ArticleActors>,
     questions: Option<Questions>,
+    /// The attributions the tagger found.
+    attributions: Vec<FoundAttribution>,
 }
 
 impl Stages {
@@ -821,8 +909,22 @@ impl Stages {
                 issue_spans: Vec::new(),
                 actors: None,
                 questions: None,
+                attributions: Vec::new(),
             })
             .collect();
+        if let Some(tagger) = &self.attribution_model {
+            let clock = Instant::now();
+            let texts: Vec<(&str, &Segmentation)> =
+                pending.iter().map(|p| (p.article.text.as_str(), &p.segmentation)).collect();
+            let found = find_attributions(tagger, &texts, self.batch_size).with_context(|| {
+                let first = &pending[0].article;
+                format!("the attribution tagger on the {} articles from {} ({})", pending.len(), first.id, first.origin)
+            })?;
+            for (p, found) in pending.iter_mut().zip(found) {
+                p.attributions = found;
+            }
+            self.timings.attribution_s += clock.elapsed().as_secs_f64();
+        }
         if let Some(model) = &self.entity_model {
             let clock = Instant::now();
             let units: Vec<Vec<Span>> =
@@ -854,7 +956,11 @@ impl Stages {
 
             let clock = Instant::now();
             for p in &mut pending {
-                let actors = resolve(&p.article.text, &p.segmentation, &p.found, &self.gazetteer);
+                let mut actors = resolve(&p.article.text, &p.segmentation, &p.found, &self.gazetteer);
+                if self.attribution_model.is_some() {
+                    let tagged = quotations(&p.segmentation, &p.attributions, &actors);
+                    actors.quotes = combine(std::mem::take(&mut actors.quotes), tagged, self.speakers);
+                }
                 p.entry.actors = actors.actors.iter().map(ActorRecord::of).collect();
                 if let Some(registry) = self.registry.as_mut() {
                     p.entry.actor_ids = identify(registry, p.article.date.as_deref(), &p.entry.actors);
@@ -881,6 +987,8 @@ impl Stages {
             if let Some(actors) = &p.actors {
                 self.tables.write_mentions(&p.article, &p.found, actors, &p.entry.actor_ids)?;
             }
+            let quotes = quote_rows(&p.article.text, &p.segmentation, &p.attributions, p.actors.as_ref());
+            self.tables.write_quotes(&p.article, &quotes, &p.entry.actor_ids)?;
             if let (Some(stage), Some(questions)) = (self.stance.as_mut(), &p.questions) {
                 let predicted = answers.next().unwrap_or_default();
                 p.entry.evidence =

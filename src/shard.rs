@@ -24,7 +24,7 @@ use crate::output::read::{table_rows, TableRow};
 use crate::output::stances::{TargetInfo, EVIDENCE_COLUMNS};
 use crate::output::Table;
 use crate::pipeline::{
-    user_table, write_actor_table, write_aggregate_tables, RunOptions, ARTICLE_COLUMNS, MENTION_COLUMNS,
+    user_table, write_actor_table, write_aggregate_tables, RunOptions, ARTICLE_COLUMNS, MENTION_COLUMNS, QUOTE_COLUMNS,
     SENTENCE_COLUMNS,
 };
 use crate::targets::IssueMerger;
@@ -246,6 +246,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
     if with_stance {
         tables.push(("evidence.csv", EVIDENCE_COLUMNS));
     }
+    if options.attribution_model.is_some() {
+        tables.push(("quotes.csv", QUOTE_COLUMNS));
+    }
     for (name, columns) in tables {
         let article_column = columns.iter().position(|c| *c == "article_id").unwrap_or(0);
         // Each shard wrote its articles' rows in the order of its journal, which corpus order keeps: one pass
@@ -298,8 +301,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
 fn remap_row(name: &str, columns: &[&str], row: &mut [String], actors: &IdMap, evidence: Option<&(String, String)>) {
     let column = |wanted: &str| columns.iter().position(|c| *c == wanted);
     match name {
-        "mentions.csv" => {
-            if let Some(cell) = column("actor_id").and_then(|i| row.get_mut(i)) {
+        "mentions.csv" | "quotes.csv" => {
+            let actor_column = if name == "quotes.csv" { "speaker_actor_id" } else { "actor_id" };
+            if let Some(cell) = column(actor_column).and_then(|i| row.get_mut(i)) {
                 if let Some(id) = actors.get(cell.as_str()) {
                     *cell = id.clone();
                 }

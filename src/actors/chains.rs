@@ -350,7 +350,9 @@ fn read_mention(
         EntityType::Per => return read_person(text, segmentation, words, mention, gazetteer),
         EntityType::Org => Class::Organisation,
         EntityType::Loc => Class::Place,
-        EntityType::Misc | EntityType::Issue => Class::Other,
+        EntityType::Misc | EntityType::Issue | EntityType::Source | EntityType::Cue | EntityType::Content => {
+            Class::Other
+        }
     };
     let name = names::strip_possessive(strip_article(surface.trim()));
     let key = name_key(name);

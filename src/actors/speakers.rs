@@ -56,6 +56,8 @@ pub enum Cue {
     SameParagraph,
     /// No cue of its own: opens a paragraph after one that introduced its speaker.
     PreviousParagraph,
+    /// Found by the attribution tagger (`attribution/`), not by these rules.
+    Tagged,
 }
 
 impl Cue {
@@ -67,6 +69,7 @@ impl Cue {
             Cue::AccordingTo => "according_to",
             Cue::SameParagraph => "same_paragraph",
             Cue::PreviousParagraph => "previous_paragraph",
+            Cue::Tagged => "tagged",
         }
     }
 }

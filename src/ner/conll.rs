@@ -109,7 +109,9 @@ pub struct ConllOptions {
 pub enum LineProblem {
     #[error("expected a token and a tag separated by whitespace, found one column {line:?}")]
     OneColumn { line: String },
-    #[error("unknown tag {tag:?} (expected O, or B-/I- followed by PER, ORG, LOC, MISC or ISSUE)")]
+    #[error(
+        "unknown tag {tag:?} (expected O, or B-/I- followed by PER, ORG, LOC, MISC, ISSUE, SOURCE, CUE or CONTENT)"
+    )]
     UnknownTag { tag: String },
     #[error("unknown tag {tag:?} (expected O, or B-/I- followed by an entity type)")]
     UnknownForeignTag { tag: String },

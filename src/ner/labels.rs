@@ -1,5 +1,6 @@
-//! Span labels: the four CoNLL-2003 entity types and the issue type, BIO tags over them, and the fixed class
-//! orders of the two kinds of span model: the entity model's nine classes and the issue tagger's three.
+//! Span labels: the four CoNLL-2003 entity types, the issue type and the three attribution roles, BIO tags over
+//! them, and the fixed class orders of the three kinds of span model: the entity model's nine classes, the issue
+//! tagger's three and the attribution tagger's seven.
 //!
 //! Labels are enums inside the code and strings only at the edges (CoNLL files, a saved model's label list,
 //! reports). The class orders are fixed here, once, so that training, a saved model's head and decoding can
@@ -23,16 +24,33 @@ pub enum EntityType {
     /// An issue or event actors take sides on: a policy, bill, decision, proposal or action ("the border wall",
     /// "the withdrawal of U.S. troops from Syria"). Found by the issue tagger, never by the entity model.
     Issue,
+    /// Who an attribution is to: "Schumer", "a spokesman", "the report" (PolNeAR's Source).
+    Source,
+    /// The words that attribute: "said", "according to", "fears" (PolNeAR's Cue).
+    Cue,
+    /// What is attributed: the quote, the reported speech, belief or intention (PolNeAR's Content).
+    Content,
 }
 
 impl EntityType {
     /// The CoNLL-2003 types, in the entity model's class order.
     pub const CONLL: [EntityType; 4] = [EntityType::Per, EntityType::Org, EntityType::Loc, EntityType::Misc];
+    /// The attribution roles, in the attribution tagger's class order.
+    pub const ATTRIBUTION: [EntityType; 3] = [EntityType::Source, EntityType::Cue, EntityType::Content];
     /// Every type.
-    pub const ALL: [EntityType; 5] =
-        [EntityType::Per, EntityType::Org, EntityType::Loc, EntityType::Misc, EntityType::Issue];
+    pub const ALL: [EntityType; 8] = [
+        EntityType::Per,
+        EntityType::Org,
+        EntityType::Loc,
+        EntityType::Misc,
+        EntityType::Issue,
+        EntityType::Source,
+        EntityType::Cue,
+        EntityType::Content,
+    ];
 
-    /// The name used in CoNLL files and reports: "PER", "ORG", "LOC", "MISC", "ISSUE".
+    /// The name used in CoNLL files and reports: "PER", "ORG", "LOC", "MISC", "ISSUE", "SOURCE", "CUE",
+    /// "CONTENT".
     pub fn as_str(self) -> &'static str {
         match self {
             EntityType::Per => "PER",
@@ -40,6 +58,9 @@ impl EntityType {
             EntityType::Loc => "LOC",
             EntityType::Misc => "MISC",
             EntityType::Issue => "ISSUE",
+            EntityType::Source => "SOURCE",
+            EntityType::Cue => "CUE",
+            EntityType::Content => "CONTENT",
         }
     }
 }
@@ -114,23 +135,29 @@ impl FromStr for Tag {
 /// What can go wrong with labels.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LabelError {
-    #[error("unknown entity type {name:?} (expected PER, ORG, LOC, MISC or ISSUE)")]
+    #[error("unknown entity type {name:?} (expected PER, ORG, LOC, MISC, ISSUE, SOURCE, CUE or CONTENT)")]
     UnknownEntityType { name: String },
-    #[error("unknown tag {name:?} (expected O, or B-/I- followed by PER, ORG, LOC, MISC or ISSUE)")]
+    #[error(
+        "unknown tag {name:?} (expected O, or B-/I- followed by PER, ORG, LOC, MISC, ISSUE, SOURCE, CUE or CONTENT)"
+    )]
     UnknownTag { name: String },
     #[error("the model has {found} labels, stancemap expects {expected}: {expected_names:?}")]
     WrongLabelCount { found: usize, expected: usize, expected_names: Vec<String> },
     #[error("the model's label {index} is {found:?} where stancemap expects {expected:?}")]
     WrongLabel { index: usize, found: String, expected: String },
-    #[error("the labels {found:?} are neither the entity model's ({entities:?}) nor the issue tagger's ({issues:?})")]
-    UnknownLabelSet { found: Vec<String>, entities: Vec<String>, issues: Vec<String> },
+    #[error(
+        "the labels {found:?} are none of the entity model's ({entities:?}), the issue tagger's ({issues:?}) or the \
+         attribution tagger's ({attribution:?})"
+    )]
+    UnknownLabelSet { found: Vec<String>, entities: Vec<String>, issues: Vec<String>, attribution: Vec<String> },
     #[error("tag {tag} is not one of this model's labels {labels:?}")]
     NotInSet { tag: String, labels: Vec<String> },
 }
 
 /// A span model's output classes, in their fixed order: the entity model's
 /// `O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC, B-MISC, I-MISC` ([`LabelSet::conll`]) or the issue tagger's
-/// `O, B-ISSUE, I-ISSUE` ([`LabelSet::issues`]).
+/// `O, B-ISSUE, I-ISSUE` ([`LabelSet::issues`]) or the attribution tagger's
+/// `O, B-SOURCE, I-SOURCE, B-CUE, I-CUE, B-CONTENT, I-CONTENT` ([`LabelSet::attribution`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelSet {
     tags: Vec<Tag>,
@@ -162,15 +189,30 @@ impl LabelSet {
         LabelSet::over(&[EntityType::Issue])
     }
 
+    /// The attribution tagger's label set.
+    pub fn attribution() -> LabelSet {
+        LabelSet::over(&EntityType::ATTRIBUTION)
+    }
+
     /// The label set whose names (a saved model's `id2label`, in class order) are exactly `names`.
     pub fn of_names(names: &[String]) -> Result<LabelSet, LabelError> {
-        let (conll, issues) = (LabelSet::conll(), LabelSet::issues());
-        for set in [conll.clone(), issues.clone()] {
+        let (conll, issues, attribution) = (LabelSet::conll(), LabelSet::issues(), LabelSet::attribution());
+        for set in [&conll, &issues, &attribution] {
             if set.check(names).is_ok() {
-                return Ok(set);
+                return Ok(set.clone());
             }
         }
-        Err(LabelError::UnknownLabelSet { found: names.to_vec(), entities: conll.names(), issues: issues.names() })
+        Err(LabelError::UnknownLabelSet {
+            found: names.to_vec(),
+            entities: conll.names(),
+            issues: issues.names(),
+            attribution: attribution.names(),
+        })
+    }
+
+    /// Whether this set's types include `entity_type`.
+    pub fn has(&self, entity_type: EntityType) -> bool {
+        self.tags.contains(&Tag::Begin(entity_type))
     }
 
     /// The number of classes.

@@ -51,7 +51,7 @@ fn fits(entity_type: EntityType, kind: PlaceKind) -> bool {
         EntityType::Loc => matches!(kind, PlaceKind::Country | PlaceKind::Capital | PlaceKind::Institution),
         EntityType::Org => matches!(kind, PlaceKind::Country | PlaceKind::Capital | PlaceKind::Institution),
         EntityType::Misc => matches!(kind, PlaceKind::Demonym | PlaceKind::Country),
-        EntityType::Issue => false,
+        EntityType::Issue | EntityType::Source | EntityType::Cue | EntityType::Content => false,
     }
 }
 

@@ -76,6 +76,9 @@ pub struct Timings {
     /// The issue tagger.
     #[serde(default)]
     pub issues_s: f64,
+    /// The attribution tagger and the grouping of its spans.
+    #[serde(default)]
+    pub attribution_s: f64,
     pub actors_s: f64,
     pub stance_s: f64,
     pub write_s: f64,

@@ -13,7 +13,7 @@ use crate::model::Purpose;
 use crate::ner::conll::{read_conll, ConllOptions, ConllSentence, LabelMap};
 use crate::ner::evaluate::evaluate;
 use crate::ner::features::EntityInput;
-use crate::ner::labels::{EntityType, LabelSet};
+use crate::ner::labels::LabelSet;
 use crate::ner::model::{EntityBatch, EntityModel};
 use crate::ner::scorer::Scores;
 
@@ -92,17 +92,23 @@ fn examples(sentences: &[ConllSentence], model: &EntityModel) -> anyhow::Result<
 }
 
 /// The classes a model learns from these sentences: the issue tagger's when their tags are ISSUE spans, the
-/// entity model's when they are CoNLL types; an error when they mix both.
+/// attribution tagger's when they are SOURCE / CUE / CONTENT spans, the entity model's when they are CoNLL types;
+/// an error when they mix kinds.
 fn label_set_of(sentences: &[ConllSentence]) -> anyhow::Result<LabelSet> {
-    let types = sentences.iter().flat_map(|s| &s.tags).filter_map(|tag| tag.entity_type());
-    let (issues, entities) =
-        types.fold((0usize, 0usize), |(i, e), t| if t == EntityType::Issue { (i + 1, e) } else { (i, e + 1) });
-    match (issues, entities) {
-        (0, _) => Ok(LabelSet::conll()),
-        (_, 0) => Ok(LabelSet::issues()),
-        _ => bail!(
-            "the training files tag {issues} words ISSUE and {entities} with entity types: an issue tagger and an \
-             entity model are trained apart"
+    let kinds = [LabelSet::conll(), LabelSet::issues(), LabelSet::attribution()];
+    let mut counts = [0usize; 3];
+    for entity_type in sentences.iter().flat_map(|s| &s.tags).filter_map(|tag| tag.entity_type()) {
+        if let Some(kind) = kinds.iter().position(|set| set.has(entity_type)) {
+            counts[kind] += 1;
+        }
+    }
+    match counts {
+        [_, 0, 0] => Ok(LabelSet::conll()),
+        [0, _, 0] => Ok(LabelSet::issues()),
+        [0, 0, _] => Ok(LabelSet::attribution()),
+        [entities, issues, attribution] => bail!(
+            "the training files tag {entities} words with entity types, {issues} ISSUE and {attribution} with \
+             attribution roles: an entity model, an issue tagger and an attribution tagger are trained apart"
         ),
     }
 }
@@ -251,6 +257,10 @@ fn save_model(options: &NerTrainOptions, model: &EntityModel, dev: &Scores) -> a
         options: serde_json::to_value(options).unwrap_or_default(),
         more: Default::default(),
     };
+    let mut training = training;
+    if model.label_set == LabelSet::attribution() {
+        training.more.insert("licence".into(), serde_json::json!([crate::attribution::polnear::LICENCE]));
+    }
     let dev = serde_json::to_value(dev).unwrap_or_default();
     let card = ModelCard::new("ner", model.base, model.labels.clone(), model.adaptation, training, dev);
     card.write(&options.run.out.join(CARD_FILE))?;

@@ -1,0 +1,156 @@
+//! The rows of `quotes.csv`: one per attribution found, with its speaker resolved to an actor of the article.
+//!
+//! The speaker is the actor with a mention inside the attribution's source span, by name, description
+//! ("the senator") or pronoun, as the actor stage resolved them; where several are, the one whose mention
+//! covers the most of the source, then the last (the head of "Clinton campaign chairman John Podesta").
+//! Mentions that only qualify another word ("Russian" in "Russian officials") speak for no one. A source that
+//! holds no actor's mention ("a report", "critics") has no actor id; its words are still in `speaker_surface`.
+//!
+//! An attribution is `direct` when at least half of its content lies inside quotation marks, else `indirect`.
+
+use super::find::FoundAttribution;
+use crate::actors::ArticleActors;
+use crate::span::Span;
+use crate::text::Segmentation;
+
+/// One attribution of an article, ready to be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteRow {
+    /// From the first content piece's start to the last one's end (bytes).
+    pub span: Span,
+    /// The content's pieces, joined by " … " where the content is interrupted (by its cue and source).
+    pub text: String,
+    pub direct: bool,
+    /// The cue's words, pieces joined by a space.
+    pub cue: String,
+    /// The index of the speaking actor in the article's actors.
+    pub speaker: Option<usize>,
+    pub speaker_surface: String,
+    pub confidence: f32,
+}
+
+/// The rows of an article's attributions, in text order; attributions without content are left out.
+pub fn quote_rows(
+    text: &str,
+    segmentation: &Segmentation,
+    found: &[FoundAttribution],
+    actors: Option<&ArticleActors>,
+) -> Vec<QuoteRow> {
+    let mut rows: Vec<QuoteRow> = found
+        .iter()
+        .filter_map(|attribution| {
+            let content = &attribution.attribution.content;
+            let (first, last) = (content.first()?, content.last()?);
+            let speaker_span = attribution.speaker();
+            Some(QuoteRow {
+                span: Span::new(first.start, last.end),
+                text: content.iter().map(|piece| piece.slice(text)).collect::<Vec<_>>().join(" … "),
+                direct: is_direct(segmentation, content),
+                cue: attribution.attribution.cue.iter().map(|piece| piece.slice(text)).collect::<Vec<_>>().join(" "),
+                speaker: speaker_span.and_then(|span| actors.and_then(|actors| speaker_of(actors, span))),
+                speaker_surface: speaker_span.map(|span| span.slice(text).to_string()).unwrap_or_default(),
+                confidence: attribution.confidence,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|row| (row.span.start, row.span.end));
+    rows
+}
+
+/// Whether at least half of the content's bytes lie inside quotations.
+pub fn is_direct(segmentation: &Segmentation, content: &[Span]) -> bool {
+    let total: usize = content.iter().map(|piece| piece.len()).sum();
+    let quoted: usize = content
+        .iter()
+        .map(|piece| {
+            segmentation
+                .quotes_in(*piece)
+                .iter()
+                .map(|quote| piece.end.min(quote.span.end).saturating_sub(piece.start.max(quote.span.start)))
+                .sum::<usize>()
+        })
+        .sum();
+    total > 0 && 2 * quoted >= total
+}
+
+/// The actor speaking through `source`, as the module documentation says.
+pub fn speaker_of(actors: &ArticleActors, source: Span) -> Option<usize> {
+    let mut best: Option<(usize, usize, usize)> = None; // (covered bytes, mention start, actor)
+    for (index, actor) in actors.actors.iter().enumerate() {
+        for mention in actor.mentions.iter().filter(|m| !m.kind.qualifies() && m.span.overlaps(source)) {
+            let covered = mention.span.end.min(source.end) - mention.span.start.max(source.start);
+            let candidate = (covered, mention.span.start, index);
+            if best.is_none_or(|b| (candidate.0, candidate.1) > (b.0, b.1)) {
+                best = Some(candidate);
+            }
+        }
+    }
+    best.map(|(_, _, actor)| actor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actors::{Actor, ActorMention, ActorType, MentionKind};
+    use crate::attribution::Attribution;
+    use crate::text::segment;
+
+    fn at(text: &str, words: &str) -> Span {
+        let start = text.find(words).unwrap();
+        Span::new(start, start + words.len())
+    }
+
+    fn actor(text: &str, name: &str, mentions: &[(&str, MentionKind)]) -> Actor {
+        Actor {
+            name: name.into(),
+            actor_type: ActorType::Person,
+            mentions: mentions
+                .iter()
+                .map(|&(words, kind)| ActorMention {
+                    span: at(text, words),
+                    surface: words.into(),
+                    sentence_index: 0,
+                    kind,
+                    title: None,
+                })
+                .collect(),
+            country: None,
+            titles: Vec::new(),
+            gender: None,
+        }
+    }
+
+    #[test]
+    fn direct_and_indirect_rows_name_their_speakers() {
+        let text = "\"We will win,\" said Senator Jane Smith. A report says the plan failed.";
+        let segmentation = segment(text);
+        let actors = ArticleActors {
+            actors: vec![actor(text, "Jane Smith", &[("Jane Smith", MentionKind::Name)])],
+            quotes: Vec::new(),
+        };
+        let found = vec![
+            FoundAttribution {
+                attribution: Attribution {
+                    source: vec![at(text, "Senator Jane Smith")],
+                    cue: vec![at(text, "said")],
+                    content: vec![at(text, "We will win,")],
+                },
+                confidence: 0.8,
+            },
+            FoundAttribution {
+                attribution: Attribution {
+                    source: vec![at(text, "A report")],
+                    cue: vec![at(text, "says")],
+                    content: vec![at(text, "the plan failed")],
+                },
+                confidence: 0.7,
+            },
+        ];
+        let rows = quote_rows(text, &segmentation, &found, Some(&actors));
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].direct && !rows[1].direct);
+        assert_eq!((rows[0].speaker, rows[0].speaker_surface.as_str()), (Some(0), "Senator Jane Smith"));
+        assert_eq!((rows[1].speaker, rows[1].speaker_surface.as_str()), (None, "A report"));
+        assert_eq!(rows[1].text, "the plan failed");
+    }
+}

@@ -154,11 +154,13 @@ enum ExportCommand {
 
 #[derive(Subcommand)]
 enum TrainCommand {
-    /// Fine-tune an entity model (PER, ORG, LOC, MISC) or an issue tagger (ISSUE) on CoNLL files; the best
-    /// epoch on --dev is kept in --out as card.json + model.safetensors (a delta over the base encoder).
+    /// Fine-tune an entity model (PER, ORG, LOC, MISC), an issue tagger (ISSUE) or an attribution tagger (SOURCE,
+    /// CUE, CONTENT) on CoNLL files; the best epoch on --dev is kept in --out as card.json + model.safetensors (a
+    /// delta over the base encoder).
     Ner {
         /// CoNLL training files (token ... TAG per line, IOB1 or IOB2, -DOCSTART- ignored). Tags of the types
-        /// PER, ORG, LOC, MISC train an entity model; ISSUE tags (`import seesaw --issues`) train an issue tagger.
+        /// PER, ORG, LOC, MISC train an entity model; ISSUE tags (`import seesaw --issues`) train an issue tagger;
+        /// SOURCE, CUE and CONTENT tags (`import polnear`) train an attribution tagger.
         #[arg(long, required = true, num_args = 1..)]
         train: Vec<PathBuf>,
         /// Extra training sets with other labels: PATH@MAP, where MAP is `wnut17`, `wikiann`, or a list like
@@ -350,7 +352,7 @@ struct RunFlags {
     no_attribution: bool,
     /// Whose attributions decide who holds a quoted or reported sentence: the speaker `rules`, the attribution
     /// `tagger`, or `both` (the tagger's, and the rules' where it found no content). Without an attribution
-    /// tagger, the rules'.
+    /// tagger (`--no-attribution`), the rules'.
     #[arg(long, value_enum, default_value_t = Speakers::default())]
     speakers: Speakers,
     /// Who holds a sentence's stances: `every` actor it names that can (the rules' speaker or subject first; the

@@ -197,3 +197,55 @@ fn bbc_politics_runs_through_needs_shared() {
     assert_eq!(run_json["counts"]["skipped"], 0);
     assert!(run_json["counts"]["sentences"].as_u64().unwrap() > 417 * 10);
 }
+
+#[test]
+fn quotes_csv_names_who_said_what_directly_and_in_reported_speech() {
+    if !repo().join("models/base/all-MiniLM-L6-v2/model.safetensors").is_file() {
+        return; // no base encoders (scripts/setup.sh not run): nothing to tag with
+    }
+    let corpus = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo().join("corpus/climate-talks.txt")).unwrap();
+    std::fs::write(corpus.path().join("climate-talks.txt"), &text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run_with(corpus.path(), out.path(), &["--threads", "2", "-q"]);
+    let quotes = table(&out.path().join("quotes.csv"));
+    let actors = table(&out.path().join("actors.csv"));
+    let actor_named = |name: &str| actors.iter().find(|a| a["name"] == name).expect(name)["actor_id"].clone();
+    let quote_with = |words: &str| {
+        quotes
+            .iter()
+            .find(|q| q["text"].contains(words))
+            .unwrap_or_else(|| panic!("no quote with {words:?}: {quotes:?}"))
+    };
+    // A quotation: its speaker named after it, by surname.
+    let direct = quote_with("the old polluters must pay");
+    assert_eq!((direct["kind"].as_str(), direct["cue"].as_str()), ("direct", "said"));
+    assert_eq!(direct["speaker_surface"], "Fa’atau");
+    assert_eq!(direct["speaker_actor_id"], actor_named("Losaline Fa’atau"));
+    // Reported speech: its speaker a pronoun, resolved to the minister.
+    let reported = quote_with("his country had contributed less than four percent");
+    assert_eq!((reported["kind"].as_str(), reported["cue"].as_str()), ("indirect", "said"));
+    assert_eq!(reported["speaker_surface"], "He");
+    assert_eq!(reported["speaker_actor_id"], actor_named("Arvind Raghunathan"));
+    // A source that names no actor: its words, no id.
+    let anonymous = quote_with("supported the Indian position");
+    assert_eq!(anonymous["cue"], "according to");
+    assert!(anonymous["speaker_surface"].contains("negotiators"), "{anonymous:?}");
+    assert_eq!(anonymous["speaker_actor_id"], "");
+    // Offsets slice the content out of the text; rows run in text order, numbered in it.
+    let mut last_start = 0;
+    for (n, quote) in quotes.iter().enumerate() {
+        let sliced = chars(&text, &quote["start"], &quote["end"]);
+        let pieces: Vec<&str> = quote["text"].split(" … ").collect();
+        assert!(sliced.starts_with(pieces[0]) && sliced.ends_with(pieces[pieces.len() - 1]), "{quote:?}");
+        assert!(quote["quote_id"].ends_with(&format!("-q{n}")), "{quote:?}");
+        let start: usize = quote["start"].parse().unwrap();
+        assert!(start >= last_start, "{quote:?}");
+        last_start = start;
+        let confidence: f64 = quote["confidence"].parse().unwrap();
+        assert!((0.0..=1.0).contains(&confidence));
+    }
+    // run.json names the tagger it ran.
+    let models = &manifest(out.path())["models"];
+    assert!(models["attribution"]["path"].as_str().is_some_and(|p| p.ends_with("attribution-fast")), "{models}");
+}

@@ -11,8 +11,16 @@ use std::time::{Duration, Instant};
 
 use common::{manifest, repo, run_with, stancemap};
 
-const TABLES: &[&str] =
-    &["articles.csv", "sentences.csv", "mentions.csv", "evidence.csv", "stances.csv", "matrix.csv", "actors.csv"];
+const TABLES: &[&str] = &[
+    "articles.csv",
+    "sentences.csv",
+    "mentions.csv",
+    "quotes.csv",
+    "evidence.csv",
+    "stances.csv",
+    "matrix.csv",
+    "actors.csv",
+];
 
 fn flags() -> Vec<String> {
     let model = |name: &str| repo().join("models").join(name).display().to_string();

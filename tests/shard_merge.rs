@@ -7,8 +7,16 @@ use std::path::Path;
 
 use common::{manifest, repo, run_with, stancemap};
 
-const TABLES: &[&str] =
-    &["articles.csv", "sentences.csv", "mentions.csv", "evidence.csv", "stances.csv", "matrix.csv", "actors.csv"];
+const TABLES: &[&str] = &[
+    "articles.csv",
+    "sentences.csv",
+    "mentions.csv",
+    "quotes.csv",
+    "evidence.csv",
+    "stances.csv",
+    "matrix.csv",
+    "actors.csv",
+];
 
 fn run(out: &Path, extra: &[&str]) {
     let ner = repo().join("models/ner-fast").display().to_string();

@@ -369,9 +369,10 @@ fn named_holder_and_meeting(every: bool) {
     // The opposition is put to the model, holder and issue marked.
     let okafor = asked("grace-okafor", "issue:port-deal");
     assert_eq!(okafor.len(), 1, "{evidence:#?}");
+    // The holder as the text names her: the attribution tagger's source, with her title.
     assert_eq!(
         (okafor[0]["actor_surface"].as_str(), okafor[0]["target_surface"].as_str()),
-        ("Grace Okafor", "port deal")
+        ("Senator Grace Okafor", "port deal")
     );
     // The meeting is asked (both ways where every actor of the sentence holds), and says nothing either way.
     let both = [("paul-lopez", "maria-chen"), ("maria-chen", "paul-lopez")];

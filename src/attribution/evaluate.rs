@@ -133,7 +133,10 @@ pub fn add_article(scores: &mut AttributionScores, article: &AnnotatedArticle, f
         units.iter().flat_map(|&unit| spans_of(&tag_unit(&article.text, unit, &article.attributions))).collect();
     for role in Role::ALL {
         let gold: Vec<Span> = gold_spans.iter().filter(|(r, _)| *r == role).map(|(_, s)| *s).collect();
-        let predicted: Vec<Span> = found.iter().flat_map(|f| f.attribution.spans(role).iter().copied()).collect();
+        // A span shared by two attributions (a source of two cues) is one span found.
+        let mut predicted: Vec<Span> = found.iter().flat_map(|f| f.attribution.spans(role).iter().copied()).collect();
+        predicted.sort();
+        predicted.dedup();
         let scores = scores.role_mut(role);
         scores.exact.gold += gold.len();
         scores.exact.found += predicted.len();
@@ -287,7 +290,9 @@ mod tests {
         let scores = finish(scores);
         assert_eq!((scores.content.exact.right, scores.content.exact.recalled), (1, 1));
         assert_eq!((scores.content.overlap.right, scores.content.overlap.recalled), (2, 2));
-        assert_eq!((scores.source.exact.found, scores.source.exact.right, scores.source.exact.gold), (2, 2, 2));
+        // Both found attributions name "Smith": one span found, right, against two gold sources.
+        assert_eq!((scores.source.exact.found, scores.source.exact.right, scores.source.exact.gold), (1, 1, 2));
+        assert_eq!(scores.source.exact.recalled, 1);
         assert_eq!(scores.attributions.recall, 1.0);
         assert_eq!(scores.speaker_accuracy, 0.5);
         assert_eq!(scores.attributed_recall, 0.5);

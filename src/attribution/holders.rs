@@ -4,8 +4,8 @@
 //!
 //! A content becomes one quotation per sentence it covers (its part in that sentence), with the speaker resolved
 //! to an actor as `quotes.csv` names it ([`super::quotes::speaker_of`]); only people, organisations and states
-//! speak. [`Speakers`] says whose quotations the holders read: the rules', the tagger's, or the tagger's with
-//! the rules' where the tagger found no content.
+//! speak. [`Speakers`] says whose quotations the holders read: the rules', the tagger's (the default: the
+//! rules add nothing to it on SEESAW valid), or the tagger's with the rules' where the tagger found no content.
 
 use super::find::FoundAttribution;
 use super::quotes::{is_direct, speaker_of};
@@ -19,10 +19,10 @@ use crate::text::Segmentation;
 pub enum Speakers {
     /// The speaker rules only (the attribution tagger still writes quotes.csv).
     Rules,
-    /// The attribution tagger only.
-    Tagger,
-    /// The tagger's attributions, and the rules' where the tagger found no content.
+    /// The attribution tagger only (SEESAW valid, fast tier: article F1 .2296, against .2127 with the rules').
     #[default]
+    Tagger,
+    /// The tagger's attributions, and the rules' where the tagger found no content (.2295).
     Both,
 }
 
@@ -34,6 +34,8 @@ pub fn quotations(
 ) -> Vec<QuoteAttribution> {
     let mut out = Vec::new();
     for attribution in found {
+        // The holder's span is the whole source ("Senator Grace Okafor"): the stance model sees it marked, and
+        // nothing inside it is a target (SEESAW valid: article F1 .2296, against .2229 with the name alone).
         let speaker_span = attribution.speaker();
         let speaker = speaker_span.and_then(|span| speaker_of(actors, span)).filter(|&index| {
             matches!(actors.actors[index].actor_type, ActorType::Person | ActorType::Organisation | ActorType::Country)

@@ -353,7 +353,7 @@ mod tests {
     }
 
     #[test]
-    fn a_saved_label_list_is_the_entity_or_the_issue_set_and_nothing_else() {
+    fn a_saved_label_list_is_the_entity_the_issue_or_the_attribution_set_and_nothing_else() {
         assert_eq!(LabelSet::of_names(&LabelSet::conll().names()), Ok(LabelSet::conll()));
         let issues = LabelSet::issues();
         assert_eq!(issues.names(), ["O", "B-ISSUE", "I-ISSUE"]);
@@ -362,7 +362,11 @@ mod tests {
         assert!(issues.index_of_name("B-PER").is_err(), "an entity tag is no issue class");
         assert!(LabelSet::conll().try_index(Tag::Begin(EntityType::Issue)).is_err());
         let mixed: Vec<String> = ["O", "B-ISSUE", "I-PER"].iter().map(|s| s.to_string()).collect();
-        assert!(LabelSet::of_names(&mixed).unwrap_err().to_string().contains("neither"));
+        assert!(LabelSet::of_names(&mixed).unwrap_err().to_string().contains("none of"));
+        let attribution = LabelSet::attribution();
+        assert_eq!(attribution.names(), ["O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT"]);
+        assert_eq!(LabelSet::of_names(&attribution.names()), Ok(attribution.clone()));
+        assert!(attribution.has(EntityType::Cue) && !attribution.has(EntityType::Per));
     }
 
     #[test]

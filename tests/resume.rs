@@ -9,18 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{manifest, repo, run_with, stancemap};
-
-const TABLES: &[&str] = &[
-    "articles.csv",
-    "sentences.csv",
-    "mentions.csv",
-    "quotes.csv",
-    "evidence.csv",
-    "stances.csv",
-    "matrix.csv",
-    "actors.csv",
-];
+use common::{manifest, repo, run_with, stancemap, TABLES};
 
 fn flags() -> Vec<String> {
     let model = |name: &str| repo().join("models").join(name).display().to_string();

@@ -5,18 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{manifest, repo, run_with, stancemap};
-
-const TABLES: &[&str] = &[
-    "articles.csv",
-    "sentences.csv",
-    "mentions.csv",
-    "quotes.csv",
-    "evidence.csv",
-    "stances.csv",
-    "matrix.csv",
-    "actors.csv",
-];
+use common::{manifest, repo, run_with, stancemap, TABLES};
 
 fn run(out: &Path, extra: &[&str]) {
     let ner = repo().join("models/ner-fast").display().to_string();

@@ -244,11 +244,7 @@ pub fn evaluate(
 mod tests {
     use super::*;
     use crate::attribution::find::FoundAttribution;
-
-    fn at(text: &str, words: &str) -> Span {
-        let start = text.find(words).unwrap();
-        Span::new(start, start + words.len())
-    }
+    use crate::attribution::tests::at;
 
     #[test]
     fn exact_overlap_and_speaker_scores_count_what_they_say() {

@@ -92,16 +92,12 @@ pub fn combine(
 mod tests {
     use super::*;
     use crate::actors::{gazetteer, mentions};
+    use crate::attribution::tests::at;
     use crate::attribution::Attribution;
     use crate::ner::labels::EntityType::{Org, Per};
     use crate::pairs::{build, Holders, Target};
     use crate::targets::Topics;
     use crate::text::segment;
-
-    fn at(text: &str, words: &str) -> Span {
-        let start = text.find(words).unwrap();
-        Span::new(start, start + words.len())
-    }
 
     #[test]
     fn a_tagged_speaker_holds_the_stance_of_the_content_not_its_subject() {

@@ -105,3 +105,14 @@ pub struct AnnotatedArticle {
     pub text: String,
     pub attributions: Vec<Attribution>,
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::span::Span;
+
+    /// The span of the first `words` in `text`.
+    pub(crate) fn at(text: &str, words: &str) -> Span {
+        let start = text.find(words).unwrap_or_else(|| panic!("{words:?} is not in {text:?}"));
+        Span::new(start, start + words.len())
+    }
+}

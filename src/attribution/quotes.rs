@@ -92,13 +92,9 @@ pub fn speaker_of(actors: &ArticleActors, source: Span) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::actors::{Actor, ActorMention, ActorType, MentionKind};
+    use crate::attribution::tests::at;
     use crate::attribution::Attribution;
     use crate::text::segment;
-
-    fn at(text: &str, words: &str) -> Span {
-        let start = text.find(words).unwrap();
-        Span::new(start, start + words.len())
-    }
 
     fn actor(text: &str, name: &str, mentions: &[(&str, MentionKind)]) -> Actor {
         Actor {

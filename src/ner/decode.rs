@@ -222,6 +222,36 @@ mod tests {
     }
 
     #[test]
+    fn an_attribution_content_stays_whole_and_never_continues_another_role() {
+        // The attribution tagger's classes: O, B-/I-SOURCE, B-/I-CUE, B-/I-CONTENT.
+        let labels = LabelSet::attribution();
+        let at = |weights: &[(&str, f32)]| {
+            let rest = (1.0 - weights.iter().map(|(_, p)| p).sum::<f32>()) / (7 - weights.len()) as f32;
+            let mut probs = vec![rest; 7];
+            for (tag, p) in weights {
+                probs[labels.index_of_name(tag).unwrap()] = *p;
+            }
+            probs
+        };
+        // Word by word: B-SOURCE B-CUE B-CONTENT O I-CONTENT I-CONTENT, which would cut the content in two, and
+        // an I-CONTENT right after the cue, which would be a content starting with I.
+        let text = "Smith said the deal is dead";
+        let probs = [
+            at(&[("B-SOURCE", 0.9)]),
+            at(&[("B-CUE", 0.9)]),
+            at(&[("B-CONTENT", 0.8)]),
+            at(&[("O", 0.45), ("I-CONTENT", 0.4)]),
+            at(&[("I-CONTENT", 0.9)]),
+            at(&[("I-CONTENT", 0.9)]),
+        ];
+        let spans = decode(&words(text, &probs), &labels);
+        assert_eq!(found(text, &spans), [("Smith", Source), ("said", Cue), ("the deal is dead", Content)]);
+        let probs = [at(&[("B-CUE", 0.9)]), at(&[("I-CONTENT", 0.6), ("B-CONTENT", 0.3)])];
+        let tags = best_tags(&words("said yes", &probs), &labels);
+        assert_eq!(tags, [Tag::Begin(Cue), Tag::Begin(Content)], "no I-CONTENT after a cue");
+    }
+
+    #[test]
     fn an_entity_cannot_start_with_i() {
         let text = "Kyiv and Lviv";
         let probs = [mix(&[("I-LOC", 0.6), ("B-LOC", 0.3)]), sure("O", 0.9), mix(&[("I-LOC", 0.5), ("B-LOC", 0.4)])];

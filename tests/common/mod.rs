@@ -5,6 +5,18 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The tables of a run with every shipped model, in the order a run writes them.
+pub const TABLES: &[&str] = &[
+    "articles.csv",
+    "sentences.csv",
+    "mentions.csv",
+    "quotes.csv",
+    "evidence.csv",
+    "stances.csv",
+    "matrix.csv",
+    "actors.csv",
+];
+
 pub fn stancemap(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_stancemap")).args(args).output().expect("the stancemap binary runs")
 }

@@ -54,6 +54,9 @@ RESULTS="$ROOT/bench/results/pipeline.csv"
 MACHINE="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//') ($(nproc) cores)"
 NER="$ROOT/models/ner-$TIER"
 STANCE="$ROOT/models/stance-$TIER"
+# The tier's attribution tagger where it is installed (a second encoder pass over every paragraph), else none.
+ATTRIBUTION=(--no-attribution)
+[ -f "$ROOT/models/attribution-$TIER/card.json" ] && ATTRIBUTION=(--attribution-model "$ROOT/models/attribution-$TIER")
 
 # Peak RSS (MB) and wall seconds of a command, from the kernel's accounting of the finished child.
 measure() {
@@ -67,7 +70,7 @@ PY
 
 echo "pipeline.sh: stancemap run, $TIER tier, $PRECISION precision, $THREADS threads, $CORPUS" >&2
 read -r RSS WALL < <(measure "$BIN" run "$CORPUS" --out "$WORK/out" --threads "$THREADS" -q --model "$NER" \
-  --stance-model "$STANCE" --precision "$PRECISION")
+  --stance-model "$STANCE" --precision "$PRECISION" "${ATTRIBUTION[@]}")
 python3 - "$WORK/out/run.json" "$RESULTS" "$TIER" "$CORPUS" "$THREADS" "$RSS" "$WALL" "$MACHINE" "$PRECISION" \
   "$WORK/stancemap.json" <<'PY'
 import csv, datetime, json, os, sys
@@ -92,7 +95,7 @@ with open(results, "a", newline="") as f:
     w.writerow(row)
 print(json.dumps(row))
 json.dump(row, open(summary, "w"))
-print(f"stage seconds: entities {t['entities_s']:.1f}, actors+questions {t['actors_s']:.1f}, stance {t['stance_s']:.1f}, wall {wall}", file=sys.stderr)
+print(f"stage seconds: entities {t['entities_s']:.1f}, attribution {t.get('attribution_s', 0):.1f}, actors+questions {t['actors_s']:.1f}, stance {t['stance_s']:.1f}, wall {wall}", file=sys.stderr)
 PY
 
 if [ "$PYTHON_SIDE" = 1 ]; then

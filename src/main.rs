@@ -903,15 +903,8 @@ fn try_main() -> anyhow::Result<ExitCode> {
             }
             let scores = match model {
                 Some(model) if !rules => {
-                    let mut loaded = EntityModel::load(&model, cli.device.device()?)?;
-                    if loaded.label_set != stancemap::ner::labels::LabelSet::attribution() {
-                        anyhow::bail!(
-                            "{}: not an attribution tagger (its labels are {:?})",
-                            model.display(),
-                            loaded.labels
-                        );
-                    }
-                    loaded.encoder.use_precision(cli.precision)?;
+                    let loaded =
+                        stancemap::attribution::find::load_tagger(&model, cli.device.device()?, cli.precision)?;
                     stancemap::attribution::evaluate::evaluate(&loaded, &articles, 64)?
                 }
                 _ => stancemap::attribution::evaluate::evaluate_rules(&models_dir().join("ner-fast"), &articles)?,

@@ -17,14 +17,13 @@ use serde::{Deserialize, Serialize};
 use crate::actors::registry::{ActorRecord, Registry, ACTOR_COLUMNS};
 use crate::actors::{resolve, ArticleActors};
 use crate::aggregate::{Aggregator, Evidence, Period};
-use crate::attribution::find::{find_attributions, FoundAttribution};
+use crate::attribution::find::{find_attributions, load_tagger, FoundAttribution};
 use crate::attribution::holders::{combine, quotations, Speakers};
 use crate::attribution::quotes::quote_rows;
 use crate::corpus::date::iso_day;
 use crate::corpus::{Article, Corpus, Problem, ReadOptions};
 use crate::model::{DeviceChoice, Precision};
 use crate::ner::gazetteer::Gazetteer;
-use crate::ner::labels::LabelSet;
 use crate::ner::mentions::{mentions, Mention};
 use crate::ner::model::EntityModel;
 use crate::ner::tagger::{find_entities_in, Document};
@@ -658,15 +657,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     }
     let attribution_model = match &options.attribution_model {
         Some(dir) => {
-            let model = EntityModel::load(dir, options.device.device()?)
-                .and_then(|mut model| {
-                    model.encoder.use_precision(options.precision)?;
-                    Ok(model)
-                })
-                .with_context(|| format!("cannot load the attribution tagger in {}", dir.display()))?;
-            if model.label_set != LabelSet::attribution() {
-                anyhow::bail!("{}: not an attribution tagger (its labels are {:?})", dir.display(), model.labels);
-            }
+            let model = load_tagger(dir, options.device.device()?, options.precision)?;
             let precision = model.encoder.precision_name();
             models.insert(
                 "attribution".into(),

@@ -54,6 +54,23 @@ fn gap(a: Span, b: Span) -> usize {
     }
 }
 
+/// The attribution tagger in `dir`, on `device` in `precision`; an error naming the folder when it cannot be
+/// loaded or is another kind of span model.
+pub fn load_tagger(
+    dir: &std::path::Path,
+    device: tch::Device,
+    precision: crate::model::Precision,
+) -> anyhow::Result<EntityModel> {
+    use anyhow::Context;
+    let mut model = EntityModel::load(dir, device)
+        .with_context(|| format!("cannot load the attribution tagger in {}", dir.display()))?;
+    if model.label_set != crate::ner::labels::LabelSet::attribution() {
+        anyhow::bail!("{}: not an attribution tagger (its labels are {:?})", dir.display(), model.labels);
+    }
+    model.encoder.use_precision(precision)?;
+    Ok(model)
+}
+
 /// The attributions of each text, given with its segmentation.
 pub fn find_attributions(
     model: &EntityModel,

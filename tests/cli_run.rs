@@ -249,3 +249,65 @@ fn quotes_csv_names_who_said_what_directly_and_in_reported_speech() {
     let models = &manifest(out.path())["models"];
     assert!(models["attribution"]["path"].as_str().is_some_and(|p| p.ends_with("attribution-fast")), "{models}");
 }
+
+#[test]
+fn import_polnear_and_eval_attribution_read_a_brat_folder_and_name_its_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let split = dir.path().join("dev");
+    std::fs::create_dir_all(split.join("text")).unwrap();
+    std::fs::create_dir_all(split.join("attributions")).unwrap();
+    let text = "Senator Jane Smith said the port deal would ruin the coast.\n\nCritics say it works.";
+    std::fs::write(split.join("text/port.txt"), text).unwrap();
+    let at = |words: &str| {
+        let start = text.find(words).unwrap();
+        format!("{} {}", start, start + words.len())
+    };
+    let ann = format!(
+        "T1\tSource {}\tSenator Jane Smith\nT2\tCue {}\tsaid\nT3\tContent {}\tthe port deal would ruin the coast\n\
+         E1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\nT4\tSource {}\tCritics\nT5\tCue {}\tsay\n\
+         T6\tContent {}\tit works\nE2\tAttribution:T5 Content:T6 Cue:T5 Source:T4\nnot a brat line\n",
+        at("Senator Jane Smith"),
+        at("said"),
+        at("the port deal would ruin the coast"),
+        at("Critics"),
+        at("say"),
+        at("it works")
+    );
+    std::fs::write(split.join("attributions/port_ann1.ann"), ann).unwrap();
+    let conll = dir.path().join("dev.conll");
+    let output = stancemap(&["import", "polnear", split.to_str().unwrap(), "--out", conll.to_str().unwrap()]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("1 articles") && stdout.contains("2 attributions"), "{stdout}");
+    assert!(stderr.contains("port_ann1.ann:9: not a brat line"), "{stderr}");
+    let tagged = std::fs::read_to_string(&conll).unwrap();
+    assert!(tagged.contains("Senator B-SOURCE\n") && tagged.contains("ruin I-CONTENT\n"), "{tagged}");
+
+    if !repo().join("models/base/all-MiniLM-L6-v2/model.safetensors").is_file() {
+        return; // no base encoders (scripts/setup.sh not run): the tagger cannot be scored
+    }
+    let model = repo().join("models/attribution-fast");
+    let output = stancemap(&[
+        "eval",
+        "attribution",
+        "--data",
+        split.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let scores: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(scores["articles"], 1);
+    assert_eq!(scores["attributions"]["gold"], 2);
+    assert_eq!(scores["source"]["exact"]["gold"], 2);
+    // Two plain attributions, each a sentence: the shipped tagger finds both with their speakers.
+    assert_eq!(scores["attributions"]["recalled"], 2, "{scores}");
+    assert_eq!(scores["speaker_accuracy"], 1.0, "{scores}");
+    // An entity model is no attribution tagger.
+    let ner = repo().join("models/ner-fast");
+    let output =
+        stancemap(&["eval", "attribution", "--data", split.to_str().unwrap(), "--model", ner.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not an attribution tagger"));
+}

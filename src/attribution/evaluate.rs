@@ -243,44 +243,19 @@ pub fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attribution::find::FoundAttribution;
-    use crate::attribution::tests::at;
+    use crate::attribution::tests::{attribution, found};
 
     #[test]
     fn exact_overlap_and_speaker_scores_count_what_they_say() {
         let text = "Smith said the plan will fail. Critics say it works.";
         let gold = vec![
-            Attribution {
-                source: vec![at(text, "Smith")],
-                cue: vec![at(text, "said")],
-                content: vec![at(text, "the plan will fail")],
-            },
-            Attribution {
-                source: vec![at(text, "Critics")],
-                cue: vec![at(text, "say")],
-                content: vec![at(text, "it works")],
-            },
+            attribution(text, "Smith", "said", "the plan will fail"),
+            attribution(text, "Critics", "say", "it works"),
         ];
         let article = AnnotatedArticle { id: "a".into(), text: text.into(), attributions: gold };
         // The first found right but for a shorter content (overlap, not exact); the second with the wrong speaker.
-        let found = vec![
-            FoundAttribution {
-                attribution: Attribution {
-                    source: vec![at(text, "Smith")],
-                    cue: vec![at(text, "said")],
-                    content: vec![at(text, "the plan will")],
-                },
-                confidence: 0.9,
-            },
-            FoundAttribution {
-                attribution: Attribution {
-                    source: vec![at(text, "Smith")],
-                    cue: vec![at(text, "say")],
-                    content: vec![at(text, "it works")],
-                },
-                confidence: 0.9,
-            },
-        ];
+        let found =
+            vec![found(text, "Smith", "said", "the plan will", 0.9), found(text, "Smith", "say", "it works", 0.9)];
         let mut scores = AttributionScores::default();
         add_article(&mut scores, &article, &found);
         let scores = finish(scores);

@@ -92,8 +92,7 @@ pub fn combine(
 mod tests {
     use super::*;
     use crate::actors::{gazetteer, mentions};
-    use crate::attribution::tests::at;
-    use crate::attribution::Attribution;
+    use crate::attribution::tests::found as found_attribution;
     use crate::ner::labels::EntityType::{Org, Per};
     use crate::pairs::{build, Holders, Target};
     use crate::targets::Topics;
@@ -119,28 +118,14 @@ mod tests {
         };
         let by_rules = asked(&actors);
         assert!(by_rules.iter().any(|(holder, _)| holder == "Nato"), "{by_rules:?}");
-        let found = [FoundAttribution {
-            attribution: Attribution {
-                source: vec![at(text, "the minister")],
-                cue: vec![at(text, "fears")],
-                content: vec![at(text, "Nato is failing Ukraine")],
-            },
-            confidence: 0.9,
-        }];
+        let found = [found_attribution(text, "the minister", "fears", "Nato is failing Ukraine", 0.9)];
         // "the minister" is a description the actor stage resolves to Anna Berg only with a title; here it names
         // no one, so the content has no speaker and the rules' holder stays.
         let tagged = quotations(&segmentation, &found, &actors);
         assert_eq!(tagged.len(), 1);
         assert_eq!(tagged[0].speaker, None);
         // With the source on her name, she holds the content's stances, toward what it names.
-        let found = [FoundAttribution {
-            attribution: Attribution {
-                source: vec![at(text, "Anna Berg")],
-                cue: vec![at(text, "fears")],
-                content: vec![at(text, "Nato is failing Ukraine")],
-            },
-            confidence: 0.9,
-        }];
+        let found = [found_attribution(text, "Anna Berg", "fears", "Nato is failing Ukraine", 0.9)];
         let tagged = quotations(&segmentation, &found, &actors);
         assert_eq!(tagged[0].speaker.map(|s| actors.actors[s].name.as_str()), Some("Anna Berg"));
         actors.quotes = combine(std::mem::take(&mut actors.quotes), tagged, Speakers::Both);
@@ -156,14 +141,7 @@ mod tests {
         let names = [("Lee", Per, 0), ("Kim", Per, 0)];
         let segmentation = segment(text);
         let actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &gazetteer());
-        let found = [FoundAttribution {
-            attribution: Attribution {
-                source: vec![at(text, "Lee")],
-                cue: vec![at(text, "said")],
-                content: vec![at(text, "the plan works. It will last.")],
-            },
-            confidence: 0.9,
-        }];
+        let found = [found_attribution(text, "Lee", "said", "the plan works. It will last.", 0.9)];
         let tagged = quotations(&segmentation, &found, &actors);
         let parts: Vec<&str> = tagged.iter().map(|q| q.span.slice(text)).collect();
         assert_eq!(parts, ["the plan works.", "It will last."]);

@@ -108,7 +108,19 @@ pub struct AnnotatedArticle {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::find::FoundAttribution;
+    use super::Attribution;
     use crate::span::Span;
+
+    /// The attribution of `text` whose source, cue and content are the first occurrences of these words.
+    pub(crate) fn attribution(text: &str, source: &str, cue: &str, content: &str) -> Attribution {
+        Attribution { source: vec![at(text, source)], cue: vec![at(text, cue)], content: vec![at(text, content)] }
+    }
+
+    /// [`attribution`] as the tagger found it, with `confidence`.
+    pub(crate) fn found(text: &str, source: &str, cue: &str, content: &str, confidence: f32) -> FoundAttribution {
+        FoundAttribution { attribution: attribution(text, source, cue, content), confidence }
+    }
 
     /// The span of the first `words` in `text`.
     pub(crate) fn at(text: &str, words: &str) -> Span {

@@ -92,8 +92,7 @@ pub fn speaker_of(actors: &ArticleActors, source: Span) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::actors::{Actor, ActorMention, ActorType, MentionKind};
-    use crate::attribution::tests::at;
-    use crate::attribution::Attribution;
+    use crate::attribution::tests::{at, found};
     use crate::text::segment;
 
     fn actor(text: &str, name: &str, mentions: &[(&str, MentionKind)]) -> Actor {
@@ -125,22 +124,8 @@ mod tests {
             quotes: Vec::new(),
         };
         let found = vec![
-            FoundAttribution {
-                attribution: Attribution {
-                    source: vec![at(text, "Senator Jane Smith")],
-                    cue: vec![at(text, "said")],
-                    content: vec![at(text, "We will win,")],
-                },
-                confidence: 0.8,
-            },
-            FoundAttribution {
-                attribution: Attribution {
-                    source: vec![at(text, "A report")],
-                    cue: vec![at(text, "says")],
-                    content: vec![at(text, "the plan failed")],
-                },
-                confidence: 0.7,
-            },
+            found(text, "Senator Jane Smith", "said", "We will win,", 0.8),
+            found(text, "A report", "says", "the plan failed", 0.7),
         ];
         let rows = quote_rows(text, &segmentation, &found, Some(&actors));
         assert_eq!(rows.len(), 2);

@@ -14,6 +14,7 @@ use stancemap::ner::conll::ConllOptions;
 use stancemap::ner::evaluate::evaluate_file;
 use stancemap::ner::export::export_hf;
 use stancemap::ner::model::{Adaptation, EntityModel};
+use stancemap::output::finished::FinishedRun;
 use stancemap::output::{Format, FormulaGuard};
 use stancemap::pairs::Holders;
 use stancemap::pipeline::{run, RunOptions};
@@ -75,6 +76,52 @@ enum Command {
         /// The folder for the merged tables.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Write one self-contained HTML page of a finished run (no network needed to open it): the actor network,
+    /// filters, a page per actor and per target with the evidence sentences, and a search box.
+    Report {
+        /// The run's output folder.
+        run_dir: PathBuf,
+        /// The HTML file to write (default: RUN_DIR/report.html).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// At most this many evidence sentences per holder and target (the strongest first; evidence.csv has
+        /// them all).
+        #[arg(long, value_name = "N", default_value_t = 5)]
+        evidence_per_cell: usize,
+    },
+    /// Write a finished run's stances as a network file for Gephi, visone or a graph library: actors x targets
+    /// (two-mode), or actors linked by the targets they agree (congruence) or disagree (conflict) on, as the
+    /// Discourse Network Analyzer defines them.
+    Network {
+        /// The run's output folder.
+        run_dir: PathBuf,
+        #[arg(long, value_enum, default_value = "two-mode")]
+        mode: stancemap::network::Mode,
+        #[arg(long, value_enum, default_value = "graphml")]
+        format: stancemap::network::NetworkFormat,
+        /// The file to write (default: RUN_DIR/network-MODE.EXT; csv: the edges there, the nodes in
+        /// NAME.nodes.csv beside it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only stances with at least this many favor or against sentences.
+        #[arg(long, default_value_t = 1)]
+        min_evidence: usize,
+        /// Only holders of this actor type (person, organisation, country, ...); repeat for several.
+        #[arg(long)]
+        actor_type: Vec<String>,
+        /// The period (a `run --period` row such as 2021-06; default: the whole corpus).
+        #[arg(long, default_value = "all")]
+        period: String,
+    },
+    /// Write a finished run's tables as one workbook (one sheet per table) for a spreadsheet; `run --format
+    /// xlsx` does it at the end of a run.
+    Workbook {
+        /// The run's output folder.
+        run_dir: PathBuf,
+        /// The .xlsx file to write (default: RUN_DIR/tables.xlsx).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Train a model on labeled data.
     #[command(subcommand)]
@@ -301,9 +348,10 @@ struct RunFlags {
     /// Write text cells exactly as they are, even those a spreadsheet would run as formulas.
     #[arg(long)]
     no_formula_guard: bool,
-    /// The tables' format: csv, tsv (tab-separated) or jsonl (one JSON object per row).
+    /// The tables' format: csv, tsv (tab-separated), jsonl (one JSON object per row), or xlsx (the CSV tables
+    /// and, beside them, tables.xlsx: one sheet per table, for a spreadsheet).
     #[arg(long, value_enum, default_value = "csv")]
-    format: Format,
+    format: TablesFormat,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -366,6 +414,10 @@ struct RunFlags {
     /// Leave out of stances.csv and matrix.csv the cells with fewer pieces of evidence.
     #[arg(long, default_value_t = 1)]
     min_evidence: usize,
+    /// matrix.csv's columns: the N targets with the most evidence (0: every target; a spreadsheet opens at most
+    /// 16,384 columns). stances.csv has every target; run.json says how many the matrix left out.
+    #[arg(long, value_name = "N", default_value_t = stancemap::pipeline::DEFAULT_MATRIX_TOP)]
+    matrix_top: usize,
     /// Leave out of the aggregates the evidence whose top probability is lower (evidence.csv keeps it).
     #[arg(long, default_value_t = 0.0)]
     min_confidence: f32,
@@ -373,6 +425,26 @@ struct RunFlags {
     /// machine. Run all N (a job array), then `stancemap merge` their folders.
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
+}
+
+/// The tables' format as `--format` names it: one of the table formats, or `xlsx`, which writes CSV tables (the
+/// ones a resume, a merge, `report` and `network` read) and a workbook of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TablesFormat {
+    Csv,
+    Tsv,
+    Jsonl,
+    Xlsx,
+}
+
+impl TablesFormat {
+    fn tables(self) -> Format {
+        match self {
+            TablesFormat::Csv | TablesFormat::Xlsx => Format::Csv,
+            TablesFormat::Tsv => Format::Tsv,
+            TablesFormat::Jsonl => Format::Jsonl,
+        }
+    }
 }
 
 impl RunFlags {
@@ -400,6 +472,7 @@ impl RunFlags {
             holders,
             period,
             min_evidence,
+            matrix_top,
             min_confidence,
             shard,
         } = self;
@@ -415,7 +488,8 @@ impl RunFlags {
             out,
             max_article_bytes,
             formula_guard: if no_formula_guard { FormulaGuard::Off } else { FormulaGuard::On },
-            format,
+            format: format.tables(),
+            workbook: format == TablesFormat::Xlsx,
             progress: !quiet,
             entity_model,
             gazetteers,
@@ -444,6 +518,7 @@ impl RunFlags {
             holders,
             period,
             min_evidence,
+            matrix_top,
             min_confidence,
             shard,
             device,
@@ -717,6 +792,48 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 summary.evidence,
                 summary.out.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { run_dir, out, evidence_per_cell } => {
+            let run = FinishedRun::open(&run_dir)?;
+            let out = out.unwrap_or_else(|| run_dir.join("report.html"));
+            let summary = stancemap::report::write(&run, &out, evidence_per_cell)?;
+            eprintln!(
+                "stancemap: {} actors, {} targets, {} stances, {} evidence sentences in {} ({:.1} MB)",
+                summary.actors,
+                summary.targets,
+                summary.stances,
+                summary.evidence,
+                out.display(),
+                summary.bytes as f64 / 1e6
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Network { run_dir, mode, format, out, min_evidence, actor_type, period } => {
+            let run = FinishedRun::open(&run_dir)?;
+            let filters = stancemap::network::Filters { min_evidence, actor_types: actor_type, period };
+            let network = stancemap::network::build(&run, mode, &filters)?;
+            let out = out.unwrap_or_else(|| run_dir.join(format!("network-{}.{}", mode.name(), format.extension())));
+            let written = stancemap::network::write(&network, format, &out)?;
+            let shown: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "stancemap: {} network, {} nodes, {} edges in {}",
+                mode.name(),
+                network.nodes.len(),
+                network.edges.len(),
+                shown.join(" and ")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Workbook { run_dir, out } => {
+            let run = FinishedRun::open(&run_dir)?;
+            let out = out.unwrap_or_else(|| run_dir.join(stancemap::output::workbook::WORKBOOK));
+            let summary = stancemap::output::workbook::write(&run, &out, stancemap::output::workbook::SHEET_ROWS)?;
+            for table in &summary.continued {
+                eprintln!("stancemap: {table} has more rows than a sheet holds; it goes on in the next sheets");
+            }
+            let sheets: Vec<String> = summary.sheets.iter().map(|(n, rows)| format!("{n} ({rows} rows)")).collect();
+            eprintln!("stancemap: {} in {}", sheets.join(", "), out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Train(TrainCommand::Ner { train, extra, dev, no_word_shape, run }) => {

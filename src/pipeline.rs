@@ -29,7 +29,8 @@ use crate::ner::model::EntityModel;
 use crate::ner::tagger::{find_entities_in, Document};
 use crate::output::journal::{ArticleCounts, ArticleEntry, EvidenceRecord, Journal, JOURNAL};
 use crate::output::lock::FolderLock;
-use crate::output::stances::{StanceTables, TargetInfo, EVIDENCE_COLUMNS};
+use crate::output::stances::{MatrixColumns, StanceTables, TargetInfo, EVIDENCE_COLUMNS};
+use crate::output::workbook;
 use crate::output::{manifest, Format, FormulaGuard, Manifest, ProblemRecord, Style, Table};
 use crate::pairs::{Holders, Pair, Question, Target};
 use crate::shard::{Shard, SHARD_JOURNAL};
@@ -48,6 +49,9 @@ pub struct RunOptions {
     pub formula_guard: FormulaGuard,
     /// The tables' file format.
     pub format: Format,
+    /// Also write the tables as one workbook, `tables.xlsx` (`--format xlsx`; the tables themselves are CSV).
+    #[serde(default)]
+    pub workbook: bool,
     /// Show a progress bar (only ever drawn when stderr is a terminal).
     pub progress: bool,
     /// The entity model folder; None skips entity detection (and mentions.csv).
@@ -81,6 +85,9 @@ pub struct RunOptions {
     pub period: Option<Period>,
     /// Aggregate rows with fewer pieces of evidence are left out of stances.csv and matrix.csv.
     pub min_evidence: usize,
+    /// matrix.csv's columns: the targets with the most evidence, at most this many (0: all).
+    #[serde(default = "default_matrix_top")]
+    pub matrix_top: usize,
     /// Evidence whose top probability is lower is left out of the aggregates (never out of evidence.csv).
     pub min_confidence: f32,
     /// Only this shard's articles (see [`crate::shard`]).
@@ -91,6 +98,13 @@ pub struct RunOptions {
     /// Their number format.
     #[serde(default)]
     pub precision: Precision,
+}
+
+/// matrix.csv's columns by default: a spreadsheet opens it, and reads it on one screen or a few.
+pub const DEFAULT_MATRIX_TOP: usize = 200;
+
+fn default_matrix_top() -> usize {
+    DEFAULT_MATRIX_TOP
 }
 
 impl RunOptions {
@@ -514,10 +528,11 @@ impl StanceStage {
     }
 
     /// Finishes evidence.csv and writes stances.csv and matrix.csv.
-    fn finish(self, options: &RunOptions, registry: &Registry) -> anyhow::Result<Vec<PathBuf>> {
+    fn finish(self, options: &RunOptions, registry: &Registry) -> anyhow::Result<(Vec<PathBuf>, MatrixColumns)> {
         let mut written = vec![self.evidence.finish()?];
-        written.extend(write_aggregate_tables(options, &self.aggregator, registry, self.targets)?);
-        Ok(written)
+        let (aggregates, matrix) = write_aggregate_tables(options, &self.aggregator, registry, self.targets)?;
+        written.extend(aggregates);
+        Ok((written, matrix))
     }
 }
 
@@ -535,13 +550,14 @@ pub fn write_actor_table(options: &RunOptions, registry: &Registry) -> anyhow::R
     Ok(actors.finish()?)
 }
 
-/// Writes stances.csv and matrix.csv from the cells, the actors and the other targets of a run.
+/// Writes stances.csv and matrix.csv from the cells, the actors and the other targets of a run; says which
+/// targets matrix.csv shows.
 pub fn write_aggregate_tables(
     options: &RunOptions,
     aggregator: &Aggregator,
     registry: &Registry,
     mut targets: BTreeMap<String, TargetInfo>,
-) -> anyhow::Result<Vec<PathBuf>> {
+) -> anyhow::Result<(Vec<PathBuf>, MatrixColumns)> {
     for row in registry.rows() {
         targets.insert(row[0].clone(), TargetInfo { label: row[1].clone(), target_type: row[2].clone() });
     }
@@ -553,8 +569,35 @@ pub fn write_aggregate_tables(
         registry,
         targets: &targets,
         min_evidence: options.min_evidence,
+        matrix_top: options.matrix_top,
     };
-    Ok(vec![tables.write_stances()?, tables.write_matrix()?])
+    let stances = tables.write_stances()?;
+    let (matrix, columns) = tables.write_matrix()?;
+    Ok((vec![stances, matrix], columns))
+}
+
+/// Writes `tables.xlsx` from the finished tables in `dir`, and says so when a table goes on over several sheets.
+pub fn write_workbook(dir: &Path, format: Format) -> anyhow::Result<PathBuf> {
+    let run = crate::output::finished::FinishedRun { dir: dir.to_path_buf(), format };
+    let summary = workbook::write(&run, &dir.join(workbook::WORKBOOK), workbook::SHEET_ROWS)?;
+    for table in &summary.continued {
+        let sheets: Vec<&str> =
+            summary.sheets.iter().map(|(n, _)| n.as_str()).filter(|n| n.split(" (").next() == Some(table)).collect();
+        eprintln!(
+            "{}: {table} has more rows than a sheet holds ({}); it goes on over the sheets {}",
+            summary.path.display(),
+            workbook::SHEET_ROWS - 1,
+            sheets.join(", ")
+        );
+    }
+    if summary.cut_cells > 0 {
+        eprintln!(
+            "{}: {} cells were longer than a spreadsheet cell holds (32,767 characters) and were cut there; the CSV tables have them whole",
+            summary.path.display(),
+            summary.cut_cells
+        );
+    }
+    Ok(summary.path)
 }
 
 /// The user's table at `path` read with `read`, its row problems added to `problems`; empty without a path.
@@ -743,14 +786,19 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         }
         stages.chunk(chunk)
     })?;
-    let Stages { registry, stance, tables, journal, counts, mut timings, .. } = stages;
+    let Stages { registry, stance, tables, journal, mut counts, mut timings, .. } = stages;
     progress.finish_and_clear();
     let mut outputs = tables.finish()?;
     if let Some(registry) = &registry {
         if let Some(stage) = stance {
-            outputs.extend(stage.finish(options, registry)?);
+            let (written, matrix) = stage.finish(options, registry)?;
+            outputs.extend(written);
+            counts.matrix = Some(matrix);
         }
         outputs.push(write_actor_table(options, registry)?);
+    }
+    if options.workbook {
+        outputs.push(write_workbook(&options.out, options.format)?);
     }
 
     let elapsed = started.elapsed();

@@ -24,8 +24,8 @@ use crate::output::read::{table_rows, TableRow};
 use crate::output::stances::{TargetInfo, EVIDENCE_COLUMNS};
 use crate::output::Table;
 use crate::pipeline::{
-    user_table, write_actor_table, write_aggregate_tables, RunOptions, ARTICLE_COLUMNS, MENTION_COLUMNS, QUOTE_COLUMNS,
-    SENTENCE_COLUMNS,
+    user_table, write_actor_table, write_aggregate_tables, write_workbook, RunOptions, ARTICLE_COLUMNS,
+    MENTION_COLUMNS, QUOTE_COLUMNS, SENTENCE_COLUMNS,
 };
 use crate::targets::IssueMerger;
 
@@ -279,11 +279,17 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
         }
         written.push(table.finish()?);
     }
+    let mut matrix = None;
     if with_stance {
-        written.extend(write_aggregate_tables(&options, &aggregator, &registry, targets)?);
+        let (aggregates, columns) = write_aggregate_tables(&options, &aggregator, &registry, targets)?;
+        written.extend(aggregates);
+        matrix = Some(columns);
     }
     if with_mentions {
         written.push(write_actor_table(&options, &registry)?);
+    }
+    if options.workbook {
+        written.push(write_workbook(out, options.format)?);
     }
 
     let summary = MergeSummary {
@@ -292,7 +298,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
         evidence: entries.iter().map(|(_, e)| e.evidence.len()).sum(),
         out: out.to_path_buf(),
     };
-    let manifest = merged_manifest(&shards, &options, &summary, started_at, &written)?;
+    let mut manifest = merged_manifest(&shards, &options, &summary, started_at, &written)?;
+    if let Some(columns) = matrix {
+        manifest["counts"]["matrix"] = serde_json::to_value(columns)?;
+    }
     crate::output::write_json(&out.join("run.json"), &manifest)?;
     Ok(summary)
 }

@@ -47,6 +47,9 @@ pub struct Counts {
     pub warnings: usize,
     /// Problems by kind (`binary`, `not_utf8`, `empty`, ...).
     pub problems_by_kind: BTreeMap<String, usize>,
+    /// The targets matrix.csv shows as columns and those it leaves to stances.csv (with the stance stage).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<super::stances::MatrixColumns>,
 }
 
 impl Counts {

@@ -6,11 +6,13 @@
 //! spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
 //! leading `'` (the OWASP rule). No other character of any text is changed.
 
+pub mod finished;
 pub mod journal;
 pub mod lock;
 pub mod manifest;
 pub mod read;
 pub mod stances;
+pub mod workbook;
 
 pub use manifest::{Manifest, ProblemRecord};
 

@@ -71,7 +71,7 @@ fn line_at(bytes: &[u8], offset: u64) -> u64 {
 }
 
 /// `cell` without the `'` the formula guard adds.
-fn unguard(cell: &str) -> &str {
+pub(crate) fn unguard(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
         _ => cell,

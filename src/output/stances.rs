@@ -2,7 +2,7 @@
 //! done), `stances.csv` (one row per holder × target × period cell) and `matrix.csv` (holders as rows,
 //! targets as columns, the score in each cell: the one-look spreadsheet view).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{OutputError, Style, Table};
@@ -65,6 +65,18 @@ pub struct StanceTables<'a> {
     pub targets: &'a BTreeMap<String, TargetInfo>,
     /// Cells with fewer pieces of evidence are left out.
     pub min_evidence: usize,
+    /// matrix.csv's columns: the targets with the most evidence, at most this many (0: all of them).
+    pub matrix_top: usize,
+}
+
+/// Which targets matrix.csv shows as columns, and how many it leaves to stances.csv.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MatrixColumns {
+    /// Targets shown as columns.
+    pub targets: usize,
+    /// Targets with evidence that are not columns (fewer pieces of evidence than the last column's); their
+    /// cells are in stances.csv.
+    pub left_out: usize,
 }
 
 impl StanceTables<'_> {
@@ -107,15 +119,25 @@ impl StanceTables<'_> {
     }
 
     /// Writes `matrix.csv`: one row per holder, one column per target (over the whole corpus), the mean score in
-    /// each cell that has at least `min_evidence` pieces of evidence, empty otherwise.
-    pub fn write_matrix(&self) -> Result<PathBuf, OutputError> {
+    /// each cell that has at least `min_evidence` pieces of evidence, empty otherwise. The columns are the
+    /// `matrix_top` targets with the most evidence (ties by id), so that a spreadsheet opens the file (they take
+    /// at most 16,384 columns); a holder with no cell among them has no row.
+    pub fn write_matrix(&self) -> Result<(PathBuf, MatrixColumns), OutputError> {
         let (dir, style, aggregator, registry, targets, min_evidence) =
             (self.dir, self.style, self.aggregator, self.registry, self.targets, self.min_evidence);
         let kept = || {
             aggregator.cells.iter().filter(|((_, _, period), cell)| period == ALL && cell.n_evidence() >= min_evidence)
         };
-        let columns: BTreeSet<&str> = kept().map(|((_, target, _), _)| target.as_str()).collect();
-        let columns: Vec<&str> = columns.into_iter().collect();
+        let mut evidence: BTreeMap<&str, usize> = BTreeMap::new();
+        for ((_, target, _), cell) in kept() {
+            *evidence.entry(target.as_str()).or_default() += cell.n_evidence();
+        }
+        let mut ranked: Vec<(&str, usize)> = evidence.into_iter().collect();
+        ranked.sort_by(|(a, n), (b, m)| m.cmp(n).then(a.cmp(b)));
+        let shown = if self.matrix_top == 0 { ranked.len() } else { self.matrix_top.min(ranked.len()) };
+        let summary = MatrixColumns { targets: shown, left_out: ranked.len() - shown };
+        let mut columns: Vec<&str> = ranked[..shown].iter().map(|(target, _)| *target).collect();
+        columns.sort_unstable();
         let labels: Vec<String> =
             columns.iter().map(|id| targets.get(*id).map_or(id.to_string(), |t| t.label.clone())).collect();
         let mut header = MATRIX_KEYS.map(String::from).to_vec();
@@ -131,16 +153,17 @@ impl StanceTables<'_> {
             table.row([actor_id, name].into_iter().chain(cells.iter().map(String::as_str)))
         };
         for ((actor, target, _), cell) in kept() {
+            let Ok(column) = columns.binary_search(&target.as_str()) else { continue };
             if row.as_ref().is_none_or(|(current, _)| *current != actor.as_str()) {
                 write(row.take())?;
                 row = Some((actor.as_str(), vec![String::new(); columns.len()]));
             }
-            if let (Some((_, cells)), Ok(column)) = (row.as_mut(), columns.binary_search(&target.as_str())) {
+            if let Some((_, cells)) = row.as_mut() {
                 cells[column] = format!("{:.3}", cell.score());
             }
         }
         write(row)?;
-        table.finish()
+        Ok((table.finish()?, summary))
     }
 }
 
@@ -179,6 +202,7 @@ fn column_names(ids: &[&str], labels: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
     fn matrix_columns_are_unique_and_never_shadow_the_row_keys() {

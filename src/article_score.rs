@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Serialize;
 
+use crate::output::finished::{FinishedRun, Record};
 use crate::stance::example::StanceLabel;
 
 /// The two kinds of target the scores are broken down by.
@@ -163,12 +164,11 @@ pub struct RunCells {
 
 /// Reads the articles and cells of a finished run's CSV or TSV tables in `dir`.
 pub fn read_cells(dir: &Path) -> anyhow::Result<RunCells> {
-    let extension = ["csv", "tsv"]
-        .into_iter()
-        .find(|e| dir.join(format!("evidence.{e}")).is_file())
-        .with_context(|| format!("{}: no evidence.csv (or .tsv): not a finished stancemap run", dir.display()))?;
-    let read =
-        |name: &str| rows(&dir.join(format!("{name}.{extension}")), if extension == "tsv" { b'\t' } else { b',' });
+    let run = FinishedRun::open(dir)?;
+    if !run.has("evidence") {
+        anyhow::bail!("{}: no evidence table: the run was made without the stance stage", dir.display());
+    }
+    let read = |name: &str| run.read_all(name);
     let articles: Vec<(String, String)> =
         read("articles")?.into_iter().map(|r| (get(&r, "article_id"), file_name(&get(&r, "origin")))).collect();
     let files: HashMap<String, String> = articles.iter().cloned().collect();
@@ -184,7 +184,7 @@ pub fn read_cells(dir: &Path) -> anyhow::Result<RunCells> {
     }
     // Evidence grouped by cell, in the order cells first appear.
     let mut order: Vec<(String, String, String)> = Vec::new();
-    let mut groups: HashMap<(String, String, String), Vec<BTreeMap<String, String>>> = HashMap::new();
+    let mut groups: HashMap<(String, String, String), Vec<Record>> = HashMap::new();
     for row in read("evidence")? {
         let key = (get(&row, "article_id"), get(&row, "actor_id"), get(&row, "target_id"));
         let group = groups.entry(key.clone()).or_default();
@@ -208,7 +208,7 @@ pub fn read_cells(dir: &Path) -> anyhow::Result<RunCells> {
         let mut target_names = actor_names.get(&target_id).cloned().unwrap_or_default();
         target_names.push(label);
         target_names.extend(evidence.iter().map(|r| get(r, "target_surface")));
-        let number = |r: &BTreeMap<String, String>, name: &str| get(r, name).parse::<f64>().unwrap_or(0.0);
+        let number = |r: &Record, name: &str| r.number(name);
         let (mut favor, mut against, mut sum) = (0, 0, 0.0);
         for r in evidence {
             match get(r, "label").as_str() {
@@ -249,31 +249,8 @@ pub fn read_cells(dir: &Path) -> anyhow::Result<RunCells> {
     Ok(RunCells { articles, cells })
 }
 
-/// The rows of a table as column -> cell maps, with the formula guard's `'` taken off.
-fn rows(path: &Path, delimiter: u8) -> anyhow::Result<Vec<BTreeMap<String, String>>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let header: Vec<String> = reader.headers()?.iter().map(String::from).collect();
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("{}: malformed row", path.display()))?;
-        rows.push(header.iter().cloned().zip(record.iter().map(unguard)).collect());
-    }
-    Ok(rows)
-}
-
-/// A cell as it was before the formula guard prefixed `'` to it.
-fn unguard(cell: &str) -> String {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
-        _ => cell.to_string(),
-    }
-}
-
-fn get(row: &BTreeMap<String, String>, name: &str) -> String {
-    row.get(name).cloned().unwrap_or_default()
+fn get(row: &Record, name: &str) -> String {
+    row.get(name).to_string()
 }
 
 /// The file name in an `origin` (`corpus/abc_1.txt`, `news.jsonl:3` -> `abc_1.txt`, `news.jsonl`).
@@ -530,7 +507,5 @@ mod tests {
     fn file_names_come_from_origins_with_or_without_a_line() {
         assert_eq!(file_name("corpus/abc_1.txt"), "abc_1.txt");
         assert_eq!(file_name("c/news.jsonl:3"), "news.jsonl");
-        assert_eq!(unguard("'=SUM(A1)"), "=SUM(A1)");
-        assert_eq!(unguard("'quoted"), "'quoted");
     }
 }

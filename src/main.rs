@@ -798,14 +798,17 @@ fn try_main() -> anyhow::Result<ExitCode> {
             let run = FinishedRun::open(&run_dir)?;
             let out = out.unwrap_or_else(|| run_dir.join("report.html"));
             let summary = stancemap::report::write(&run, &out, evidence_per_cell)?;
+            let size = match summary.bytes {
+                b if b < 1_000_000 => format!("{} KB", b.div_ceil(1_000)),
+                b => format!("{:.1} MB", b as f64 / 1e6),
+            };
             eprintln!(
-                "stancemap: {} actors, {} targets, {} stances, {} evidence sentences in {} ({:.1} MB)",
+                "stancemap: {} actors, {} targets, {} stances, {} evidence sentences in {} ({size})",
                 summary.actors,
                 summary.targets,
                 summary.stances,
                 summary.evidence,
                 out.display(),
-                summary.bytes as f64 / 1e6
             );
             Ok(ExitCode::SUCCESS)
         }

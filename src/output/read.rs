@@ -137,6 +137,7 @@ mod tests {
         assert_eq!(table.cell(row, "label"), "=SUM(1)");
         assert_eq!(list(table.cell(row, "keywords")).collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(table.cell(row, "missing"), "");
+        assert_eq!(unguard("'quoted"), "'quoted", "a quote the guard did not add stays");
         assert_eq!(table.problems.len(), 1, "{:?}", table.problems);
         assert!(table.problems[0].contains("t.csv:3"), "{:?}", table.problems);
         let error = UserTable::read(&path, &["label", "target_id"]).err().unwrap().to_string();

@@ -110,6 +110,10 @@ enum Command {
         /// Only holders of this actor type (person, organisation, country, ...); repeat for several.
         #[arg(long)]
         actor_type: Vec<String>,
+        /// Leave out rare actors: those with fewer mentions in the corpus (actors.csv's n_mentions), as holders
+        /// and as targets.
+        #[arg(long, default_value_t = 0)]
+        min_mentions: usize,
         /// The period (a `run --period` row such as 2021-06; default: the whole corpus).
         #[arg(long, default_value = "all")]
         period: String,
@@ -812,9 +816,9 @@ fn try_main() -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Network { run_dir, mode, format, out, min_evidence, actor_type, period } => {
+        Command::Network { run_dir, mode, format, out, min_evidence, actor_type, min_mentions, period } => {
             let run = FinishedRun::open(&run_dir)?;
-            let filters = stancemap::network::Filters { min_evidence, actor_types: actor_type, period };
+            let filters = stancemap::network::Filters { min_evidence, actor_types: actor_type, min_mentions, period };
             let network = stancemap::network::build(&run, mode, &filters)?;
             let out = out.unwrap_or_else(|| run_dir.join(format!("network-{}.{}", mode.name(), format.extension())));
             let written = stancemap::network::write(&network, format, &out)?;

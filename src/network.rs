@@ -10,8 +10,9 @@
 //!
 //! An actor's side on a target is its stances.csv cell's `stance`: favor or against; a neutral or mixed cell
 //! takes no side. Neutral evidence is a sentence in which the model saw no stance, so a cell with only neutral
-//! evidence is no edge. Filters: the least favor-or-against evidence a cell needs, the holders' actor types, and
-//! the period (a `run --period` row, `all` by default).
+//! evidence is no edge. Filters: the least favor-or-against evidence a cell needs, the holders' actor types, the
+//! least mentions an actor needs (rare actors left out, as holders and as targets), and the period (a `run
+//! --period` row, `all` by default).
 //!
 //! Formats: GraphML (visone, Gephi, igraph, networkx), GEXF 1.3 (Gephi), or two CSV tables (`NAME.csv` for the
 //! edges, `NAME.nodes.csv` beside it), which Gephi's spreadsheet import and every statistics package read.
@@ -75,13 +76,15 @@ pub struct Filters {
     pub min_evidence: usize,
     /// Only holders of these actor types (`person`, `organisation`, `country`…); empty: all.
     pub actor_types: Vec<String>,
+    /// Leave out rare actors: those with fewer mentions in the corpus (actors.csv), as holders and as targets.
+    pub min_mentions: usize,
     /// The period of the cells (`all`, or a period of `run --period`: `2021-06`, `2021-W24`, `2021-06-16`).
     pub period: String,
 }
 
 impl Default for Filters {
     fn default() -> Filters {
-        Filters { min_evidence: 1, actor_types: Vec::new(), period: crate::aggregate::ALL.to_string() }
+        Filters { min_evidence: 1, actor_types: Vec::new(), min_mentions: 0, period: crate::aggregate::ALL.to_string() }
     }
 }
 
@@ -165,9 +168,13 @@ pub fn build(run: &FinishedRun, mode: Mode, filters: &Filters) -> anyhow::Result
             score: row.number("score"),
             stance: row.get("stance").to_string(),
         };
+        // A target that is no actor (an issue, a topic) has no mentions to count.
+        let frequent = |id: &str| mentions.get(id).is_none_or(|n| *n >= filters.min_mentions);
         let kept = row.get("period") == filters.period
             && cell.n_favor + cell.n_against >= filters.min_evidence.max(1)
-            && (filters.actor_types.is_empty() || filters.actor_types.contains(&cell.actor_type));
+            && (filters.actor_types.is_empty() || filters.actor_types.contains(&cell.actor_type))
+            && mentions.get(&cell.actor_id).copied().unwrap_or(0) >= filters.min_mentions
+            && frequent(&cell.target_id);
         if kept {
             cells.push(cell);
         }
@@ -558,6 +565,10 @@ mod tests {
         let network = build(&run, Mode::TwoMode, &filtered).unwrap();
         let pairs: Vec<(&str, &str)> = network.edges.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect();
         assert_eq!(pairs, [("actor:ann", "target:wall"), ("actor:bob", "target:wall")]);
+        // Actor ids get 10, 11, 12, 13 mentions in order (ann, bob, cia, dan): at least 11 leaves Ann out.
+        let frequent = Filters { min_mentions: 11, ..Filters::default() };
+        let network = build(&run, Mode::TwoMode, &frequent).unwrap();
+        assert!(network.edges.iter().all(|e| e.source != "actor:ann") && network.edges.len() == 4);
         let june = Filters { period: "2021-06".into(), ..Filters::default() };
         assert_eq!(build(&run, Mode::TwoMode, &june).unwrap().edges.len(), 1);
     }

@@ -25,8 +25,7 @@ pub const SHEET_ROWS: usize = 1_048_576;
 const CELL_CHARS: usize = 32_767;
 
 /// The tables, in the order a reader wants them: the answers first, the text they come from last.
-const TABLES: [&str; 9] =
-    ["stances", "matrix", "evidence", "quotes", "actors", "articles", "mentions", "sentences", "targets"];
+const TABLES: [&str; 8] = ["stances", "matrix", "evidence", "quotes", "actors", "articles", "mentions", "sentences"];
 
 /// Columns holding numbers (every table's); matrix.csv's target columns are scores too.
 const NUMBER_COLUMNS: [&str; 19] = [
@@ -75,7 +74,7 @@ pub fn write(run: &FinishedRun, path: &Path, sheet_rows: usize) -> anyhow::Resul
     let rows_per_sheet = sheet_rows.max(2) - 1;
     for table in TABLES.into_iter().filter(|t| run.has(t)) {
         let sample: Vec<Record> = run.rows(table)?.take(WIDTH_SAMPLE).collect::<anyhow::Result<_>>()?;
-        let Some(columns) = header_of(run, table)? else { continue };
+        let Some(columns) = header_of(run, table, sample.first()) else { continue };
         let numeric: Vec<bool> = columns
             .iter()
             .enumerate()
@@ -124,16 +123,17 @@ pub fn write(run: &FinishedRun, path: &Path, sheet_rows: usize) -> anyhow::Resul
     Ok(summary)
 }
 
-/// The column names of a table (from its first row, or, for a table without rows, its header line).
-fn header_of(run: &FinishedRun, table: &str) -> anyhow::Result<Option<Vec<String>>> {
-    if let Some(first) = run.rows(table)?.next() {
-        return Ok(Some(first?.columns().to_vec()));
+/// The column names of a table: its first row's, or, for a table without rows, its header line's (a JSONL table
+/// without rows has none, and no sheet).
+fn header_of(run: &FinishedRun, table: &str, first: Option<&Record>) -> Option<Vec<String>> {
+    if let Some(first) = first {
+        return Some(first.columns().to_vec());
     }
-    // No rows: a CSV or TSV still has its header; a JSONL table has nothing to show.
     let text = std::fs::read_to_string(run.path(table)).unwrap_or_default();
     let delimiter = if run.format == super::Format::Tsv { b'\t' } else { b',' };
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text.as_bytes());
-    Ok(reader.headers().ok().map(|h| h.iter().map(String::from).collect()).filter(|h: &Vec<String>| !h.is_empty()))
+    let header: Vec<String> = reader.headers().ok()?.iter().map(String::from).collect();
+    (!header.is_empty() && run.format != super::Format::Jsonl).then_some(header)
 }
 
 /// Writes one row; returns how many of its cells were cut to fit.

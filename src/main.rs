@@ -836,8 +836,8 @@ fn try_main() -> anyhow::Result<ExitCode> {
             let run = FinishedRun::open(&run_dir)?;
             let out = out.unwrap_or_else(|| run_dir.join(stancemap::output::workbook::WORKBOOK));
             let summary = stancemap::output::workbook::write(&run, &out, stancemap::output::workbook::SHEET_ROWS)?;
-            for table in &summary.continued {
-                eprintln!("stancemap: {table} has more rows than a sheet holds; it goes on in the next sheets");
+            for notice in summary.notices() {
+                eprintln!("stancemap: {notice}");
             }
             let sheets: Vec<String> = summary.sheets.iter().map(|(n, rows)| format!("{n} ({rows} rows)")).collect();
             eprintln!("stancemap: {} in {}", sheets.join(", "), out.display());

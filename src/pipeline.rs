@@ -580,22 +580,8 @@ pub fn write_aggregate_tables(
 pub fn write_workbook(dir: &Path, format: Format) -> anyhow::Result<PathBuf> {
     let run = crate::output::finished::FinishedRun { dir: dir.to_path_buf(), format };
     let summary = workbook::write(&run, &dir.join(workbook::WORKBOOK), workbook::SHEET_ROWS)?;
-    for table in &summary.continued {
-        let sheets: Vec<&str> =
-            summary.sheets.iter().map(|(n, _)| n.as_str()).filter(|n| n.split(" (").next() == Some(table)).collect();
-        eprintln!(
-            "{}: {table} has more rows than a sheet holds ({}); it goes on over the sheets {}",
-            summary.path.display(),
-            workbook::SHEET_ROWS - 1,
-            sheets.join(", ")
-        );
-    }
-    if summary.cut_cells > 0 {
-        eprintln!(
-            "{}: {} cells were longer than a spreadsheet cell holds (32,767 characters) and were cut there; the CSV tables have them whole",
-            summary.path.display(),
-            summary.cut_cells
-        );
+    for notice in summary.notices() {
+        eprintln!("{notice}");
     }
     Ok(summary.path)
 }

@@ -65,6 +65,35 @@ pub struct WorkbookSummary {
     pub cut_cells: usize,
 }
 
+impl WorkbookSummary {
+    /// What a user should hear of: tables that went on over several sheets, cells that were cut.
+    pub fn notices(&self) -> Vec<String> {
+        let mut notices = Vec::new();
+        for table in &self.continued {
+            let sheets: Vec<&str> = self
+                .sheets
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .filter(|name| name.split(" (").next() == Some(table))
+                .collect();
+            notices.push(format!(
+                "{}: {table} has more rows than a sheet holds ({}); it goes on over the sheets {}",
+                self.path.display(),
+                SHEET_ROWS - 1,
+                sheets.join(", ")
+            ));
+        }
+        if self.cut_cells > 0 {
+            notices.push(format!(
+                "{}: {} cells were longer than a spreadsheet cell holds ({CELL_CHARS} characters) and were cut there; the CSV tables have them whole",
+                self.path.display(),
+                self.cut_cells
+            ));
+        }
+        notices
+    }
+}
+
 /// Writes the tables of `run` into the workbook at `path`, at most `sheet_rows` rows a sheet (header included;
 /// [`SHEET_ROWS`] outside tests).
 pub fn write(run: &FinishedRun, path: &Path, sheet_rows: usize) -> anyhow::Result<WorkbookSummary> {
@@ -201,6 +230,9 @@ mod tests {
         let names: Vec<&str> = summary.sheets.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["stances", "evidence", "evidence (2)", "evidence (3)", "articles"]);
         assert_eq!(summary.continued, ["evidence"]);
+        let notices = summary.notices();
+        assert_eq!(notices.len(), 1);
+        assert!(notices[0].ends_with("evidence, evidence (2), evidence (3)"), "{notices:?}");
         let mut book: Xlsx<_> = open_workbook(&path).unwrap();
         let articles = book.worksheet_range("articles").unwrap();
         // An id that looks like a number stays text; a formula-like title is text, without the guard's quote.

@@ -2,6 +2,9 @@
 //! says the name stands for a state, given that state's country code; plus the state institutions the model
 //! missed ("the Kremlin"), which the gazetteer finds on its own.
 //!
+//! An entity inside an e-mail or web address ("derek.greene@ucd.ie", "https://www.bbc.co.uk/news") names no
+//! actor and is left out: the model tags such addresses as people or organisations now and then.
+//!
 //! The model sometimes splits one organisation's name into two entities side by side ("Liberal" + "Democrats",
 //! "Lib" + "Dems"): two organisation or MISC entities, neither a state, with a single space between them are
 //! one mention, an organisation if either was.
@@ -63,7 +66,7 @@ pub fn mentions(
     gazetteer: &Gazetteer,
 ) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::with_capacity(entities.len());
-    for entity in entities {
+    for entity in entities.iter().filter(|e| !in_address(text, e.span)) {
         let country = gazetteer
             .lookup(entity.span.slice(text))
             .filter(|entry| fits(entity.entity_type, entry.kind))
@@ -117,6 +120,17 @@ pub fn mentions(
     out
 }
 
+/// Whether `span` lies in an e-mail address or a web address: the whitespace-delimited text around it has an `@`
+/// between a name and a domain, `://`, or starts with `www.`.
+fn in_address(text: &str, span: Span) -> bool {
+    let start =
+        text[..span.start].char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[span.end..].find(char::is_whitespace).map_or(text.len(), |i| span.end + i);
+    let word = &text[start..end];
+    let email = word.find('@').is_some_and(|at| at > 0 && word[at + 1..].contains('.'));
+    email || word.contains("://") || word.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("www."))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +145,22 @@ mod tests {
     fn entity(text: &str, needle: &str, entity_type: EntityType) -> EntitySpan {
         let start = text.find(needle).unwrap();
         EntitySpan { span: Span::new(start, start + needle.len()), entity_type, confidence: 0.9 }
+    }
+
+    #[test]
+    fn addresses_are_no_mentions_but_a_name_beside_one_is() {
+        let text =
+            "Contact Derek Greene at derek.greene@ucd.ie, see https://www.bbc.co.uk/news or www.ucd.ie; @Ruiz said.";
+        let entities = [
+            entity(text, "Derek Greene", EntityType::Per),
+            entity(text, "derek.greene@ucd.ie", EntityType::Per),
+            entity(text, "bbc.co.uk", EntityType::Org),
+            entity(text, "ucd.ie;", EntityType::Org),
+            entity(text, "Ruiz", EntityType::Per),
+        ];
+        let found = mentions(text, &segment(text), &entities, &gazetteer());
+        let names: Vec<&str> = found.iter().map(|m| m.span.slice(text)).collect();
+        assert_eq!(names, ["Derek Greene", "Ruiz"], "a handle is a name, an address is not");
     }
 
     #[test]

@@ -8,9 +8,12 @@
 //!   side (both favor, or both against);
 //! - **conflict**: the same, counting the targets on which they take opposite sides.
 //!
-//! An actor's side on a target is its stances.csv cell's `stance`: favor or against; a neutral or mixed cell
-//! takes no side. Neutral evidence is a sentence in which the model saw no stance, so a cell with only neutral
-//! evidence is no edge. Filters: the least favor-or-against evidence a cell needs, the holders' actor types, the
+//! As in the Discourse Network Analyzer, an actor is on a side of a target when it has a statement of that
+//! side: favor evidence in its stances.csv cell puts it among the target's supporters, against evidence among
+//! its opponents, both (an ambivalent actor) among both. Congruence then counts, over the targets, the sides two
+//! actors share; conflict the pairs of opposite sides they take. Without ambivalence, that is the number of
+//! targets on which they agree (disagree). Neutral evidence is a sentence in which the model saw no stance, so a
+//! cell with only neutral evidence is no edge. Filters: the least favor-or-against evidence a cell needs, the holders' actor types, the
 //! least mentions an actor needs (rare actors left out, as holders and as targets), and the period (a `run
 //! --period` row, `all` by default).
 //!
@@ -113,7 +116,8 @@ pub struct Edge {
     pub n_neutral: usize,
     /// Two-mode: the cell's mean score; empty for actor networks.
     pub score: Option<f64>,
-    /// Two-mode: the cell's stance; actor networks: the targets they share, separated by `|`.
+    /// Two-mode: the cell's stance; actor networks: the targets that link them, separated by `|` (a target twice
+    /// where both of its sides count).
     pub label: String,
 }
 
@@ -153,8 +157,12 @@ pub fn build(run: &FinishedRun, mode: Mode, filters: &Filters) -> anyhow::Result
         }
     }
     let mut cells = Vec::new();
+    let mut periods: BTreeSet<String> = BTreeSet::new();
     for row in run.rows("stances")? {
         let row = row?;
+        if row.get("period") != crate::aggregate::ALL && !periods.contains(row.get("period")) {
+            periods.insert(row.get("period").to_string());
+        }
         let cell = Cell {
             actor_id: row.get("actor_id").to_string(),
             actor: row.get("actor").to_string(),
@@ -178,6 +186,15 @@ pub fn build(run: &FinishedRun, mode: Mode, filters: &Filters) -> anyhow::Result
         if kept {
             cells.push(cell);
         }
+    }
+    if filters.period != crate::aggregate::ALL && !periods.contains(&filters.period) {
+        let known: Vec<&str> = periods.iter().map(String::as_str).collect();
+        anyhow::bail!(
+            "{}: no period {} in stances.csv; it has {}",
+            run.dir.display(),
+            filters.period,
+            if known.is_empty() { "none (run with --period to have them)".to_string() } else { known.join(", ") }
+        );
     }
     let actor_node = |cell: &Cell| Node {
         id: format!("actor:{}", cell.actor_id),
@@ -214,14 +231,15 @@ pub fn build(run: &FinishedRun, mode: Mode, filters: &Filters) -> anyhow::Result
             }
         }
         Mode::Congruence | Mode::Conflict => {
-            // Per target, who is for and who against it.
+            // Per target, who is for and who against it (an ambivalent actor on both sides).
             let mut sides: BTreeMap<&str, (Vec<&Cell>, Vec<&Cell>)> = BTreeMap::new();
             for cell in &cells {
                 let side = sides.entry(cell.target_id.as_str()).or_default();
-                match cell.stance.as_str() {
-                    "favor" => side.0.push(cell),
-                    "against" => side.1.push(cell),
-                    _ => {}
+                if cell.n_favor > 0 {
+                    side.0.push(cell);
+                }
+                if cell.n_against > 0 {
+                    side.1.push(cell);
                 }
             }
             // (actor, actor) -> the targets that link them, the pair's ids in order.
@@ -571,6 +589,9 @@ mod tests {
         assert!(network.edges.iter().all(|e| e.source != "actor:ann") && network.edges.len() == 4);
         let june = Filters { period: "2021-06".into(), ..Filters::default() };
         assert_eq!(build(&run, Mode::TwoMode, &june).unwrap().edges.len(), 1);
+        let unknown = Filters { period: "1999-01".into(), ..Filters::default() };
+        let error = build(&run, Mode::TwoMode, &unknown).unwrap_err().to_string();
+        assert!(error.contains("no period 1999-01") && error.contains("it has 2021-06"), "{error}");
     }
 
     #[test]
@@ -582,14 +603,21 @@ mod tests {
             .iter()
             .map(|e| (e.source.as_str(), e.target.as_str(), e.weight, e.label.as_str()))
             .collect();
-        // Ann and Bob both favor the wall; on the tax they part (Ann against, Bob for); the CIA is mixed on it.
-        assert_eq!(edges, [("actor:ann", "actor:bob", 1.0, "WALL")]);
+        // Ann and Bob both favor the wall; on the tax they part (Ann against, Bob for), and the CIA, with a
+        // sentence for it and one against, shares a side with each of them there.
+        let expected = [
+            ("actor:ann", "actor:bob", 1.0, "WALL"),
+            ("actor:ann", "actor:cia", 1.0, "TAX"),
+            ("actor:bob", "actor:cia", 1.0, "TAX"),
+        ];
+        assert_eq!(edges, expected);
         let conflict = build(&run, Mode::Conflict, &Filters::default()).unwrap();
         let edges: Vec<(&str, &str, f64)> =
             conflict.edges.iter().map(|e| (e.source.as_str(), e.target.as_str(), e.weight)).collect();
+        // The wall: the CIA against Ann and Bob; the tax: Ann against Bob, and the CIA against each on one side.
         assert_eq!(
             edges,
-            [("actor:ann", "actor:bob", 1.0), ("actor:ann", "actor:cia", 1.0), ("actor:bob", "actor:cia", 1.0)]
+            [("actor:ann", "actor:bob", 1.0), ("actor:ann", "actor:cia", 2.0), ("actor:bob", "actor:cia", 2.0)]
         );
         assert!(!conflict.directed);
         assert_eq!(conflict.nodes.len(), 3);

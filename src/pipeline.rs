@@ -576,12 +576,14 @@ pub fn write_aggregate_tables(
     Ok((vec![stances, matrix], columns))
 }
 
-/// Writes `tables.xlsx` from the finished tables in `dir`, and says so when a table goes on over several sheets.
-pub fn write_workbook(dir: &Path, format: Format) -> anyhow::Result<PathBuf> {
-    let run = crate::output::finished::FinishedRun { dir: dir.to_path_buf(), format };
+/// Writes `tables.xlsx` from the tables just `written` in `dir`, and says so when a table goes on over several
+/// sheets or a cell was cut.
+pub fn write_workbook(dir: &Path, format: Format, written: &[PathBuf]) -> anyhow::Result<PathBuf> {
+    let tables = written.iter().filter_map(|p| p.file_stem()).map(|s| s.to_string_lossy().into_owned()).collect();
+    let run = crate::output::finished::FinishedRun::new(dir, format, Some(tables));
     let summary = workbook::write(&run, &dir.join(workbook::WORKBOOK), workbook::SHEET_ROWS)?;
     for notice in summary.notices() {
-        eprintln!("{notice}");
+        eprintln!("stancemap: {notice}");
     }
     Ok(summary.path)
 }
@@ -635,10 +637,14 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         models
             .insert("entities".into(), serde_json::json!({ "path": dir, "card": model.card, "precision": precision }));
     }
-    // An interrupted run in --out with the same options is finished rather than started again.
+    // An interrupted run in --out with the same options is finished rather than started again. What only the end
+    // of a run reads (the matrix's columns, the workbook) may change in between, and a journal written before
+    // those options existed still matches.
     let mut settings = serde_json::to_value(options)?;
     if let Some(object) = settings.as_object_mut() {
-        object.remove("progress");
+        for key in ["progress", "matrix_top", "workbook"] {
+            object.remove(key);
+        }
     }
     if options.out.join("run.json").is_file() && !options.out.join(JOURNAL).exists() {
         eprintln!("stancemap: {} holds a finished run; running again (its tables are replaced)", options.out.display());
@@ -784,7 +790,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         outputs.push(write_actor_table(options, registry)?);
     }
     if options.workbook {
-        outputs.push(write_workbook(&options.out, options.format)?);
+        outputs.push(write_workbook(&options.out, options.format, &outputs)?);
     }
 
     let elapsed = started.elapsed();

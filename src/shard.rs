@@ -96,11 +96,12 @@ impl ShardRun {
         Ok(ShardRun { dir: dir.to_path_buf(), shard, manifest, entries })
     }
 
-    /// The run's options without what differs between shards.
+    /// The run's options without what differs between shards, or only shapes the tables written at the end (the
+    /// merge writes those with the first shard's).
     fn common_options(&self) -> serde_json::Value {
         let mut options = self.manifest["options"].clone();
         if let Some(object) = options.as_object_mut() {
-            for key in ["shard", "out", "progress", "device", "batch_size"] {
+            for key in ["shard", "out", "progress", "device", "batch_size", "matrix_top", "workbook"] {
                 object.remove(key);
             }
         }
@@ -289,7 +290,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
         written.push(write_actor_table(&options, &registry)?);
     }
     if options.workbook {
-        written.push(write_workbook(out, options.format)?);
+        written.push(write_workbook(out, options.format, &written)?);
     }
 
     let summary = MergeSummary {

@@ -3,6 +3,7 @@
 //! as they were before the formula guard put its `'` before them; columns are found by name, so a table from an
 //! older run with fewer columns still reads (a missing column reads as empty).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,32 +12,57 @@ use anyhow::Context;
 use super::read::unguard;
 use super::Format;
 
-/// The folder of a finished run and the format its tables were written in.
+/// The folder of a finished run, the format its tables were written in, and which tables it wrote.
 #[derive(Debug, Clone)]
 pub struct FinishedRun {
     pub dir: PathBuf,
     pub format: Format,
+    /// The tables the run wrote (`"stances"`, …), from its run.json; None: whichever files are there.
+    tables: Option<BTreeSet<String>>,
 }
 
 impl FinishedRun {
-    /// The run in `dir`: a folder holding `articles.csv` (or `.tsv`, `.jsonl`), as every finished run does.
+    /// The run in `dir`. Its run.json says the format and the tables it wrote, so that the tables of an earlier
+    /// run into the same folder (another format, or a stage this run left out) are never read; without a
+    /// run.json, the format is that of the `articles` table found.
     pub fn open(dir: &Path) -> anyhow::Result<FinishedRun> {
         if !dir.is_dir() {
             anyhow::bail!("{}: no such folder", dir.display());
+        }
+        if dir.join(super::journal::JOURNAL).exists() {
+            anyhow::bail!("{}: the run has not finished (resume it first)", dir.display());
+        }
+        let manifest = std::fs::read_to_string(dir.join("run.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        if let Some(manifest) = manifest {
+            let format: Format = serde_json::from_value(manifest["options"]["format"].clone())
+                .with_context(|| format!("{}: run.json names no table format", dir.display()))?;
+            let tables = manifest["outputs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|name| name.as_str())
+                .filter_map(|name| name.strip_suffix(&format!(".{}", format.extension())))
+                .map(String::from)
+                .collect();
+            return Ok(FinishedRun::new(dir, format, Some(tables)));
         }
         let format = [Format::Csv, Format::Tsv, Format::Jsonl]
             .into_iter()
             .find(|f| dir.join(format!("articles.{}", f.extension())).is_file())
             .with_context(|| {
-                let partial = dir.join("articles.csv.partial").exists() || dir.join("resume.jsonl").exists();
-                match partial {
-                    true => format!("{}: the run has not finished (resume it first)", dir.display()),
-                    false => {
-                        format!("{}: no articles.csv (or .tsv, .jsonl): not a stancemap run's folder", dir.display())
-                    }
-                }
+                format!(
+                    "{}: no run.json and no articles.csv (or .tsv, .jsonl): not a stancemap run's folder",
+                    dir.display()
+                )
             })?;
-        Ok(FinishedRun { dir: dir.to_path_buf(), format })
+        Ok(FinishedRun::new(dir, format, None))
+    }
+
+    /// The run in `dir` with these tables (for a run that is writing its last files: its run.json is not there yet).
+    pub fn new(dir: &Path, format: Format, tables: Option<BTreeSet<String>>) -> FinishedRun {
+        FinishedRun { dir: dir.to_path_buf(), format, tables }
     }
 
     /// The file of table `name` (`"stances"`) in this run's format.
@@ -46,7 +72,7 @@ impl FinishedRun {
 
     /// Whether the run wrote table `name` (a run without the stance stage writes no stances).
     pub fn has(&self, name: &str) -> bool {
-        self.path(name).is_file()
+        self.tables.as_ref().is_none_or(|tables| tables.contains(name)) && self.path(name).is_file()
     }
 
     /// The rows of table `name`, one at a time; a row the reader rejects is an error naming the file and row.
@@ -161,5 +187,19 @@ mod tests {
         }
         let error = FinishedRun::open(dir.path()).unwrap_err().to_string();
         assert!(error.contains("not a stancemap run"), "{error}");
+        // A run.json names the format and the tables: the CSV of an earlier run in the folder is not read.
+        let folder = dir.path().join("csv");
+        std::fs::write(
+            folder.join("run.json"),
+            r#"{"options": {"format": "tsv"}, "outputs": ["articles.tsv", "run.json"]}"#,
+        )
+        .unwrap();
+        std::fs::write(folder.join("articles.tsv"), "article_id\n").unwrap();
+        let run = FinishedRun::open(&folder).unwrap();
+        assert_eq!(run.format, Format::Tsv);
+        assert!(run.has("articles") && !run.has("stances"), "stances.csv is an earlier run's");
+        std::fs::write(folder.join(super::super::journal::JOURNAL), "").unwrap();
+        let error = FinishedRun::open(&folder).unwrap_err().to_string();
+        assert!(error.contains("has not finished"), "{error}");
     }
 }

@@ -162,7 +162,7 @@ pub struct RunCells {
     pub cells: Vec<Cell>,
 }
 
-/// Reads the articles and cells of a finished run's CSV or TSV tables in `dir`.
+/// Reads the articles and cells of a finished run's tables in `dir` (CSV, TSV or JSONL).
 pub fn read_cells(dir: &Path) -> anyhow::Result<RunCells> {
     let run = FinishedRun::open(dir)?;
     if !run.has("evidence") {

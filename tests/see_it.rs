@@ -209,6 +209,32 @@ fn network_files_parse_and_agree_with_stances_csv() {
     }
 }
 
+#[test]
+fn a_jsonl_run_by_month_gives_a_report_a_network_per_period_and_a_workbook() {
+    let out = fixture_run(&["--format", "jsonl", "--period", "month"]);
+    let dir = out.path().to_str().unwrap();
+    ok(&["report", dir]);
+    let page = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(page.contains(r#""periods":["all","2024-03"]"#) && page.contains("Lena Hart"));
+    // The fixture is all March 2024: the month's network is the whole corpus's.
+    let (all, month) = (out.path().join("all.csv"), out.path().join("month.csv"));
+    ok(&["network", dir, "--format", "csv", "--out", all.to_str().unwrap()]);
+    ok(&["network", dir, "--format", "csv", "--period", "2024-03", "--out", month.to_str().unwrap()]);
+    let edges = std::fs::read_to_string(&all).unwrap();
+    assert!(edges.lines().count() > 1);
+    assert_eq!(edges, std::fs::read_to_string(&month).unwrap());
+    let unknown = stancemap(&["network", dir, "--period", "1999-01"]);
+    let message = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        !unknown.status.success() && message.contains("no period 1999-01") && message.contains("2024-03"),
+        "{message}"
+    );
+    ok(&["workbook", dir]);
+    let mut book: Xlsx<_> = open_workbook(out.path().join("tables.xlsx")).unwrap();
+    let lines = std::fs::read_to_string(out.path().join("stances.jsonl")).unwrap().lines().count();
+    assert_eq!(book.worksheet_range("stances").unwrap().height(), lines + 1);
+}
+
 /// Chromium where it is installed (`STANCEMAP_CHROMIUM`, or `chromium` / `chromium-browser` / `google-chrome`
 /// on the PATH).
 fn chromium() -> Option<PathBuf> {

@@ -65,6 +65,12 @@ impl FinishedRun {
         FinishedRun { dir: dir.to_path_buf(), format, tables }
     }
 
+    /// The run's run.json, where it has one that reads.
+    pub fn manifest(&self) -> Option<serde_json::Value> {
+        let text = std::fs::read_to_string(self.dir.join("run.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
     /// The file of table `name` (`"stances"`) in this run's format.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(format!("{name}.{}", self.format.extension()))

@@ -74,8 +74,8 @@ pub struct StanceTables<'a> {
 pub struct MatrixColumns {
     /// Targets shown as columns.
     pub targets: usize,
-    /// Targets with evidence that are not columns (fewer pieces of evidence than the last column's); their
-    /// cells are in stances.csv.
+    /// Targets with evidence that are not columns (not among the `matrix_top` with the most evidence, ties by
+    /// id); their cells are in stances.csv.
     pub left_out: usize,
 }
 

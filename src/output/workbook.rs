@@ -21,6 +21,9 @@ pub const WORKBOOK: &str = "tables.xlsx";
 /// The rows a sheet holds in Excel and LibreOffice, the header row included.
 pub const SHEET_ROWS: usize = 1_048_576;
 
+/// The columns a sheet holds in Excel and LibreOffice.
+pub const SHEET_COLUMNS: usize = 16_384;
+
 /// The characters a cell holds in Excel.
 const CELL_CHARS: usize = 32_767;
 
@@ -63,6 +66,9 @@ pub struct WorkbookSummary {
     pub continued: Vec<String>,
     /// Cells cut at 32,767 characters.
     pub cut_cells: usize,
+    /// Tables with more columns than a sheet holds (a matrix of `--matrix-top 0`), and how many they had: the
+    /// sheet has the first 16,384.
+    pub narrowed: Vec<(String, usize)>,
 }
 
 impl WorkbookSummary {
@@ -81,6 +87,12 @@ impl WorkbookSummary {
                 self.path.display(),
                 SHEET_ROWS - 1,
                 sheets.join(", ")
+            ));
+        }
+        for (table, columns) in &self.narrowed {
+            notices.push(format!(
+                "{}: {table} has {columns} columns, more than a sheet holds; the sheet has the first {SHEET_COLUMNS} (the CSV has them all)",
+                self.path.display()
             ));
         }
         if self.cut_cells > 0 {
@@ -103,11 +115,18 @@ pub fn write(run: &FinishedRun, path: &Path, sheet_rows: usize) -> anyhow::Resul
     let rows_per_sheet = sheet_rows.max(2) - 1;
     for table in TABLES.into_iter().filter(|t| run.has(t)) {
         let sample: Vec<Record> = run.rows(table)?.take(WIDTH_SAMPLE).collect::<anyhow::Result<_>>()?;
-        let Some(columns) = header_of(run, table, sample.first()) else { continue };
+        let Some(mut columns) = header_of(run, table, sample.first()) else { continue };
+        if columns.len() > SHEET_COLUMNS {
+            summary.narrowed.push((table.to_string(), columns.len()));
+            columns.truncate(SHEET_COLUMNS);
+        }
+        // matrix.csv's target columns hold scores (a JSONL table's columns come in name order).
         let numeric: Vec<bool> = columns
             .iter()
-            .enumerate()
-            .map(|(i, c)| NUMBER_COLUMNS.contains(&c.as_str()) || (table == "matrix" && i >= 2))
+            .map(|c| {
+                NUMBER_COLUMNS.contains(&c.as_str())
+                    || (table == "matrix" && !["actor_id", "actor"].contains(&c.as_str()))
+            })
             .collect();
         let widths: Vec<f64> = columns
             .iter()

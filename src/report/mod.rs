@@ -51,9 +51,9 @@ struct Data {
 }
 
 /// A stances.csv cell as the page reads it, an array to keep the file small: [actor, target, period, n_favor,
-/// n_against, n_neutral, score, ci_low, ci_high, n_articles] (indices into actors, targets, periods; ci -1 where
-/// there is none).
-type CellEntry = (usize, usize, usize, usize, usize, usize, f64, f64, f64, usize);
+/// n_against, n_neutral, score, ci_low, ci_high, n_articles, stance (0 favor, 1 against, 2 neutral, 3 mixed)]
+/// (indices into actors, targets, periods; ci -1 where there is none).
+type CellEntry = (usize, usize, usize, usize, usize, usize, f64, f64, f64, usize, u8);
 
 /// A piece of evidence as the page reads it: [actor, target, article, sentence, label (0 favor, 1 against, 2
 /// neutral), p_favor, p_against, actor_surface, target_surface].
@@ -97,6 +97,8 @@ struct ArticleEntry {
     date: String,
     source: String,
     url: String,
+    /// The index of its period among the periods (`run --period`), where it has one.
+    period: Option<usize>,
 }
 
 /// A piece of evidence kept for the page, before its sentence is stored.
@@ -176,6 +178,12 @@ pub fn write(run: &FinishedRun, out: &Path, evidence_per_cell: usize) -> anyhow:
         };
         let interval = |name: &str| row.get(name).parse::<f64>().unwrap_or(-1.0);
         let (favor, against) = (row.count("n_favor"), row.count("n_against"));
+        let stance = match row.get("stance") {
+            "favor" => 0,
+            "against" => 1,
+            "neutral" => 2,
+            _ => 3,
+        };
         cells.push((
             actor,
             target,
@@ -187,6 +195,7 @@ pub fn write(run: &FinishedRun, out: &Path, evidence_per_cell: usize) -> anyhow:
             interval("ci_low"),
             interval("ci_high"),
             row.count("n_articles"),
+            stance,
         ));
         if period == 0 && favor + against > 0 {
             sided.insert((actor, target), Vec::new());
@@ -211,16 +220,23 @@ pub fn write(run: &FinishedRun, out: &Path, evidence_per_cell: usize) -> anyhow:
     let periods: Vec<String> =
         std::iter::once(periods[0].clone()).chain(sorted.iter().map(|i| periods[*i].clone())).collect();
 
+    // The run's periods (day, week or month), to show an article's evidence under its own period only.
+    let period_kind: Option<crate::aggregate::Period> =
+        run.manifest().and_then(|m| serde_json::from_value(m["options"]["period"].clone()).ok()).flatten();
     let mut articles = Vec::new();
     let mut article_index: HashMap<String, usize> = HashMap::new();
     for row in run.rows("articles")? {
         let row = row?;
         article_index.insert(row.get("article_id").to_string(), articles.len());
+        let period = period_kind
+            .and_then(|kind| kind.of(&crate::corpus::date::iso_day(row.get("date"))))
+            .and_then(|label| periods.iter().position(|p| *p == label));
         articles.push(ArticleEntry {
             title: row.get("title").to_string(),
             date: row.get("date").to_string(),
             source: row.get("source").to_string(),
             url: row.get("url").to_string(),
+            period,
         });
     }
 
@@ -238,11 +254,11 @@ pub fn write(run: &FinishedRun, out: &Path, evidence_per_cell: usize) -> anyhow:
             let label = match row.get("label") {
                 "favor" => 0,
                 "against" => 1,
-                _ => 2,
+                _ => continue, // a sentence without a stance
             };
             let (p_favor, p_against) = (row.number("p_favor"), row.number("p_against"));
-            // A sentence with a side before a neutral one, then the clearer side first.
-            let strength = if label == 2 { 0.0 } else { 1.0 + (p_favor - p_against).abs() };
+            // The clearer side first.
+            let strength = (p_favor - p_against).abs();
             if kept.len() == evidence_per_cell && kept.last().is_none_or(|k| k.strength >= strength) {
                 continue;
             }

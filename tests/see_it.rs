@@ -261,7 +261,7 @@ fn headless(browser: &Path, profile: &Path, args: &[&str], url: &str) -> String 
 }
 
 #[test]
-fn the_report_shows_the_actors_and_their_evidence_in_a_real_browser() {
+fn the_report_shows_the_actors_and_their_evidence_in_a_real_browser_needs_chromium() {
     let out = fixture_run(&[]);
     let dir = out.path();
     let report = dir.join("report.html");

@@ -519,7 +519,7 @@ mod tests {
         let style = Style { format: crate::output::Format::Csv, guard: FormulaGuard::On };
         Table::create(dir.path(), "articles.csv", &["article_id"], style).unwrap().finish().unwrap();
         let mut stances =
-            Table::create(dir.path(), "stances.csv", crate::output::stances::STANCE_COLUMNS, style).unwrap();
+            Table::create(dir.path(), "stances.csv", crate::output::schema::STANCE_COLUMNS, style).unwrap();
         let mut actors = BTreeSet::new();
         for (actor, actor_type, target, period, favor, against, neutral, stance) in cells {
             actors.insert((actor.to_string(), actor_type.to_string()));
@@ -547,7 +547,7 @@ mod tests {
             stances.row(row).unwrap();
         }
         stances.finish().unwrap();
-        let mut table = Table::create(dir.path(), "actors.csv", crate::actors::registry::ACTOR_COLUMNS, style).unwrap();
+        let mut table = Table::create(dir.path(), "actors.csv", crate::output::schema::ACTOR_COLUMNS, style).unwrap();
         for (i, (actor, actor_type)) in actors.iter().enumerate() {
             table.row([actor, &actor.to_uppercase(), actor_type, "", "", "", "1", &(i + 10).to_string()]).unwrap();
         }

@@ -14,7 +14,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
-use crate::actors::registry::{ActorRecord, Registry, ACTOR_COLUMNS};
+use crate::actors::registry::{ActorRecord, Registry};
 use crate::actors::{resolve, ArticleActors};
 use crate::aggregate::{Aggregator, Evidence, Period};
 use crate::attribution::find::{find_attributions, load_tagger, FoundAttribution};
@@ -29,7 +29,10 @@ use crate::ner::model::EntityModel;
 use crate::ner::tagger::{find_entities_in, Document};
 use crate::output::journal::{ArticleCounts, ArticleEntry, EvidenceRecord, Journal, JOURNAL};
 use crate::output::lock::FolderLock;
-use crate::output::stances::{MatrixColumns, StanceTables, TargetInfo, EVIDENCE_COLUMNS};
+use crate::output::schema::{
+    ACTOR_COLUMNS, ARTICLE_COLUMNS, EVIDENCE_COLUMNS, MENTION_COLUMNS, QUOTE_COLUMNS, SENTENCE_COLUMNS,
+};
+use crate::output::stances::{MatrixColumns, StanceTables, TargetInfo};
 use crate::output::workbook;
 use crate::output::{manifest, Format, FormulaGuard, Manifest, ProblemRecord, Style, Table};
 use crate::pairs::{Holders, Pair, Question, Target};
@@ -123,37 +126,6 @@ pub struct RunSummary {
     pub elapsed: Duration,
     pub out: PathBuf,
 }
-
-pub const ARTICLE_COLUMNS: &[&str] =
-    &["article_id", "title", "date", "source", "n_sentences", "n_chars", "url", "origin"];
-pub const SENTENCE_COLUMNS: &[&str] =
-    &["article_id", "sentence_index", "start", "end", "in_quote", "text", "paragraph_index"];
-pub const MENTION_COLUMNS: &[&str] = &[
-    "article_id",
-    "mention_id",
-    "sentence_index",
-    "start",
-    "end",
-    "text",
-    "type",
-    "confidence",
-    "country",
-    "source",
-    "actor_id",
-];
-
-pub const QUOTE_COLUMNS: &[&str] = &[
-    "article_id",
-    "quote_id",
-    "start",
-    "end",
-    "text",
-    "kind",
-    "cue",
-    "speaker_actor_id",
-    "speaker_surface",
-    "confidence",
-];
 
 /// The tables of one run, open for writing.
 struct Tables {

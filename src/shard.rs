@@ -21,12 +21,10 @@ use crate::aggregate::{Aggregator, Evidence};
 use crate::corpus::date::iso_day;
 use crate::output::journal::{ArticleEntry, Journal};
 use crate::output::read::{table_rows, TableRow};
-use crate::output::stances::{TargetInfo, EVIDENCE_COLUMNS};
+use crate::output::schema::{ARTICLE_COLUMNS, EVIDENCE_COLUMNS, MENTION_COLUMNS, QUOTE_COLUMNS, SENTENCE_COLUMNS};
+use crate::output::stances::TargetInfo;
 use crate::output::Table;
-use crate::pipeline::{
-    user_table, write_actor_table, write_aggregate_tables, write_workbook, RunOptions, ARTICLE_COLUMNS,
-    MENTION_COLUMNS, QUOTE_COLUMNS, SENTENCE_COLUMNS,
-};
+use crate::pipeline::{user_table, write_actor_table, write_aggregate_tables, write_workbook, RunOptions};
 use crate::targets::IssueMerger;
 
 /// The journal a shard keeps for `stancemap merge`.

@@ -28,9 +28,6 @@ use super::{Actor, ActorType, MentionKind};
 use crate::corpus::date::iso_day;
 use crate::output::read::{list, UserTable};
 
-pub const ACTOR_COLUMNS: &[&str] =
-    &["actor_id", "name", "type", "aliases", "valid_from", "valid_to", "n_articles", "n_mentions"];
-
 /// One actor of the corpus.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CorpusActor {

@@ -11,6 +11,7 @@ pub mod journal;
 pub mod lock;
 pub mod manifest;
 pub mod read;
+pub mod schema;
 pub mod stances;
 pub mod workbook;
 

@@ -5,47 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::schema::STANCE_COLUMNS;
 use super::{OutputError, Style, Table};
 use crate::actors::registry::Registry;
 use crate::aggregate::{Aggregator, ALL};
-
-pub const EVIDENCE_COLUMNS: &[&str] = &[
-    "evidence_id",
-    "article_id",
-    "sentence_index",
-    "start",
-    "end",
-    "actor_id",
-    "actor_surface",
-    "target_id",
-    "target_surface",
-    "in_quote",
-    "label",
-    "p_favor",
-    "p_against",
-    "p_neutral",
-    "text",
-];
-
-pub const STANCE_COLUMNS: &[&str] = &[
-    "actor_id",
-    "actor",
-    "actor_type",
-    "target_id",
-    "target",
-    "target_type",
-    "period",
-    "n_evidence",
-    "n_favor",
-    "n_against",
-    "n_neutral",
-    "stance",
-    "score",
-    "ci_low",
-    "ci_high",
-    "n_articles",
-    "top_evidence_id",
-];
 
 /// A target's name and type for the tables.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -374,13 +374,13 @@ mod tests {
         table(
             dir.path(),
             "articles.csv",
-            crate::pipeline::ARTICLE_COLUMNS,
+            crate::output::schema::ARTICLE_COLUMNS,
             &[vec!["a1", "Title", "2021-06-01", "", "3", "9", "", "x.txt"]],
         );
         table(
             dir.path(),
             "actors.csv",
-            crate::actors::registry::ACTOR_COLUMNS,
+            crate::output::schema::ACTOR_COLUMNS,
             &[
                 vec!["ann", "Ann Lee", "person", "Lee|Ms Lee", "", "", "1", "4"],
                 vec!["bob", "Bob Roe", "person", "", "", "", "1", "2"],
@@ -400,7 +400,7 @@ mod tests {
         table(
             dir.path(),
             "stances.csv",
-            crate::output::stances::STANCE_COLUMNS,
+            crate::output::schema::STANCE_COLUMNS,
             &[
                 stance("wall", "all", "2", "0", "1", "favor"),
                 stance("tax", "all", "0", "0", "3", "neutral"),
@@ -416,7 +416,7 @@ mod tests {
         table(
             dir.path(),
             "evidence.csv",
-            crate::output::stances::EVIDENCE_COLUMNS,
+            crate::output::schema::EVIDENCE_COLUMNS,
             &[
                 evidence("e1", "wall", "neutral", "0.3", "Lee spoke of the wall."),
                 evidence("e2", "wall", "favor", "0.6", "Lee backs the wall."),
@@ -446,7 +446,7 @@ mod tests {
     #[test]
     fn a_run_without_stances_is_refused_with_the_reason() {
         let dir = tempfile::tempdir().unwrap();
-        table(dir.path(), "articles.csv", crate::pipeline::ARTICLE_COLUMNS, &[]);
+        table(dir.path(), "articles.csv", crate::output::schema::ARTICLE_COLUMNS, &[]);
         let run = FinishedRun::open(dir.path()).unwrap();
         let error = write(&run, &dir.path().join("r.html"), 5).unwrap_err().to_string();
         assert!(error.contains("no stances table"), "{error}");

@@ -315,9 +315,7 @@ fn write_through(path: &Path, body: impl FnOnce(&mut dyn Write) -> anyhow::Resul
     let mut out = std::io::BufWriter::new(file);
     body(&mut out).with_context(|| format!("cannot write {}", partial.display()))?;
     out.flush().with_context(|| format!("cannot write {}", partial.display()))?;
-    if partial != path {
-        std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
-    }
+    crate::output::move_into_place(&partial, path)?;
     Ok(path.to_path_buf())
 }
 

@@ -223,10 +223,7 @@ impl Table {
             Writer::Jsonl { out, .. } => out.flush(),
         };
         flushed.map_err(|source| OutputError::Io { path: self.partial.clone(), source })?;
-        if self.partial != self.path {
-            std::fs::rename(&self.partial, &self.path)
-                .map_err(|source| OutputError::Io { path: self.path.clone(), source })?;
-        }
+        move_into_place(&self.partial, &self.path)?;
         Ok(self.path)
     }
 }
@@ -242,6 +239,14 @@ pub fn staging_path(path: &Path) -> PathBuf {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     PathBuf::from(partial)
+}
+
+/// Moves a file written at [`staging_path`]`(path)` to `path` (nothing to move where it was written in place).
+pub fn move_into_place(partial: &Path, path: &Path) -> Result<(), OutputError> {
+    if partial != path {
+        std::fs::rename(partial, path).map_err(|source| OutputError::Io { path: path.to_path_buf(), source })?;
+    }
+    Ok(())
 }
 
 /// Writes `value` as pretty JSON to `path`, through a temporary file.

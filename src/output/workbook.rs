@@ -165,9 +165,7 @@ pub fn write(run: &FinishedRun, path: &Path, sheet_rows: usize) -> anyhow::Resul
     }
     let partial = super::staging_path(path);
     workbook.save(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
-    if partial != path {
-        std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
-    }
+    super::move_into_place(&partial, path)?;
     Ok(summary)
 }
 

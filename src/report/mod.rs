@@ -332,9 +332,7 @@ pub fn write(run: &FinishedRun, out: &Path, evidence_per_cell: usize) -> anyhow:
     let page = page(&data)?;
     let partial = crate::output::staging_path(out);
     std::fs::write(&partial, &page).with_context(|| format!("cannot write {}", partial.display()))?;
-    if partial != out {
-        std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
-    }
+    crate::output::move_into_place(&partial, out)?;
     Ok(ReportSummary { bytes: page.len(), ..summary })
 }
 

@@ -28,7 +28,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::output::finished::{FinishedRun, Record};
-use crate::stance::example::StanceLabel;
+use crate::vocab::StanceLabel;
 
 /// The two kinds of target the scores are broken down by.
 pub const KINDS: [&str; 2] = ["actor", "issue"];

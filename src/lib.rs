@@ -1,12 +1,16 @@
 //! stancemap: from raw news to who is for or against what.
 //!
-//! The pipeline runs one direction, one stage per module, plain types between them:
-//! [`corpus`] reads articles, [`text`] segments them into paragraphs, sentences and quotations, [`model`] holds
-//! the base encoders, [`ner`] finds the names, [`actors`] turns an article's mentions into actors and finds who
-//! speaks each quotation, [`stance`] classifies what a holder thinks of a target, and [`output`] writes the
-//! tables; [`train`] fine-tunes the task models; [`pipeline`] drives the stages for `stancemap run`, [`shard`]
-//! splits a run over machines and merges the parts, [`article_score`] scores a run's tables against annotated
-//! articles, and [`bench`] measures throughput.
+//! The modules form layers, each using only those below it (`scripts/structure.py` checks there is no circle):
+//! - the vocabulary and plain text: [`vocab`] (stance labels, actor types), [`span`], [`text`] (paragraphs,
+//!   sentences, quotations), [`corpus`] (reading articles), [`output`] (writing and reading tables);
+//! - the models: [`model`] (base encoders, cards, deltas), [`ner`] (span taggers: entities, issues, attribution
+//!   roles), [`stance`] (the holder -> target classifier);
+//! - the stages of an article: [`attribution`] (who said it), [`actors`] (mentions into actors), [`targets`]
+//!   (topics and issues), [`pairs`] (the holder -> target questions), [`aggregate`] (evidence into cells);
+//! - what drives them: [`run`] (`stancemap run`: an article document per article, [`run::annotate`], then
+//!   corpus ids, stance, tables), [`merge`] (shards into one run), [`import`] (training data, some of it from
+//!   the run's own questions), [`train`], [`article_score`] (a run's tables against annotated articles),
+//!   [`report`] and [`network`] (a finished run, seen), and [`bench`].
 
 pub mod actors;
 pub mod aggregate;
@@ -14,16 +18,18 @@ pub mod article_score;
 pub mod attribution;
 pub mod bench;
 pub mod corpus;
+pub mod import;
+pub mod merge;
 pub mod model;
 pub mod ner;
 pub mod network;
 pub mod output;
 pub mod pairs;
-pub mod pipeline;
 pub mod report;
-pub mod shard;
+pub mod run;
 pub mod span;
 pub mod stance;
 pub mod targets;
 pub mod text;
 pub mod train;
+pub mod vocab;

@@ -42,12 +42,14 @@
 //! At most [`MAX_TARGETS`] targets per holder, in text order.
 
 use crate::actors::words::{after_possessive, ends_with_word, normalise, without_final_words, ArticleWords};
-use crate::actors::{ActorMention, ActorType, ArticleActors, Cue, MentionKind, QuoteAttribution};
+use crate::actors::{ActorMention, ArticleActors, Cue, MentionKind, QuoteAttribution};
 use crate::span::{Span, SpanIndex};
-use crate::stance::example::{StanceExample, StanceLabel};
+use crate::stance::example::StanceExample;
 use crate::stance::input::StanceQuery;
 use crate::targets::{issues, IssuePhrase, Topics};
 use crate::text::Segmentation;
+use crate::vocab::ActorType;
+use crate::vocab::StanceLabel;
 
 pub const MAX_HOLDERS: usize = 2;
 /// The most subjects joined by "and" that hold together.

@@ -2,18 +2,19 @@
 //! fixture (`tests/fixtures/stance_small.jsonl`), and the shipped stance models on sentences whose stance is
 //! plain. Needs the base encoders (scripts/setup.sh).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use stancemap::model::card::ModelCard;
+use stancemap::model::card::Pooling;
 use stancemap::model::delta::Adaptation;
 use stancemap::model::BaseEncoder;
 use stancemap::stance::evaluate::{evaluate, label_of, predict};
 use stancemap::stance::example::{read_example_file, read_examples};
 use stancemap::stance::input::StanceQuery;
-use stancemap::stance::model::{Pooling, StanceModel};
-use stancemap::stance::StanceLabel;
+use stancemap::stance::model::StanceModel;
 use stancemap::train::stance::{train_stance, Distillation, StanceSource, StanceTrainOptions};
 use stancemap::train::TrainLoop;
+use stancemap::vocab::StanceLabel;
 use tch::Device;
 
 fn fixture() -> PathBuf {
@@ -92,12 +93,12 @@ fn a_tiny_run_learns_its_examples_and_the_saved_model_scores_the_same_needs_base
     );
 
     let card = ModelCard::read(&out.path().join("card.json")).unwrap();
-    assert_eq!(card.task, "stance");
     assert_eq!(card.labels, ["favor", "against", "neutral"]);
-    let calibration = card.calibration.expect("the card records the calibration");
+    let stance = card.stance(Path::new("trained")).expect("a stance card");
+    let calibration = stance.calibration.clone().expect("the card records the calibration");
     assert!(calibration["temperature"].as_f64().unwrap() > 0.0);
     assert!((calibration["temperature"].as_f64().unwrap() - model.temperature).abs() < 1e-12);
-    assert!(card.input.unwrap().contains("<t>"));
+    assert!(stance.input.as_deref().unwrap().contains("<t>"));
     for key in ["accuracy", "macro_f1", "f_avg", "per_class", "confusion", "n", "ece"] {
         assert!(card.dev.get(key).is_some(), "dev scores lack {key}");
     }

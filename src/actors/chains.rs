@@ -50,7 +50,8 @@ use crate::text::Segmentation;
 use super::names::{self, given_name, name_key, same_full_name, surname, Styling};
 use super::parties;
 use super::words::{after_possessive, after_possessive_mark, without_final_words, ArticleWords};
-use super::{Actor, ActorMention, ActorType, Gender, MentionKind};
+use super::{Actor, ActorMention, Gender, MentionKind};
+use crate::vocab::ActorType;
 
 /// What a mention can be chained with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -42,7 +42,8 @@ use crate::text::Segmentation;
 use super::references::{Reference, References};
 use super::speakers::{takes_clause, QuoteAttribution};
 use super::words::ArticleWords;
-use super::{sentence_at, Actor, ActorType, Gender, MentionKind};
+use super::{sentence_at, Actor, Gender, MentionKind};
+use crate::vocab::ActorType;
 
 /// How many sentences before its own a pronoun looks back.
 const WINDOW: usize = 3;

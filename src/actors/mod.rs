@@ -49,52 +49,13 @@ use crate::ner::gazetteer::Gazetteer;
 use crate::ner::mentions::Mention;
 use crate::span::Span;
 use crate::text::Segmentation;
+use crate::vocab::ActorType;
 
 /// Mentions and a gazetteer as the pipeline makes them, for the later stages' tests.
 #[cfg(test)]
 pub(crate) use chains::tests::{gazetteer, mentions};
 pub use names::{name_key, Title};
 pub use speakers::{holder_of_sentence, speaker_of, Cue, QuoteAttribution};
-
-/// What kind of actor a chain of mentions is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ActorType {
-    Person,
-    Organisation,
-    /// A state, however named: "Russia", "Moscow", "the Kremlin", "Russian".
-    Country,
-    /// A place that does not stand for a state: "Geneva", "Crimea".
-    Place,
-    /// Any other name: events, treaties, works ("New START").
-    Other,
-}
-
-impl ActorType {
-    /// The name used in tables: "person", "organisation", "country", "place", "other".
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActorType::Person => "person",
-            ActorType::Organisation => "organisation",
-            ActorType::Country => "country",
-            ActorType::Place => "place",
-            ActorType::Other => "other",
-        }
-    }
-
-    /// The type a table names ("person", "organisation" or "organization", "country", "place", "other"), in any
-    /// case.
-    pub fn parse(name: &str) -> Option<ActorType> {
-        match name.trim().to_lowercase().as_str() {
-            "person" | "per" => Some(ActorType::Person),
-            "organisation" | "organization" | "org" => Some(ActorType::Organisation),
-            "country" | "state" => Some(ActorType::Country),
-            "place" | "loc" => Some(ActorType::Place),
-            "other" | "misc" => Some(ActorType::Other),
-            _ => None,
-        }
-    }
-}
 
 /// How a mention names its actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -24,9 +24,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::names::name_key;
-use super::{Actor, ActorType, MentionKind};
+use super::{Actor, MentionKind};
 use crate::corpus::date::iso_day;
 use crate::output::read::{list, UserTable};
+use crate::vocab::ActorType;
 
 /// One actor of the corpus.
 #[derive(Debug, Clone, PartialEq)]

@@ -39,7 +39,8 @@ use crate::text::{Segmentation, Sentence};
 
 use super::references::{Reference, References};
 use super::words::ArticleWords;
-use super::{sentence_at, Actor, ActorType, ArticleActors};
+use super::{sentence_at, Actor, ArticleActors};
+use crate::vocab::ActorType;
 
 /// How a quotation or reported clause was attributed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

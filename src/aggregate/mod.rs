@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::corpus::date::Day;
-use crate::stance::example::StanceLabel;
+use crate::vocab::StanceLabel;
 
 /// How evidence is grouped in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]

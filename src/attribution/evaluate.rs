@@ -206,17 +206,15 @@ pub fn rule_attributions(actors: &ArticleActors) -> Vec<FoundAttribution> {
         .collect()
 }
 
-/// Scores the speaker rules, reading the articles with the entity model in `entity_model` and the gazetteer beside
-/// it, as `run` does.
+/// Scores the speaker rules, each article's actors (with the rules' quotations) given by `actors_of` (the run's
+/// stages without an attribution tagger).
 pub fn evaluate_rules(
-    entity_model: &std::path::Path,
     articles: &[AnnotatedArticle],
+    mut actors_of: impl FnMut(&AnnotatedArticle) -> anyhow::Result<ArticleActors>,
 ) -> anyhow::Result<AttributionScores> {
-    let stages = crate::stance::import::stages::ArticleStages::load(entity_model, None)?;
     let mut scores = AttributionScores::default();
     for article in articles {
-        let annotated = stages.annotate(&article.text)?;
-        add_article(&mut scores, article, &rule_attributions(&annotated.actors));
+        add_article(&mut scores, article, &rule_attributions(&actors_of(article)?));
     }
     Ok(finish(scores))
 }

@@ -9,9 +9,10 @@
 
 use super::find::FoundAttribution;
 use super::quotes::{is_direct, speaker_of};
-use crate::actors::{ActorType, ArticleActors, Cue, QuoteAttribution};
+use crate::actors::{ArticleActors, Cue, QuoteAttribution};
 use crate::span::Span;
 use crate::text::Segmentation;
+use crate::vocab::ActorType;
 
 /// Whose attributions decide who holds a quoted or reported sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]

@@ -91,9 +91,10 @@ pub fn speaker_of(actors: &ArticleActors, source: Span) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actors::{Actor, ActorMention, ActorType, MentionKind};
+    use crate::actors::{Actor, ActorMention, MentionKind};
     use crate::attribution::tests::{at, found};
     use crate::text::segment;
+    use crate::vocab::ActorType;
 
     fn actor(text: &str, name: &str, mentions: &[(&str, MentionKind)]) -> Actor {
         Actor {

@@ -47,6 +47,22 @@ pub struct Article {
     pub origin: Origin,
 }
 
+impl Article {
+    /// A bare text as an article, without title, date or source: for the tools that read texts rather than a
+    /// corpus (the importers, the evaluations). Its origin is its id.
+    pub fn of_text(id: &str, text: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: String::new(),
+            date: None,
+            source: None,
+            url: None,
+            text: text.into(),
+            origin: Origin { path: PathBuf::from(id), line: None },
+        }
+    }
+}
+
 /// Where an article came from: its file, and its 1-based line for JSONL/CSV/TSV records.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Origin {

@@ -14,26 +14,64 @@ pub const DELTA_FILE: &str = "model.safetensors";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModelCard {
-    pub task: String,
+    /// What the model does, and what only that kind of model records (the JSON key `task` names it).
+    #[serde(flatten)]
+    pub task: Task,
     pub base: BaseCard,
     pub labels: Vec<String>,
     /// How the encoder was adapted (absent in cards of full fine-tunes written before adapters existed).
     #[serde(default)]
     pub adaptation: Option<Adaptation>,
     pub stored_as: String,
-    /// How the model's input is written (stance: the markers and the second segment).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input: Option<String>,
-    /// What a sequence classifier's head reads (stance): `first` token or `mean` of all tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pooling: Option<crate::stance::model::Pooling>,
-    /// Temperature scaling fitted on dev, with the calibration error before and after (stance).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calibration: Option<serde_json::Value>,
     pub training: TrainingCard,
     pub dev: serde_json::Value,
     pub date: String,
     pub stancemap_version: String,
+}
+
+/// The model's task, with what the card records for it alone. On disk its fields sit beside the card's others,
+/// under `"task": "ner"` or `"task": "stance"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "task", rename_all = "lowercase")]
+pub enum Task {
+    /// A span tagger: entities, issues or attribution roles, as its label list says.
+    Ner,
+    /// A stance classifier.
+    Stance(StanceCard),
+}
+
+impl Task {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Task::Ner => "ner",
+            Task::Stance(_) => "stance",
+        }
+    }
+}
+
+/// What a stance classifier's card records beyond the common fields.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StanceCard {
+    /// How the model's input is written: the markers and the second segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// What the head reads (absent in cards written before pooling could be chosen: the first token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pooling: Option<Pooling>,
+    /// Temperature scaling fitted on dev, with the calibration error before and after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<serde_json::Value>,
+}
+
+/// What a sequence classifier's head reads from the encoder's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pooling {
+    /// The first token (`[CLS]`, `<s>`), as `*ForSequenceClassification` does: exportable as is.
+    #[default]
+    First,
+    /// The mean over all tokens, as the sentence-transformers bases were trained to be read.
+    Mean,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,7 +96,7 @@ pub struct TrainingCard {
 impl ModelCard {
     /// A card for a model just trained on `base`, dated now.
     pub fn new(
-        task: &str,
+        task: Task,
         base: BaseEncoder,
         labels: Vec<String>,
         adaptation: Adaptation,
@@ -66,7 +104,7 @@ impl ModelCard {
         dev: serde_json::Value,
     ) -> ModelCard {
         ModelCard {
-            task: task.into(),
+            task,
             base: BaseCard {
                 name: base.name().into(),
                 folder: base.folder().into(),
@@ -75,9 +113,6 @@ impl ModelCard {
             labels,
             adaptation: Some(adaptation),
             stored_as: adaptation.stored_as().into(),
-            input: None,
-            pooling: None,
-            calibration: None,
             training,
             dev,
             date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
@@ -96,6 +131,21 @@ impl ModelCard {
     }
 
     /// The base encoder this card names, checked against the one installed.
+    /// The stance section, or an error naming `dir` when the card is another task's.
+    pub fn stance(&self, dir: &Path) -> anyhow::Result<&StanceCard> {
+        match &self.task {
+            Task::Stance(stance) => Ok(stance),
+            other => anyhow::bail!("{}: a {} model, not a stance model", dir.display(), other.name()),
+        }
+    }
+
+    pub fn stance_mut(&mut self) -> Option<&mut StanceCard> {
+        match &mut self.task {
+            Task::Stance(stance) => Some(stance),
+            Task::Ner => None,
+        }
+    }
+
     pub fn base_encoder(&self) -> anyhow::Result<BaseEncoder> {
         let base = BaseEncoder::from_name(&self.base.name)
             .ok_or_else(|| anyhow::anyhow!("the card names an unknown base encoder '{}'", self.base.name))?;

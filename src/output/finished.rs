@@ -29,7 +29,7 @@ impl FinishedRun {
         if !dir.is_dir() {
             anyhow::bail!("{}: no such folder", dir.display());
         }
-        if dir.join(super::journal::JOURNAL).exists() {
+        if dir.join(super::schema::JOURNAL).exists() {
             anyhow::bail!("{}: the run has not finished (resume it first)", dir.display());
         }
         let manifest = std::fs::read_to_string(dir.join("run.json"))
@@ -204,7 +204,7 @@ mod tests {
         let run = FinishedRun::open(&folder).unwrap();
         assert_eq!(run.format, Format::Tsv);
         assert!(run.has("articles") && !run.has("stances"), "stances.csv is an earlier run's");
-        std::fs::write(folder.join(super::super::journal::JOURNAL), "").unwrap();
+        std::fs::write(folder.join(super::super::schema::JOURNAL), "").unwrap();
         let error = FinishedRun::open(&folder).unwrap_err().to_string();
         assert!(error.contains("has not finished"), "{error}");
     }

@@ -7,15 +7,10 @@
 //! leading `'` (the OWASP rule). No other character of any text is changed.
 
 pub mod finished;
-pub mod journal;
 pub mod lock;
-pub mod manifest;
 pub mod read;
 pub mod schema;
-pub mod stances;
 pub mod workbook;
-
-pub use manifest::{Manifest, ProblemRecord};
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

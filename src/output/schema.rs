@@ -1,6 +1,10 @@
 //! The columns of every table a run writes, in one place: the run's writers and `merge` take them from here.
 //! The README's "Outputs" section says what each column holds.
 
+/// The journal of a run not yet finished, in its output folder: a run that finds it resumes, and a finished run
+/// has none.
+pub const JOURNAL: &str = "resume.jsonl";
+
 /// `articles.csv`.
 pub const ARTICLE_COLUMNS: &[&str] =
     &["article_id", "title", "date", "source", "n_sentences", "n_chars", "url", "origin"];

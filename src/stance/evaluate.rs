@@ -12,9 +12,10 @@ use tch::{Device, Kind};
 use crate::model::{inference_batches, TokenBatch, BATCH_TOKENS};
 use crate::output::{Format, FormulaGuard, OutputError, Style, Table};
 
-use super::example::{StanceExample, StanceLabel};
+use super::example::StanceExample;
 use super::input::StanceQuery;
 use super::model::{StanceModel, LABELS};
+use crate::vocab::StanceLabel;
 
 /// Probabilities in [`LABELS`] order: favor, against, neutral.
 pub type Probabilities = [f32; 3];

@@ -8,24 +8,7 @@ use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::decode::{looks_binary, numbered_lines};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StanceLabel {
-    Favor,
-    Against,
-    Neutral,
-}
-
-impl StanceLabel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StanceLabel::Favor => "favor",
-            StanceLabel::Against => "against",
-            StanceLabel::Neutral => "neutral",
-        }
-    }
-}
+use crate::vocab::StanceLabel;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StanceExample {

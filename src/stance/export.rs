@@ -17,7 +17,8 @@ use crate::model::BaseEncoder;
 
 use super::evaluate::logits;
 use super::input::{StanceQuery, INPUT_DOC};
-use super::model::{Pooling, StanceModel, LABELS};
+use super::model::{StanceModel, LABELS};
+use crate::model::card::Pooling;
 
 /// Questions whose logits go into parity.json.
 const PARITY: &[(&str, Option<&str>, &str)] = &[

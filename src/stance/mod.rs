@@ -4,8 +4,7 @@
 pub mod evaluate;
 pub mod example;
 pub mod export;
-pub mod import;
 pub mod input;
 pub mod model;
 
-pub use example::{StanceExample, StanceLabel};
+pub use example::StanceExample;

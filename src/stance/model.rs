@@ -9,25 +9,14 @@ use std::path::Path;
 
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 
-use crate::model::card::{ModelCard, CARD_FILE, DELTA_FILE};
+use crate::model::card::{ModelCard, Pooling, CARD_FILE, DELTA_FILE};
 use crate::model::delta::{self, Adaptation};
 use crate::model::{load_encoder_for, BaseEncoder, LoadedEncoder, ModelError, Purpose, TokenBatch};
 
-use super::example::StanceLabel;
+use crate::vocab::StanceLabel;
 
 /// The label order of every stance model: the order of `p_favor, p_against, p_neutral` in the outputs.
 pub const LABELS: [StanceLabel; 3] = [StanceLabel::Favor, StanceLabel::Against, StanceLabel::Neutral];
-
-/// What the head reads from the encoder's output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Pooling {
-    /// The first token (`[CLS]`, `<s>`), as `*ForSequenceClassification` does: exportable as is.
-    #[default]
-    First,
-    /// The mean over all tokens, as the sentence-transformers bases were trained to be read.
-    Mean,
-}
 
 pub struct StanceModel {
     pub base: BaseEncoder,
@@ -105,9 +94,7 @@ impl StanceModel {
     /// inference, with the card's temperature.
     pub fn load(dir: &Path, device: Device) -> anyhow::Result<StanceModel> {
         let card = ModelCard::read(&dir.join(CARD_FILE))?;
-        if card.task != "stance" {
-            anyhow::bail!("{}: a {} model, not a stance model", dir.display(), card.task);
-        }
+        let stance = card.stance(dir)?;
         let names: Vec<&str> = LABELS.iter().map(|l| l.as_str()).collect();
         if card.labels.iter().map(String::as_str).ne(names.iter().copied()) {
             anyhow::bail!("{}: labels {:?}, expected {names:?}", dir.display(), card.labels);
@@ -115,14 +102,14 @@ impl StanceModel {
         let base = card.base_encoder()?;
         // Built unfused and without adapters: the delta (adapters included) is merged into the weights, and only
         // then are they frozen and fused.
-        let pooling = card.pooling.unwrap_or_default();
+        let pooling = stance.pooling.unwrap_or_default();
         let mut model =
             StanceModel::new(base, &base.default_dir(), Adaptation::Full, pooling, device, Purpose::Training)?;
         model.adaptation = card.adaptation.unwrap_or(Adaptation::Full);
         delta::load_delta(&mut model.encoder, &mut model.head_vars, model.adaptation, &dir.join(DELTA_FILE))
             .map_err(anyhow::Error::from)?;
         model.temperature =
-            card.calibration.as_ref().and_then(|c| c["temperature"].as_f64()).filter(|t| *t > 0.0).unwrap_or(1.0);
+            stance.calibration.as_ref().and_then(|c| c["temperature"].as_f64()).filter(|t| *t > 0.0).unwrap_or(1.0);
         model.card = Some(card);
         model.encoder.prepare_for_inference();
         model.head_vars.freeze();

@@ -24,7 +24,7 @@
 
 use crate::actors::words::ArticleWords;
 use crate::span::{Span, SpanIndex};
-use crate::stance::example::StanceLabel;
+use crate::vocab::StanceLabel;
 
 /// An issue phrase in a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use serde::Serialize;
 use tch::{nn, Device, Tensor};
 
-use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
+use crate::model::card::{ModelCard, Task, TrainingCard, CARD_FILE, DELTA_FILE};
 use crate::model::Purpose;
 use crate::ner::conll::{read_conll, ConllOptions, ConllSentence, LabelMap};
 use crate::ner::evaluate::evaluate;
@@ -262,7 +262,7 @@ fn save_model(options: &NerTrainOptions, model: &EntityModel, dev: &Scores) -> a
         training.more.insert("licence".into(), serde_json::json!([crate::attribution::polnear::LICENCE]));
     }
     let dev = serde_json::to_value(dev).unwrap_or_default();
-    let card = ModelCard::new("ner", model.base, model.labels.clone(), model.adaptation, training, dev);
+    let card = ModelCard::new(Task::Ner, model.base, model.labels.clone(), model.adaptation, training, dev);
     card.write(&options.run.out.join(CARD_FILE))?;
     Ok(())
 }

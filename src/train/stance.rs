@@ -17,6 +17,7 @@ use serde::Serialize;
 use tch::{Device, Kind, Tensor};
 
 use crate::model::card::{ModelCard, TrainingCard, CARD_FILE, DELTA_FILE};
+use crate::model::card::{Pooling, StanceCard, Task};
 use crate::model::delta::{load_delta, Adaptation};
 use crate::model::{Purpose, TokenBatch};
 use crate::pairs::Holders;
@@ -24,9 +25,10 @@ use crate::stance::evaluate::{
     evaluate, expected_calibration_error, fit_temperature, label_index, predict, probabilities, Probabilities,
     StanceScores,
 };
-use crate::stance::example::{read_examples, StanceExample, StanceLabel};
+use crate::stance::example::{read_examples, StanceExample};
 use crate::stance::input::{StanceQuery, INPUT_DOC};
-use crate::stance::model::{Pooling, StanceModel, LABELS};
+use crate::stance::model::{StanceModel, LABELS};
+use crate::vocab::StanceLabel;
 
 use super::{length_batches, CheckpointPaths, Optimizers, Rng, Schedule, TrainLoop, TrainProgress};
 
@@ -65,7 +67,7 @@ pub struct Distillation {
 
 /// Training sources whose licence binds a model trained on them, as the card must say.
 const LICENCES: &[(&str, &str)] = &[(
-    crate::stance::import::seesaw::SOURCE,
+    crate::import::seesaw::SOURCE,
     "CC BY-NC-SA 4.0 (SEESAW, Zhang, Beauchamp & Wang, EMNLP 2022): a model trained on it is for non-commercial use \
      and is shared under the same licence",
 )];
@@ -323,9 +325,7 @@ fn teacher_probabilities(
 /// with the same pooling).
 fn start_from(model: &mut StanceModel, dir: &Path) -> anyhow::Result<()> {
     let card = ModelCard::read(&dir.join(CARD_FILE))?;
-    if card.task != "stance" {
-        bail!("--init {}: a {} model, not a stance model", dir.display(), card.task);
-    }
+    let stance = card.stance(dir).map_err(|e| anyhow::anyhow!("--init {e}"))?;
     let base = card.base_encoder()?;
     let adaptation = card.adaptation.unwrap_or(Adaptation::Full);
     if base != model.base || adaptation != Adaptation::Full || model.adaptation != Adaptation::Full {
@@ -337,7 +337,7 @@ fn start_from(model: &mut StanceModel, dir: &Path) -> anyhow::Result<()> {
             model.base.name()
         );
     }
-    if card.pooling.unwrap_or_default() != model.pooling {
+    if stance.pooling.unwrap_or_default() != model.pooling {
         bail!("--init {}: its pooling differs from --pooling", dir.display());
     }
     load_delta(&mut model.encoder, &mut model.head_vars, Adaptation::Full, &dir.join(DELTA_FILE))?;
@@ -391,7 +391,8 @@ pub fn calibrate_stance(
     }
     let (scores, calibration) = score_and_calibrate(&model, &examples)?;
     let mut card = model.card.take().context("a loaded model has its card")?;
-    card.calibration = Some(serde_json::to_value(&calibration)?);
+    card.stance_mut().context("a stance model has a stance card")?.calibration =
+        Some(serde_json::to_value(&calibration)?);
     card.dev = serde_json::to_value(&scores)?;
     card.write(&model_dir.join(CARD_FILE))?;
     Ok((scores, calibration))
@@ -437,7 +438,7 @@ fn save_model(
         more.insert("licence".into(), serde_json::to_value(licences)?);
     }
     // Questions of the pair builder with every holder (`import seesaw`) teach it to answer for every holder.
-    if sources.contains(crate::stance::import::seesaw::SOURCE) {
+    if sources.contains(crate::import::seesaw::SOURCE) {
         more.insert("holders".into(), Holders::Every.as_str().into());
     }
     let training = TrainingCard {
@@ -448,17 +449,19 @@ fn save_model(
         more,
     };
     let labels = LABELS.iter().map(|l| l.as_str().to_string()).collect();
-    let mut card = ModelCard::new(
-        "stance",
+    let stance = StanceCard {
+        input: Some(INPUT_DOC.into()),
+        pooling: Some(model.pooling),
+        calibration: Some(serde_json::to_value(calibration)?),
+    };
+    let card = ModelCard::new(
+        Task::Stance(stance),
         model.base,
         labels,
         model.adaptation,
         training,
         serde_json::to_value(dev).unwrap_or_default(),
     );
-    card.input = Some(INPUT_DOC.into());
-    card.pooling = Some(model.pooling);
-    card.calibration = Some(serde_json::to_value(calibration)?);
     card.write(&options.run.out.join(CARD_FILE))?;
     Ok(())
 }

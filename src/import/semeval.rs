@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::{ImportOptions, ImportReport};
-use crate::stance::example::{StanceExample, StanceLabel};
+use crate::stance::example::StanceExample;
+use crate::vocab::StanceLabel;
 
 pub const SOURCE: &str = "semeval2016";
 

@@ -7,7 +7,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::ImportReport;
-use crate::stance::example::{char_slice, StanceExample, StanceLabel};
+use crate::stance::example::{char_slice, StanceExample};
+use crate::vocab::StanceLabel;
 
 pub const SOURCE: &str = "newsmtsc";
 

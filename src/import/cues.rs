@@ -15,7 +15,6 @@
 
 use std::path::Path;
 
-use super::stages::{Annotated, ArticleStages};
 use super::ImportReport;
 use crate::actors::words::ArticleWords;
 use crate::corpus::{Corpus, ReadOptions};
@@ -30,7 +29,7 @@ pub const MAX_GAP: usize = 5;
 
 /// Reads the corpus at `input` (any layout `stancemap run` reads) with the entity model in `model_dir`.
 pub fn read(input: &Path, model_dir: &Path, report: &mut ImportReport) -> anyhow::Result<Vec<StanceExample>> {
-    let stages = ArticleStages::load(model_dir, super::stages::issue_model().as_deref())?;
+    let annotator = super::stages::annotator(model_dir, super::stages::issue_model().as_deref())?;
     let corpus = Corpus::open(input, ReadOptions { max_article_bytes: 1_000_000 })?;
     let mut out = Vec::new();
     for item in corpus {
@@ -42,16 +41,16 @@ pub fn read(input: &Path, model_dir: &Path, report: &mut ImportReport) -> anyhow
             }
         };
         report.read += 1;
-        let text = &article.text;
-        let Annotated { segmentation, actors, pairs } = stages.annotate(text)?;
+        let doc = annotator.annotate_article(article)?;
+        let (article, text, actors) = (&doc.article, &doc.article.text, doc.actors()?);
         let words = ArticleWords::new(text);
-        for (index, pair) in pairs.iter().enumerate() {
+        for (index, pair) in doc.pairs.iter().enumerate() {
             let Target::Issue(phrase) = &pair.target else { continue };
             let (Some(label), Some(cue)) = (phrase.polarity, phrase.cue) else { continue };
             if !is_subject_of_cue(&words, pair.holder_span, pair.in_quote, cue) {
                 continue;
             }
-            let question = Question::of(text, &segmentation, &actors, pair, &phrase.label);
+            let question = Question::of(text, &doc.segmentation, actors, pair, &phrase.label);
             out.push(question.example(format!("{}-p{index}", article.id), label, SOURCE));
         }
     }

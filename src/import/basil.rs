@@ -38,7 +38,8 @@ use serde_json::Value;
 use super::{char_span, whole_word, ImportOptions, ImportReport};
 use crate::corpus::id::derived_id;
 use crate::span::Span;
-use crate::stance::example::{char_slice, StanceExample, StanceLabel};
+use crate::stance::example::{char_slice, StanceExample};
+use crate::vocab::StanceLabel;
 
 pub const SOURCE: &str = "basil";
 

@@ -1,4 +1,4 @@
-//! `stancemap import <format> <input> --out FILE.jsonl`: public stance sets into canonical examples. Every
+//! `stancemap import <format> <input> --out FILE.jsonl`: stance sets into canonical examples. Every
 //! importer counts the rows it read, converted and skipped, each skip with its place and reason, and the
 //! output is written to a temporary file and renamed, so a failed import leaves no half file. A file that cannot
 //! be read, is not text (a binary file) or lacks the columns its format needs is skipped with its reason, like a
@@ -20,10 +20,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Serialize;
 
-use super::example::StanceExample;
 use crate::corpus::decode::{looks_binary, numbered_lines};
 use crate::output::staging_path;
 use crate::span::{whole_word, CharIndex, Span};
+use crate::stance::example::StanceExample;
 
 /// The formats `stancemap import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,7 +195,7 @@ fn char_span(text: &str, span: Span) -> [usize; 2] {
 mod tests {
     use super::*;
     use crate::stance::example::char_slice;
-    use crate::stance::example::StanceLabel;
+    use crate::vocab::StanceLabel;
 
     #[test]
     fn whole_words_skip_longer_words_and_spans_count_characters() {

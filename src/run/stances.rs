@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::schema::STANCE_COLUMNS;
-use super::{OutputError, Style, Table};
 use crate::actors::registry::Registry;
 use crate::aggregate::{Aggregator, ALL};
+use crate::output::schema::STANCE_COLUMNS;
+use crate::output::{OutputError, Style, Table};
 
 /// A target's name and type for the tables.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

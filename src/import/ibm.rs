@@ -9,7 +9,8 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::{ImportOptions, ImportReport};
-use crate::stance::example::{StanceExample, StanceLabel};
+use crate::stance::example::StanceExample;
+use crate::vocab::StanceLabel;
 
 pub const SOURCE: &str = "ibm-claims";
 

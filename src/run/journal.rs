@@ -19,12 +19,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
+use super::stances::TargetInfo;
 use crate::actors::registry::ActorRecord;
 use crate::corpus::FileStamp;
-use crate::output::stances::TargetInfo;
-use crate::stance::example::StanceLabel;
-
-pub const JOURNAL: &str = "resume.jsonl";
+pub use crate::output::schema::JOURNAL;
+use crate::vocab::StanceLabel;
 
 /// What one finished article left behind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

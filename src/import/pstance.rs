@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use super::{ImportReport, LineCounter};
-use crate::stance::example::{StanceExample, StanceLabel};
+use crate::stance::example::StanceExample;
+use crate::vocab::StanceLabel;
 
 pub const SOURCE: &str = "pstance";
 /// The source of the COVID-HCQ files (`hcq_*.csv`), kept apart so that scores are reported per set.

@@ -27,12 +27,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
-use super::stages::ArticleStages;
 use crate::actors::MentionKind;
 use crate::article_score::{holder_matches, target_matches};
 use crate::pairs::{Question, Target};
 use crate::span::Span;
-use crate::stance::example::{StanceExample, StanceLabel};
+use crate::stance::example::StanceExample;
+use crate::vocab::StanceLabel;
 
 /// The source name of the examples.
 pub const SOURCE: &str = "seesaw";
@@ -301,11 +301,11 @@ pub struct SeesawExamples {
 pub fn read_examples(input: &Path, split: &str, entity_model: &Path) -> anyhow::Result<SeesawExamples> {
     let mut report = SeesawExamples::default();
     let articles = read_split(input, split, &mut report.skipped)?;
-    let stages = ArticleStages::load(entity_model, super::stages::issue_model().as_deref())?;
+    let annotator = super::stages::annotator(entity_model, super::stages::issue_model().as_deref())?;
     for article in &articles {
         report.articles += 1;
-        let annotated = stages.annotate(&article.body)?;
-        let (text, actors) = (article.body.as_str(), &annotated.actors);
+        let annotated = annotator.annotate_text(&article.file, &article.body)?;
+        let (text, actors) = (article.body.as_str(), annotated.actors()?);
         // The names a cell's holder or target goes by: the actor's name and how the article names it.
         let names_of = |index: usize| -> Vec<String> {
             let actor = &actors.actors[index];
@@ -479,7 +479,7 @@ mod tests {
             r#"{"entity lists": [["Grace Okafor", ["People"], ["Main"], ["A"]], ["Paul Lopez", ["People"], ["Main"], ["A"]]],
                "sentence-level stances": {"0": [{"subject": "Grace Okafor", "sentiment": "NEG", "object": "Paul Lopez"}, {"subject": "Author", "sentiment": "NEG", "object": "Grace Okafor"}]}}"#,
         );
-        let model = crate::stance::import::stages::entity_model();
+        let model = crate::import::stages::entity_model();
         let report = read_examples(&input, "train", &model).unwrap();
         assert_eq!(report.articles, 1);
         assert_eq!(report.triples.get("actor"), Some(&(1, 1)), "the one triple between listed actors is asked");

@@ -19,7 +19,8 @@ use anyhow::Context;
 use csv::StringRecord;
 
 use super::{char_span, whole_word, ImportReport, LineCounter};
-use crate::stance::example::{StanceExample, StanceLabel};
+use crate::stance::example::StanceExample;
+use crate::vocab::StanceLabel;
 
 pub const SOURCE: &str = "evidence";
 

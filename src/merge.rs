@@ -1,75 +1,29 @@
-//! Splitting a run over machines, and putting the parts back together.
+//! Putting the shards of a run back together.
 //!
-//! `stancemap run --shard i/N` processes only the articles whose id falls to shard i of N (FNV-1a of the id
-//! modulo N: the same split on every machine and in every run, whatever the order of the files) and keeps its
-//! journal as `shard.jsonl`: each article's place in the corpus, its actors and the ids they got, its evidence.
+//! `stancemap run --shard i/N` ([`crate::run::shard`]) processes only one shard's articles and keeps its journal
+//! as `shard.jsonl`: each article's place in the corpus, its actors and the ids they got, its evidence.
 //! `stancemap merge DIR... --out DIR` puts the shards together into the tables one run over the whole corpus
 //! writes: the rows of every article in corpus order, actor ids and issue ids decided again over all articles
 //! in that order (as one run decides them, so an actor met in two shards is one actor), and the aggregate tables
 //! computed from all the evidence.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use anyhow::{bail, Context};
-use serde::{Deserialize, Serialize};
 
 use crate::actors::registry::Registry;
 use crate::aggregate::{Aggregator, Evidence};
 use crate::corpus::date::iso_day;
-use crate::output::journal::{ArticleEntry, Journal};
 use crate::output::read::{table_rows, TableRow};
 use crate::output::schema::{ARTICLE_COLUMNS, EVIDENCE_COLUMNS, MENTION_COLUMNS, QUOTE_COLUMNS, SENTENCE_COLUMNS};
-use crate::output::stances::TargetInfo;
 use crate::output::Table;
-use crate::pipeline::{user_table, write_actor_table, write_aggregate_tables, write_workbook, RunOptions};
+use crate::run::journal::{ArticleEntry, Journal};
+use crate::run::shard::{Shard, SHARD_JOURNAL};
+use crate::run::stances::TargetInfo;
+use crate::run::tables::{write_actor_table, write_aggregate_tables, write_workbook};
+use crate::run::{user_table, RunOptions};
 use crate::targets::IssueMerger;
-
-/// The journal a shard keeps for `stancemap merge`.
-pub const SHARD_JOURNAL: &str = "shard.jsonl";
-
-/// Shard `index` (from 1) of `count`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    pub index: usize,
-    pub count: usize,
-}
-
-impl Shard {
-    /// Whether the article with this id is in this shard.
-    pub fn holds(&self, article_id: &str) -> bool {
-        (fnv1a(article_id.as_bytes()) % self.count as u64) as usize == self.index - 1
-    }
-}
-
-impl FromStr for Shard {
-    type Err = String;
-
-    /// `i/N` with 1 <= i <= N.
-    fn from_str(spec: &str) -> Result<Shard, String> {
-        let wrong = || format!("'{spec}': a shard is written i/N, with i from 1 to N (1/4, 2/4, 3/4, 4/4)");
-        let (index, count) = spec.split_once('/').ok_or_else(wrong)?;
-        let index: usize = index.trim().parse().map_err(|_| wrong())?;
-        let count: usize = count.trim().parse().map_err(|_| wrong())?;
-        if count == 0 || index == 0 || index > count {
-            return Err(wrong());
-        }
-        Ok(Shard { index, count })
-    }
-}
-
-impl fmt::Display for Shard {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
-}
-
-/// 64-bit FNV-1a: small, stable across platforms and versions (unlike the standard library's hasher).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
 
 /// One shard's output folder, read back.
 struct ShardRun {
@@ -364,28 +318,4 @@ fn merged_manifest(
         "outputs": outputs,
         "articles": summary.articles,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shards_split_every_id_into_exactly_one_part_the_same_way_every_time() {
-        let shards: Vec<Shard> = (1..=4).map(|i| format!("{i}/4").parse().unwrap()).collect();
-        let mut sizes = [0; 4];
-        for n in 0..2000 {
-            let id = format!("article-{n}");
-            let holders: Vec<usize> = shards.iter().filter(|s| s.holds(&id)).map(|s| s.index).collect();
-            assert_eq!(holders.len(), 1, "{id} in {holders:?}");
-            sizes[holders[0] - 1] += 1;
-        }
-        assert!(sizes.iter().all(|&n| (400..600).contains(&n)), "uneven split {sizes:?}");
-        // Pinned: a change of hash would silently reshuffle users' job arrays.
-        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert!("0/4".parse::<Shard>().is_err());
-        assert!("5/4".parse::<Shard>().is_err());
-        assert!("2-4".parse::<Shard>().is_err());
-        assert_eq!("2/4".parse::<Shard>().unwrap().to_string(), "2/4");
-    }
 }

@@ -1,0 +1,215 @@
+//! `import`: stance sets, annotated news and attribution data into the files `train` and `eval` read.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use stancemap::import::{import, ImportFormat, ImportOptions};
+
+/// `import`'s arguments.
+#[derive(Args)]
+pub struct ImportArgs {
+    #[arg(value_enum)]
+    format: ImportFormatName,
+    /// The file or folder to read.
+    input: PathBuf,
+    /// The JSONL file to write.
+    #[arg(long, required_unless_present_any = ["gold", "issues"])]
+    out: Option<PathBuf>,
+    /// The split to take where the input holds several (semeval: train by default; ibm-claims: all; basil:
+    /// a year or years such as 2010-2015, all by default; seesaw: train or valid, required).
+    #[arg(long)]
+    split: Option<String>,
+    /// seesaw only: write the split's articles to DIR/corpus/ and their article-level gold rows (the columns
+    /// of ANNOTATION.md) to DIR/gold.csv, for `eval articles`.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    gold: Option<PathBuf>,
+    /// seesaw only: write the split's sentences to FILE as CoNLL with their topics and events tagged ISSUE,
+    /// to train an issue tagger (`train ner --train FILE`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["out", "gold"])]
+    issues: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ImportFormatName {
+    Newsmtsc,
+    Pstance,
+    Semeval,
+    IbmClaims,
+    Basil,
+    Evidence,
+    Cues,
+    /// SEESAW's stories as annotated articles (with --gold DIR).
+    Seesaw,
+    /// A PolNeAR split folder (polnear/train or polnear/dev) as CoNLL for the attribution tagger (`--out
+    /// FILE.conll`, then `train ner --train FILE.conll`).
+    Polnear,
+}
+
+impl ImportFormatName {
+    fn format(self) -> ImportFormat {
+        match self {
+            ImportFormatName::Newsmtsc => ImportFormat::NewsMtsc,
+            ImportFormatName::Pstance => ImportFormat::PStance,
+            ImportFormatName::Semeval => ImportFormat::SemEval,
+            ImportFormatName::IbmClaims => ImportFormat::IbmClaims,
+            ImportFormatName::Basil => ImportFormat::Basil,
+            ImportFormatName::Evidence => ImportFormat::Evidence,
+            ImportFormatName::Cues => ImportFormat::Cues,
+            ImportFormatName::Seesaw => unreachable!("seesaw is imported with --gold, before any format is read"),
+            ImportFormatName::Polnear => unreachable!("polnear is imported as CoNLL, before any format is read"),
+        }
+    }
+}
+
+/// `stancemap import`.
+pub fn import_data(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    match args {
+        ImportArgs { format: ImportFormatName::Seesaw, input, out, split, gold, issues } => {
+            let Some(split) = split.filter(|s| s == "train" || s == "valid") else {
+                anyhow::bail!("import seesaw needs --split train or --split valid (the test stories are held out)");
+            };
+            if let Some(conll) = issues {
+                let report = stancemap::import::seesaw::write_issue_spans(&input, &split, &conll)?;
+                for skipped in &report.skipped {
+                    eprintln!("skipped: {skipped}");
+                }
+                println!(
+                    "{}: {} sentences of {} {split} articles to {}; {} issue spans as written, {} nearly",
+                    input.display(),
+                    report.sentences,
+                    report.articles,
+                    conll.display(),
+                    report.exact,
+                    report.near
+                );
+                return Ok(if report.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+            }
+            let Some(dir) = gold else {
+                let out = anyhow::Context::context(out, "--out FILE.jsonl: where to write the examples")?;
+                return import_seesaw_examples(&input, &split, &out);
+            };
+            let report = stancemap::import::seesaw::write_gold(&input, &split, &dir)?;
+            for skipped in &report.skipped {
+                eprintln!("skipped: {skipped}");
+            }
+            if report.articles == 0 {
+                eprintln!("stancemap: error: no {split} article in {}", input.display());
+                return Ok(ExitCode::FAILURE);
+            }
+            println!(
+                "{}: {} articles of {split} to {}; {} sentence triples, {} of them in the {} gold rows of {}",
+                input.display(),
+                report.articles,
+                report.corpus.display(),
+                report.triples,
+                report.triples_used,
+                report.rows,
+                report.gold.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ImportArgs { format: ImportFormatName::Polnear, input, out, split, gold, issues } => {
+            if split.is_some() || gold.is_some() || issues.is_some() {
+                anyhow::bail!(
+                    "import polnear reads one split folder (polnear/train or polnear/dev) into --out FILE.conll"
+                );
+            }
+            let out = anyhow::Context::context(out, "--out FILE.conll: where to write the tagged words")?;
+            let report = stancemap::attribution::polnear::write_conll(&input, &out)?;
+            for skipped in &report.read.skipped {
+                eprintln!("skipped: {skipped}");
+            }
+            let [sources, cues, contents] = report.spans;
+            println!(
+                "{}: {} articles ({} with several annotators, one used), {} attributions; {} units, {} words to {}; \
+                 spans tagged: {sources} sources, {cues} cues, {contents} contents; {} lines, attributions or \
+                 articles skipped",
+                input.display(),
+                report.read.articles,
+                report.read.several_annotators,
+                report.read.attributions,
+                report.units,
+                report.words,
+                out.display(),
+                report.read.skipped.len()
+            );
+            Ok(if report.read.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        ImportArgs { format, input, out, split, gold, issues } => {
+            if gold.is_some() || issues.is_some() {
+                anyhow::bail!(
+                    "--gold and --issues are for import seesaw; other formats write training examples to --out"
+                );
+            }
+            let out = anyhow::Context::context(out, "--out FILE.jsonl: where to write the examples")?;
+            let report = import(format.format(), &input, &ImportOptions { split }, &out)?;
+            for skipped in &report.skipped {
+                eprintln!("skipped: {}: {}", skipped.place, skipped.reason);
+            }
+            if report.converted == 0 {
+                let why = match report.read {
+                    0 => "it holds no records of this format".to_string(),
+                    n => format!("all {n} records read were skipped (see above)"),
+                };
+                eprintln!(
+                    "stancemap: error: nothing converted from {}: {why}; {} not written",
+                    input.display(),
+                    out.display()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            println!(
+                "{}: {} read, {} converted, {} skipped; written to {}",
+                input.display(),
+                report.read,
+                report.converted,
+                report.skipped.len(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `import seesaw --out FILE`: training examples from the run's own questions on a split's articles.
+fn import_seesaw_examples(input: &Path, split: &str, out: &Path) -> anyhow::Result<ExitCode> {
+    use stancemap::import::{seesaw, stages, write_examples};
+    use stancemap::vocab::StanceLabel;
+    let report = seesaw::read_examples(input, split, &stages::entity_model())?;
+    for skipped in &report.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    if report.examples.is_empty() {
+        eprintln!(
+            "stancemap: error: no question asked in the {split} articles of {}; {} not written",
+            input.display(),
+            out.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    write_examples(out, &report.examples)?;
+    let count = |label: StanceLabel| report.examples.iter().filter(|e| e.label == label).count();
+    println!(
+        "{}: {} articles of {split}; {} examples (favor {}, against {}, neutral {}; {} questions with triples of both signs left out) written to {}",
+        input.display(),
+        report.articles,
+        report.examples.len(),
+        count(StanceLabel::Favor),
+        count(StanceLabel::Against),
+        count(StanceLabel::Neutral),
+        report.conflicting,
+        out.display()
+    );
+    let (mut all, mut asked) = (0, 0);
+    for (kind, (triples, found)) in &report.triples {
+        println!(
+            "  candidate recall, {kind} targets: {found} of {triples} sentence triples asked ({:.3})",
+            *found as f64 / (*triples).max(1) as f64
+        );
+        all += triples;
+        asked += found;
+    }
+    println!("  candidate recall: {asked} of {all} ({:.3})", asked as f64 / all.max(1) as f64);
+    Ok(ExitCode::SUCCESS)
+}

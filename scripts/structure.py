@@ -46,7 +46,7 @@ def strip_tests(text: str) -> str:
 
 # The layers of lib.rs's documentation, lowest first: a module may use its own layer's and those below.
 LAYERS = [
-    ["vocab", "span", "text", "corpus", "output"],
+    ["vocab", "span", "text", "corpus", "output", "lexicon"],
     ["model"],
     ["ner", "stance"],
     ["attribution", "actors", "targets", "pairs", "aggregate"],

@@ -19,6 +19,7 @@ pub mod attribution;
 pub mod bench;
 pub mod corpus;
 pub mod import;
+pub mod lexicon;
 pub mod merge;
 pub mod model;
 pub mod ner;

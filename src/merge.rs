@@ -15,6 +15,7 @@ use anyhow::{bail, Context};
 use crate::actors::registry::Registry;
 use crate::aggregate::{Aggregator, Evidence};
 use crate::corpus::date::iso_day;
+use crate::lexicon::Lexicon;
 use crate::output::read::{table_rows, TableRow};
 use crate::output::schema::{ARTICLE_COLUMNS, EVIDENCE_COLUMNS, MENTION_COLUMNS, QUOTE_COLUMNS, SENTENCE_COLUMNS};
 use crate::output::Table;
@@ -139,9 +140,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
     // Actors and issues decided again over the whole corpus, in order; the cells from all the evidence.
     let mut problems = Vec::new();
     let mut registry = user_table(&options.actors, Registry::with_table, &mut problems)?;
+    // The issue merge reads the lexicon's function and direction words, as the shards' runs did.
+    let lexicon = Lexicon::load(&options.lexicon, &[])?;
     let mut issues = match options.auto_targets {
-        true => IssueMerger::new(options.device.device()?),
-        false => IssueMerger::by_key(),
+        true => IssueMerger::new(options.device.device()?, &lexicon),
+        false => IssueMerger::by_key(&lexicon),
     };
     let mut aggregator = Aggregator::new(options.period, options.min_confidence);
     let mut targets: BTreeMap<String, TargetInfo> = BTreeMap::new();

@@ -43,6 +43,7 @@
 
 use crate::actors::words::{after_possessive, ends_with_word, normalise, without_final_words, ArticleWords};
 use crate::actors::{ActorMention, ArticleActors, Cue, MentionKind, QuoteAttribution};
+use crate::lexicon::{Lexicon, Words};
 use crate::span::{Span, SpanIndex};
 use crate::stance::example::StanceExample;
 use crate::stance::input::StanceQuery;
@@ -118,17 +119,29 @@ pub struct Pair {
     pub in_quote: bool,
 }
 
-/// The pairs of one article, sentence by sentence.
+/// Which (holder, target) pairs are put to the stance model.
+#[derive(Default)]
+pub struct Candidates {
+    /// The user's topics, found by their keywords.
+    pub topics: Topics,
+    /// Issue targets after cues, and the issue tagger's.
+    pub auto_targets: bool,
+    /// Who holds the stances of a sentence.
+    pub holders: Holders,
+}
+
+/// The pairs of one article, sentence by sentence: `candidates` says which, `issue_spans` are the issue tagger's.
 pub fn build(
     text: &str,
     segmentation: &Segmentation,
     actors: &ArticleActors,
-    topics: &Topics,
-    auto_issues: bool,
-    who: Holders,
+    candidates: &Candidates,
     issue_spans: &[Span],
+    lexicon: &Lexicon,
 ) -> Vec<Pair> {
-    let words = ArticleWords::new(text);
+    let Candidates { topics, auto_targets: auto_issues, holders: who } = candidates;
+    let (auto_issues, who) = (*auto_issues, *who);
+    let words = ArticleWords::new(text, lexicon);
     // Every reference, in text order: (actor index, mention).
     let mut references: Vec<(usize, &ActorMention)> = actors
         .actors
@@ -167,7 +180,7 @@ pub fn build(
             SentenceParts { index: sentence_index, opening, references: &in_sentence, quotes, phrases: &phrases };
         let mut holders = holders(segmentation, &words, actors, parts);
         if who == Holders::Every {
-            let others = other_holders(text, actors, &in_sentence, &holders, sentence.span);
+            let others = other_holders(&words, actors, &in_sentence, &holders, sentence.span);
             holders.extend(others);
         }
         if holders.is_empty() {
@@ -176,7 +189,7 @@ pub fn build(
         let mut targets: Vec<(Target, Span)> = Vec::new();
         let mut seen = Vec::new();
         for &(index, mention) in &in_sentence {
-            if !mention.kind.qualifies() && !seen.contains(&index) && !is_outlet(text, mention.span) {
+            if !mention.kind.qualifies() && !seen.contains(&index) && !is_outlet(&words, mention.span) {
                 seen.push(index);
                 targets.push((Target::Actor(index), mention.span));
             }
@@ -289,21 +302,19 @@ impl<'t> Question<'t> {
     }
 }
 
-/// Words after a broadcaster's or publisher's name that make it the place where something was said.
-const OUTLETS: &[&str] = &["programme", "program", "show", "newspaper", "magazine", "website", "radio"];
-
 /// Whether the name at `span` is where something was said, not what a stance is about: after "told", "to" or
 /// "on" and followed by its programme or paper ("told BBC Radio 4's Today programme", "on GMTV's Sunday
 /// programme", "told the BBC's Newsnight programme").
-fn is_outlet(text: &str, span: Span) -> bool {
+fn is_outlet(words: &ArticleWords<'_>, span: Span) -> bool {
+    let text = words.text();
     let before = without_final_words(&text[..span.start], &["the"]);
     let addressed = ["told", "to", "on"].iter().any(|cue| ends_with_word(before, cue));
     let Some(rest) = after_possessive(text, span) else {
         return false;
     };
-    let mut words = rest.split_whitespace();
-    let outlet = words.by_ref().take(6).find(|w| !w.starts_with(char::is_uppercase));
-    addressed && outlet.is_some_and(|w| OUTLETS.contains(&w.trim_end_matches(|c: char| !c.is_alphanumeric())))
+    let outlet = rest.split_whitespace().take(6).find(|w| !w.starts_with(char::is_uppercase));
+    let outlet = outlet.map(|w| w.trim_end_matches(|c: char| !c.is_alphanumeric()));
+    addressed && outlet.is_some_and(|w| words.lexicon.has(Words::Outlets, w))
 }
 
 /// The byte length of the dateline a paragraph opens with, up to its dash: "GENEVA —", "KYIV, Ukraine (AP) —",
@@ -349,7 +360,7 @@ pub fn dateline_length(paragraph: &str) -> Option<usize> {
 /// said), after the holders the rules chose, up to [`MAX_HOLDERS`] in all: the stance model decides which of them
 /// holds a stance toward what. Each holds toward the whole sentence.
 fn other_holders(
-    text: &str,
+    words: &ArticleWords<'_>,
     actors: &ArticleActors,
     in_sentence: &[(usize, &ActorMention)],
     chosen: &[Holder],
@@ -366,13 +377,14 @@ fn other_holders(
                 actors.actors[index].actor_type,
                 ActorType::Person | ActorType::Organisation | ActorType::Country
             )
-            || is_outlet(text, mention.span)
+            || is_outlet(words, mention.span)
             || chosen.iter().chain(&out).any(taken)
         {
             continue;
         }
         let span = mention.span;
-        out.push(Holder { actor: index, span: Some(span), surface: span.slice(text).to_string(), scope: sentence });
+        let surface = span.slice(words.text()).to_string();
+        out.push(Holder { actor: index, span: Some(span), surface, scope: sentence });
     }
     out
 }
@@ -452,7 +464,7 @@ fn holders(
     let opens_clause = |span: Span| {
         clause.is_some_and(|(word, _)| {
             let opener = normalise(word.slice(text));
-            (!ArticleWords::is_preposition(&opener) || matches!(opener.as_str(), "after" | "before"))
+            (!words.is_preposition(&opener) || matches!(opener.as_str(), "after" | "before"))
                 && word.end <= span.start
                 && matches!(text[word.end..span.start].trim(), "" | "the" | "The")
         })
@@ -519,15 +531,20 @@ fn holders(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actors::{gazetteer, mentions};
+    use crate::actors::{lexicon, mentions};
+
+    /// The rules' subjects as holders, no issues after cues.
+    fn subjects() -> Candidates {
+        Candidates { topics: Topics::default(), auto_targets: false, holders: Holders::Subjects }
+    }
     use crate::ner::labels::EntityType::{Loc, Misc, Org, Per};
     use crate::text::segment;
 
     /// (holder, target) names of the pairs of `text`, with mentions of `names`.
     fn asked(text: &str, names: &[(&str, crate::ner::labels::EntityType, usize)]) -> Vec<(String, String)> {
         let segmentation = segment(text);
-        let actors = crate::actors::resolve(text, &segmentation, &mentions(text, names), &gazetteer());
-        let pairs = build(text, &segmentation, &actors, &Topics::default(), false, Holders::Subjects, &[]);
+        let actors = crate::actors::resolve(text, &segmentation, &mentions(text, names), &lexicon());
+        let pairs = build(text, &segmentation, &actors, &subjects(), &[], &lexicon());
         let name = |target: &Target| match target {
             Target::Actor(index) => actors.actors[*index].name.clone(),
             other => format!("{other:?}"),
@@ -544,10 +561,10 @@ mod tests {
         let text = "Senator Maria Okafor spoke about the border wall in Texas.";
         let names = [("Maria Okafor", Per, 0), ("Texas", Loc, 0)];
         let segmentation = segment(text);
-        let actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &gazetteer());
+        let actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &lexicon());
         let span_of = |part: &str| Span::new(text.find(part).unwrap(), text.find(part).unwrap() + part.len());
         let issues_asked = |spans: &[Span]| -> Vec<String> {
-            build(text, &segmentation, &actors, &Topics::default(), false, Holders::Subjects, spans)
+            build(text, &segmentation, &actors, &subjects(), spans, &lexicon())
                 .iter()
                 .filter_map(|p| match &p.target {
                     Target::Issue(phrase) => Some(format!("{} -> {}", actors.actors[p.holder].name, phrase.label)),
@@ -572,9 +589,9 @@ mod tests {
             ("Lena Hart", Per, 0),
         ];
         let segmentation = segment(text);
-        let actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &gazetteer());
+        let actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &lexicon());
         let asked = |who: Holders| -> Vec<(String, String)> {
-            build(text, &segmentation, &actors, &Topics::default(), false, who, &[])
+            build(text, &segmentation, &actors, &Candidates { holders: who, ..subjects() }, &[], &lexicon())
                 .iter()
                 .map(|p| {
                     let target = match &p.target {

@@ -61,3 +61,10 @@ impl ActorType {
         }
     }
 }
+
+/// A person's grammatical gender, as the article shows it (honorifics, gendered titles, pronouns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Gender {
+    Male,
+    Female,
+}

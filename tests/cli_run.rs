@@ -311,3 +311,45 @@ fn import_polnear_and_eval_attribution_read_a_brat_folder_and_name_its_bad_lines
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("not an attribution tagger"));
 }
+
+#[test]
+fn a_users_lexicon_adds_a_cue_verb_and_takes_one_out() {
+    if !repo().join("models/base/all-MiniLM-L6-v2/model.safetensors").is_file() {
+        return; // no base encoders (scripts/setup.sh not run): no entities, no stance
+    }
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(
+        corpus.path().join("council.txt"),
+        "Council votes\n\nSenator Grace Okafor champions the port deal. Mayor Tom Reyes opposes the new stadium.\n",
+    )
+    .unwrap();
+    let issues = |flags: &[&str]| -> Vec<String> {
+        let out = tempfile::tempdir().unwrap();
+        let mut all = vec!["--threads", "2", "-q", "--no-issue-model"];
+        all.extend_from_slice(flags);
+        run_with(corpus.path(), out.path(), &all);
+        let evidence = table(&out.path().join("evidence.csv"));
+        let mut found: Vec<String> = evidence
+            .iter()
+            .filter(|row| row["target_id"].starts_with("issue:"))
+            .map(|row| row["target_surface"].clone())
+            .collect();
+        found.dedup();
+        found
+    };
+    // The shipped lists know "opposes" but not "champions".
+    assert_eq!(issues(&[]), ["new stadium"]);
+    let mine = tempfile::tempdir().unwrap();
+    std::fs::write(mine.path().join("favor_verbs.tsv"), "# ours\nchampion\n").unwrap();
+    std::fs::write(mine.path().join("against_verbs.tsv"), "-oppose\n").unwrap();
+    assert_eq!(issues(&["--lexicon", mine.path().to_str().unwrap()]), ["port deal"]);
+
+    // A file that names no list stops the run before it starts, naming the file and the lists.
+    std::fs::write(mine.path().join("favour_verbs.tsv"), "champion\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let args = ["run", corpus.path().to_str().unwrap(), "--out", out.path().to_str().unwrap()];
+    let output = stancemap(&[&args[..], &["--lexicon", mine.path().to_str().unwrap()]].concat());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(said.contains("favour_verbs.tsv") && said.contains("favor_verbs"), "{said}");
+}

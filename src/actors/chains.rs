@@ -41,7 +41,8 @@
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-use crate::ner::gazetteer::{Gazetteer, PlaceKind};
+use crate::lexicon::gazetteer::{Gazetteer, PlaceKind};
+use crate::lexicon::Lexicon;
 use crate::ner::labels::EntityType;
 use crate::ner::mentions::Mention;
 use crate::span::Span;
@@ -50,8 +51,8 @@ use crate::text::Segmentation;
 use super::names::{self, given_name, name_key, same_full_name, surname, Styling};
 use super::parties;
 use super::words::{after_possessive, after_possessive_mark, without_final_words, ArticleWords};
-use super::{Actor, ActorMention, Gender, MentionKind};
-use crate::vocab::ActorType;
+use super::{Actor, ActorMention, MentionKind};
+use crate::vocab::{ActorType, Gender};
 
 /// What a mention can be chained with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -122,13 +123,13 @@ pub(crate) fn chain(
     segmentation: &Segmentation,
     words: &ArticleWords<'_>,
     mentions: &[Mention],
-    gazetteer: &Gazetteer,
 ) -> Vec<Actor> {
-    let mut named: Vec<Named> =
-        mentions.iter().filter_map(|m| read_mention(text, segmentation, words, m, gazetteer)).collect();
+    let lexicon = words.lexicon;
+    let mut named: Vec<Named> = mentions.iter().filter_map(|m| read_mention(text, segmentation, words, m)).collect();
     let titles: Vec<Span> = named.iter().filter_map(|n| n.title).collect();
     named.retain(|n| {
-        !(n.class == Class::Organisation && names::is_portfolio(&n.key) && titles.iter().any(|t| t.contains(n.span)))
+        let portfolio = n.class == Class::Organisation && names::is_portfolio(&n.key, lexicon);
+        !(portfolio && titles.iter().any(|t| t.contains(n.span)))
     });
     let people: Vec<Span> = named.iter().filter(|n| n.class == Class::Person).map(|n| n.span).collect();
     for n in named.iter_mut().filter(|n| matches!(n.class, Class::Organisation | Class::Place)) {
@@ -149,8 +150,7 @@ pub(crate) fn chain(
             };
             title.contains(n.span) || (n.span.end <= title.start && joined())
         };
-        if titles.iter().any(before_title)
-            || (organisation && is_persons_organisation(text, n.span, &people, gazetteer))
+        if titles.iter().any(before_title) || (organisation && is_persons_organisation(text, n.span, &people, lexicon))
         {
             n.kind = MentionKind::Affiliation;
         }
@@ -165,7 +165,7 @@ pub(crate) fn chain(
     let of_class = |wanted: fn(&Class) -> bool| -> Vec<usize> {
         named.iter().enumerate().filter(|(_, n)| wanted(&n.class)).map(|(i, _)| i).collect()
     };
-    let mut people = chain_people(&named, &of_class(|c| *c == Class::Person));
+    let mut people = chain_people(&named, &of_class(|c| *c == Class::Person), lexicon);
     let mut rest = of_class(|c| !matches!(c, Class::Person | Class::Country(_)));
     rest.retain(|&i| !join_person_by_key(&mut people, i, &named[i]));
     let aliases = acronym_definitions(text, &named);
@@ -178,7 +178,7 @@ pub(crate) fn chain(
     let mut chains: Vec<(Class, Chain)> = people.into_iter().map(|c| (Class::Person, c)).collect();
     chains.extend(keyed.into_iter().map(|((class, _), chain)| (class, chain)));
     let mut actors: Vec<Actor> =
-        chains.into_iter().map(|(class, chain)| build_actor(text, &named, &class, &chain, gazetteer)).collect();
+        chains.into_iter().map(|(class, chain)| build_actor(text, &named, &class, &chain, lexicon)).collect();
     actors.sort_by_key(|actor| actor.mentions.first().map(|m| (m.span.start, m.span.end)));
     actors
 }
@@ -189,7 +189,7 @@ pub(crate) fn chain(
 /// health spokeswoman, Eleanor Scott, said"), or without the possessive lowercase words ending in a title ("The
 /// Tory finance spokesman, Brian Monteith MSP, said", "Mr Mandelson, a former Labour communications director,
 /// told").
-fn is_persons_organisation(text: &str, span: Span, people: &[Span], gazetteer: &Gazetteer) -> bool {
+fn is_persons_organisation(text: &str, span: Span, people: &[Span], lexicon: &Lexicon) -> bool {
     let possessive = after_possessive(text, span);
     let rest = possessive.unwrap_or(&text[span.end..]);
     let rest_start = text.len() - rest.len();
@@ -202,7 +202,7 @@ fn is_persons_organisation(text: &str, span: Span, people: &[Span], gazetteer: &
     };
     let role: Vec<&str> = rest[..comma].split_whitespace().collect();
     let is_role = role.iter().all(|w| w.chars().all(|c| c.is_lowercase() || c == '-'))
-        && (possessive.is_some() || names::styling_before(&role, gazetteer).title.is_some());
+        && (possessive.is_some() || names::styling_before(&role, lexicon).title.is_some());
     if role.is_empty() || role.len() > 6 || !is_role {
         return false;
     }
@@ -214,14 +214,14 @@ fn is_persons_organisation(text: &str, span: Span, people: &[Span], gazetteer: &
 }
 
 /// Rules 2 and 3: full names longest first, then one-word names.
-fn chain_people(named: &[Named], people: &[usize]) -> Vec<Chain> {
+fn chain_people(named: &[Named], people: &[usize], lexicon: &Lexicon) -> Vec<Chain> {
     let (mut full, single): (Vec<usize>, Vec<usize>) = people.iter().partition(|&&i| named[i].word_count() > 1);
     full.sort_by_key(|&i| (Reverse(named[i].word_count()), named[i].span.start));
     let mut chains: Vec<Chain> = Vec::new();
     for i in full {
         let agreeing: Vec<usize> = (0..chains.len())
             .filter(|&c| chains[c].gender_allows(&named[i]))
-            .filter(|&c| chains[c].keys.iter().any(|key| same_full_name(key, &named[i].key)))
+            .filter(|&c| chains[c].keys.iter().any(|key| same_full_name(key, &named[i].key, lexicon)))
             .collect();
         let target = match agreeing.as_slice() {
             [one] => Some(*one),
@@ -236,13 +236,13 @@ fn chain_people(named: &[Named], people: &[usize]) -> Vec<Chain> {
     let mut bare: HashMap<String, usize> = HashMap::new();
     for i in single {
         let key = named[i].key.as_str();
-        let with = |part: fn(&str) -> Option<&str>| -> Vec<usize> {
+        let with = |part: &dyn Fn(&str) -> Option<&str>| -> Vec<usize> {
             (0..full_chains)
                 .filter(|&c| chains[c].gender_allows(&named[i]))
                 .filter(|&c| chains[c].keys.iter().any(|k| k.contains(' ') && part(k) == Some(key)))
                 .collect()
         };
-        let by_surname = with(surname);
+        let by_surname = with(&|k| surname(k, lexicon));
         let same_gender: Vec<usize> = by_surname
             .iter()
             .copied()
@@ -250,7 +250,7 @@ fn chain_people(named: &[Named], people: &[usize]) -> Vec<Chain> {
             .collect();
         let target = match (by_surname.as_slice(), same_gender.as_slice()) {
             ([one], _) | (_, [one]) => Some(*one),
-            ([], _) => match with(given_name).as_slice() {
+            ([], _) => match with(&given_name).as_slice() {
                 [one] => Some(*one),
                 _ => None,
             },
@@ -320,13 +320,8 @@ fn strip_article(name: &str) -> &str {
 }
 
 /// Rule 1: what one mention is, or None when nothing of a name is left (a bare title).
-fn read_mention(
-    text: &str,
-    segmentation: &Segmentation,
-    words: &ArticleWords<'_>,
-    mention: &Mention,
-    gazetteer: &Gazetteer,
-) -> Option<Named> {
+fn read_mention(text: &str, segmentation: &Segmentation, words: &ArticleWords<'_>, mention: &Mention) -> Option<Named> {
+    let lexicon = words.lexicon;
     let surface = mention.span.slice(text);
     let named = |class: Class, name: &str, key: String, styling: Styling, kind: MentionKind| Named {
         span: mention.span,
@@ -339,7 +334,7 @@ fn read_mention(
         kind,
     };
     if let Some(code) = &mention.country {
-        let kind = match gazetteer.lookup(surface).map(|entry| entry.kind) {
+        let kind = match lexicon.gazetteer.lookup(surface).map(|entry| entry.kind) {
             Some(PlaceKind::Capital | PlaceKind::Institution) => MentionKind::Metonym,
             Some(PlaceKind::Demonym) => MentionKind::Demonym,
             _ => MentionKind::Name,
@@ -348,7 +343,7 @@ fn read_mention(
         return Some(named(class, surface, code.clone(), Styling::default(), kind));
     }
     let class = match mention.entity_type {
-        EntityType::Per => return read_person(text, segmentation, words, mention, gazetteer),
+        EntityType::Per => return read_person(text, segmentation, words, mention),
         EntityType::Org => Class::Organisation,
         EntityType::Loc => Class::Place,
         EntityType::Misc | EntityType::Issue | EntityType::Source | EntityType::Cue | EntityType::Content => {
@@ -368,20 +363,15 @@ fn read_mention(
     // An office the model took for a name ("the Shadow Secretary of State for the Family, Theresa May") is a
     // title, not an actor.
     let name_words: Vec<&str> = crate::ner::words::words(name).into_iter().map(|w| w.slice(name)).collect();
-    if matches!(class, Class::Organisation | Class::Other) && names::is_title(&name_words, gazetteer) {
+    if matches!(class, Class::Organisation | Class::Other) && names::is_title(&name_words, lexicon) {
         return None;
     }
     (!key.is_empty()).then(|| named(class, name, key, Styling::default(), MentionKind::Name))
 }
 
 /// A person mention: titles and honorific inside it and right before it read off, the name kept.
-fn read_person(
-    text: &str,
-    segmentation: &Segmentation,
-    words: &ArticleWords<'_>,
-    mention: &Mention,
-    gazetteer: &Gazetteer,
-) -> Option<Named> {
+fn read_person(text: &str, segmentation: &Segmentation, words: &ArticleWords<'_>, mention: &Mention) -> Option<Named> {
+    let lexicon = words.lexicon;
     let inside = words.within(mention.span);
     if inside.is_empty() {
         // A span that does not fall on word boundaries: the whole text is the name.
@@ -403,10 +393,10 @@ fn read_person(
         last -= 1;
     }
     let written: Vec<&str> = (inside.start..last).map(|i| words.written(i)).collect();
-    if names::is_title(&written, gazetteer) {
+    if names::is_title(&written, lexicon) {
         return None; // a title the model took for a name ("East Midlands MEP Robert Kilroy-Silk")
     }
-    let own = names::styling_at_start(&written, gazetteer);
+    let own = names::styling_at_start(&written, lexicon);
     let first = inside.start + own.words;
     if first >= last {
         return None;
@@ -417,7 +407,7 @@ fn read_person(
     let sentence_start = segmentation.sentences.get(mention.sentence_index).map_or(0, |s| s.span.start);
     let leading: Vec<&str> =
         (words.first_from(sentence_start).min(inside.start)..first).map(|i| words.written(i)).collect();
-    let styling = names::styling_before(&leading, gazetteer);
+    let styling = names::styling_before(&leading, lexicon);
     let title =
         (styling.words > 0).then(|| Span::new(words.span(first - styling.words).start, words.span(first - 1).end));
     let key = name_key(name);
@@ -434,7 +424,7 @@ fn read_person(
 }
 
 /// One actor from one chain.
-fn build_actor(text: &str, named: &[Named], class: &Class, chain: &Chain, gazetteer: &Gazetteer) -> Actor {
+fn build_actor(text: &str, named: &[Named], class: &Class, chain: &Chain, lexicon: &Lexicon) -> Actor {
     let mut members: Vec<&Named> = chain.members.iter().map(|&i| &named[i]).collect();
     members.sort_by_key(|n| (n.span.start, n.span.end));
     let mentions = members
@@ -453,7 +443,7 @@ fn build_actor(text: &str, named: &[Named], class: &Class, chain: &Chain, gazett
     let (name, actor_type) = match class {
         Class::Person => (fullest(|n| n.word_count()), ActorType::Person),
         Class::Organisation => (fullest(|n| n.name.chars().count()), ActorType::Organisation),
-        Class::Country(code) => (country_name(code, &members, gazetteer), ActorType::Country),
+        Class::Country(code) => (country_name(code, &members, &lexicon.gazetteer), ActorType::Country),
         Class::Place => (fullest(|_| 0), ActorType::Place),
         Class::Other => (fullest(|_| 0), ActorType::Other),
     };
@@ -487,6 +477,11 @@ pub(crate) mod tests {
     use crate::actors::references::References;
     use crate::ner::mentions::MentionSource;
     use crate::text::segment;
+
+    /// The shipped lists with the test gazetteer.
+    pub(crate) fn lexicon() -> Lexicon {
+        Lexicon::with_gazetteer(gazetteer())
+    }
 
     pub(crate) fn gazetteer() -> Gazetteer {
         let tsv = "name\tcountry\tkind\tcanonical\nRussia\tRU\tcountry\tRussia\nRussian\tRU\tdemonym\tRussia\n\
@@ -522,14 +517,14 @@ pub(crate) mod tests {
     ) -> (Segmentation, Vec<Actor>, References) {
         let segmentation = segment(text);
         let found = mentions(text, names);
-        let actors = chain(text, &segmentation, &ArticleWords::new(text), &found, &gazetteer());
+        let actors = chain(text, &segmentation, &ArticleWords::new(text, &lexicon()), &found);
         let references = References::of(&actors);
         (segmentation, actors, references)
     }
 
     fn actors(text: &str, names: &[(&str, EntityType, usize)]) -> Vec<Actor> {
         let found = mentions(text, names);
-        chain(text, &segment(text), &ArticleWords::new(text), &found, &gazetteer())
+        chain(text, &segment(text), &ArticleWords::new(text, &lexicon()), &found)
     }
 
     /// (name, type, surfaces) per actor; every surface is also checked against its span.
@@ -803,7 +798,7 @@ pub(crate) mod tests {
         let text = "The Kremlin said nothing.";
         let found = mentions(text, &[]);
         assert_eq!(found[0].source, MentionSource::Gazetteer);
-        let chained = chain(text, &segment(text), &ArticleWords::new(text), &found, &gazetteer());
+        let chained = chain(text, &segment(text), &ArticleWords::new(text, &lexicon()), &found);
         assert_eq!(summary(text, &chained), owned(&[("Russia", "country", &["Kremlin"])]));
     }
 }

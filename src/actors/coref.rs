@@ -35,15 +35,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::ner::gazetteer::Gazetteer;
+use crate::lexicon::Words;
 use crate::span::Span;
 use crate::text::Segmentation;
 
 use super::references::{Reference, References};
-use super::speakers::{takes_clause, QuoteAttribution};
+use super::speakers::QuoteAttribution;
 use super::words::ArticleWords;
-use super::{sentence_at, Actor, Gender, MentionKind};
-use crate::vocab::ActorType;
+use super::{sentence_at, Actor, MentionKind};
+use crate::vocab::{ActorType, Gender};
 
 /// How many sentences before its own a pronoun looks back.
 const WINDOW: usize = 3;
@@ -61,64 +61,6 @@ enum Pronoun {
     Its,
 }
 
-/// Words between a subject and an object pronoun that start a new clause, where the subject may be meant
-/// again ("Biden told reporters that aides had briefed him"); so do the speech verbs that take a clause
-/// ("Biden said aides had briefed him").
-const CLAUSE_BREAKS: &[&str] = &["that", "who", "which", "because", "when", "if", "after", "before", "while", ",", ";"];
-
-/// Words an object "her" may be followed by; before anything else "her" is taken as possessive ("her aides").
-const AFTER_OBJECT_HER: &[&str] =
-    &["to", "and", "or", "in", "on", "at", "for", "with", "that", "as", "the", "a", "an", "about", "from", "by", "of"];
-
-/// A person's role in a description, as written, and the role words a title must fit.
-const PERSON_ROLES: &[(&str, &str)] = &[
-    ("vice president", "vice president"),
-    ("prime minister", "prime minister"),
-    ("foreign minister", "foreign minister"),
-    ("defense minister", "defense minister"),
-    ("defence minister", "defence minister"),
-    ("secretary of state", "secretary of state"),
-    ("president", "president"),
-    ("premier", "prime minister"),
-    ("minister", "minister"),
-    ("secretary", "secretary"),
-    ("senator", "senator"),
-    ("governor", "governor"),
-    ("chancellor", "chancellor"),
-    ("king", "king"),
-    ("queen", "queen"),
-    ("pope", "pope"),
-    ("general", "general"),
-    ("leader", "leader"),
-    ("mayor", "mayor"),
-    ("ambassador", "ambassador"),
-    ("envoy", "envoy"),
-    ("adviser", "adviser"),
-    ("spokesman", "spokesperson"),
-    ("spokeswoman", "spokesperson"),
-    ("chairman", "chair"),
-    ("chairwoman", "chair"),
-];
-
-/// Nouns that describe an organisation.
-const ORGANISATION_ROLES: &[&str] = &[
-    "company",
-    "firm",
-    "group",
-    "alliance",
-    "organisation",
-    "organization",
-    "bloc",
-    "agency",
-    "party",
-    "bank",
-    "ministry",
-    "committee",
-    "council",
-];
-
-const FORMER: &[&str] = &["former", "ex"];
-
 /// A description found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Description {
@@ -129,9 +71,10 @@ struct Description {
     country: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Role {
-    Person(&'static str),
+    /// The role words a title must fit.
+    Person(String),
     Organisation,
 }
 
@@ -140,7 +83,6 @@ pub(crate) struct Resolver<'a> {
     segmentation: &'a Segmentation,
     words: &'a ArticleWords<'a>,
     actors: &'a [Actor],
-    gazetteer: &'a Gazetteer,
     genders: Vec<Option<Gender>>,
 }
 
@@ -149,10 +91,9 @@ impl<'a> Resolver<'a> {
         segmentation: &'a Segmentation,
         words: &'a ArticleWords<'a>,
         actors: &'a [Actor],
-        gazetteer: &'a Gazetteer,
     ) -> Resolver<'a> {
         let genders = actors.iter().map(|a| a.gender).collect();
-        Resolver { segmentation, words, actors, gazetteer, genders }
+        Resolver { segmentation, words, actors, genders }
     }
 
     /// Each actor's gender: as the chains had it, plus what unambiguous pronouns taught.
@@ -214,8 +155,9 @@ impl<'a> Resolver<'a> {
             "she" | "hers" | "herself" => person(Gender::Female, false),
             "her" => {
                 let next = (index + 1 < self.words.len()).then(|| self.words.normalised(index + 1));
-                let object =
-                    next.is_none_or(|w| AFTER_OBJECT_HER.contains(&w) || !w.chars().any(char::is_alphanumeric));
+                let object = next.is_none_or(|w| {
+                    self.words.lexicon.has(Words::AfterObjectHer, w) || !w.chars().any(char::is_alphanumeric)
+                });
                 person(Gender::Female, object)
             }
             "they" | "them" | "their" | "theirs" | "themselves" => Some(Pronoun::Plural),
@@ -378,7 +320,8 @@ impl<'a> Resolver<'a> {
     fn clause_break_between(&self, start: usize, end: usize) -> bool {
         (self.words.first_from(start)..self.words.first_from(end)).any(|i| {
             let word = self.words.normalised(i);
-            CLAUSE_BREAKS.contains(&word) || takes_clause(word)
+            let lexicon = self.words.lexicon;
+            lexicon.has(Words::ClauseBreaks, word) || lexicon.has(Words::ClauseVerbs, word)
         })
     }
 
@@ -406,7 +349,7 @@ impl<'a> Resolver<'a> {
         }
         let mut at = index + 1;
         let mut former = false;
-        if at < self.words.len() && FORMER.contains(&self.words.normalised(at)) {
+        if at < self.words.len() && self.words.is(at, Words::DescriptionFormer) {
             former = true;
             at += 1;
         }
@@ -440,9 +383,12 @@ impl<'a> Resolver<'a> {
             (end <= self.words.len() && written.split(' ').zip(at..end).all(|(w, i)| self.words.normalised(i) == w))
                 .then_some(end)
         };
-        PERSON_ROLES.iter().find_map(|&(written, role)| matches(written).map(|end| (Role::Person(role), end))).or_else(
-            || ORGANISATION_ROLES.iter().find_map(|&written| matches(written).map(|end| (Role::Organisation, end))),
-        )
+        let lexicon = self.words.lexicon;
+        let person = lexicon.person_roles.iter().find_map(|(written, role)| matches(written).map(|end| (role, end)));
+        person.map(|(role, end)| (Role::Person(role.clone()), end)).or_else(|| {
+            let mut organisations = lexicon.words(Words::OrganisationRoles).iter();
+            organisations.find_map(|written| matches(written).map(|end| (Role::Organisation, end)))
+        })
     }
 
     /// Whether a name comes right after word `end` (optionally after a comma): then the role was its title.
@@ -467,22 +413,21 @@ impl<'a> Resolver<'a> {
                 return None;
             }
             let written: Vec<&str> = (at..end).map(|i| self.words.written(i)).collect();
-            let entry = self.gazetteer.lookup(&written.join(" "))?;
+            let entry = self.words.lexicon.gazetteer.lookup(&written.join(" "))?;
             Some((entry.country.clone(), end))
         })
     }
 
     fn resolve_description(&self, references: &References, description: &Description) -> Option<usize> {
         let start = description.span.start;
-        match description.role {
+        match &description.role {
             Role::Person(role) => {
                 let fits_role = |actor: &Actor| {
                     let state_fits =
                         |country: &Option<String>| description.country.is_none() || *country == description.country;
-                    let titled = actor
-                        .titles
-                        .iter()
-                        .any(|t| t.fits(role) && t.former == description.former && state_fits(&t.country));
+                    let titled = actor.titles.iter().any(|t| {
+                        t.fits(role, self.words.lexicon) && t.former == description.former && state_fits(&t.country)
+                    });
                     let leader_of_state =
                         role == "leader" && description.country.is_some() && state_fits(&actor.country);
                     actor.actor_type == ActorType::Person && (titled || leader_of_state)
@@ -518,16 +463,16 @@ impl<'a> Resolver<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actors::chains::tests::{actors_and_references, gazetteer};
+    use crate::actors::chains::tests::{actors_and_references, lexicon};
     use crate::ner::labels::EntityType::{self, Loc, Misc, Org, Per};
 
     /// Resolves `text` whose names are `names` (surface, type, occurrence), and lists (surface, actor name) for
     /// every pronoun and description resolved, in text order; each span is checked against its surface.
     fn resolved(text: &str, names: &[(&str, EntityType, usize)]) -> Vec<(String, String)> {
         let (segmentation, actors, mut references) = actors_and_references(text, names);
-        let words = ArticleWords::new(text);
-        let gazetteer = gazetteer();
-        let mut resolver = Resolver::new(&segmentation, &words, &actors, &gazetteer);
+        let lexicon = lexicon();
+        let words = ArticleWords::new(text, &lexicon);
+        let mut resolver = Resolver::new(&segmentation, &words, &actors);
         resolver.resolve_outside_quotes(&mut references);
         let mut found = actors.clone();
         references.add_to(text, &mut found);

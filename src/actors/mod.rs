@@ -45,15 +45,15 @@ pub(crate) mod words;
 
 use std::collections::HashMap;
 
-use crate::ner::gazetteer::Gazetteer;
+use crate::lexicon::Lexicon;
 use crate::ner::mentions::Mention;
 use crate::span::Span;
 use crate::text::Segmentation;
-use crate::vocab::ActorType;
+use crate::vocab::{ActorType, Gender};
 
-/// Mentions and a gazetteer as the pipeline makes them, for the later stages' tests.
+/// Mentions, a gazetteer and a lexicon as the pipeline makes them, for the later stages' tests.
 #[cfg(test)]
-pub(crate) use chains::tests::{gazetteer, mentions};
+pub(crate) use chains::tests::{lexicon, mentions};
 pub use names::{name_key, Title};
 pub use speakers::{holder_of_sentence, speaker_of, Cue, QuoteAttribution};
 
@@ -94,13 +94,6 @@ impl MentionKind {
     pub fn qualifies(self) -> bool {
         matches!(self, MentionKind::Demonym | MentionKind::Affiliation)
     }
-}
-
-/// A person's grammatical gender, as the article shows it (honorifics, gendered titles, pronouns).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Gender {
-    Male,
-    Female,
 }
 
 /// One place where the article refers to an actor.
@@ -180,11 +173,11 @@ impl ArticleActors {
 
 /// The actors of the article `text`, from its segmentation and its entity mentions, with its quotations
 /// attributed (see the module documentation for the rules).
-pub fn resolve(text: &str, segmentation: &Segmentation, mentions: &[Mention], gazetteer: &Gazetteer) -> ArticleActors {
-    let words = words::ArticleWords::new(text);
-    let mut actors = chains::chain(text, segmentation, &words, mentions, gazetteer);
+pub fn resolve(text: &str, segmentation: &Segmentation, mentions: &[Mention], lexicon: &Lexicon) -> ArticleActors {
+    let words = words::ArticleWords::new(text, lexicon);
+    let mut actors = chains::chain(text, segmentation, &words, mentions);
     let mut references = references::References::of(&actors);
-    let mut resolver = coref::Resolver::new(segmentation, &words, &actors, gazetteer);
+    let mut resolver = coref::Resolver::new(segmentation, &words, &actors);
     resolver.resolve_outside_quotes(&mut references);
     let quotes = speakers::attribute(segmentation, &words, &actors, &references);
     resolver.resolve_inside_quotes(&mut references, &quotes);

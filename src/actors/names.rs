@@ -20,10 +20,10 @@
 //! "Erdoğan" and "Erdogan" do not), punctuation removed ("George W. Bush" is `george w bush`, "U.S." is `us`),
 //! hyphens and blanks as one space.
 
-use crate::ner::gazetteer::Gazetteer;
+use crate::lexicon::{Lexicon, Words};
 
 use super::words::normalise;
-use super::Gender;
+use crate::vocab::Gender;
 
 /// A title an article gives a person ("former President", "Russian Foreign Minister").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub struct Title {
     /// left out: `president`, `national security adviser`, `foreign minister`, `senator` (for "Sen.").
     pub role: String,
     /// The word a description would use for it: `president`, `adviser`, `minister`, `secretary`.
-    pub head: &'static str,
+    pub head: String,
     /// "former President", "ex-Senator", "then-President".
     pub former: bool,
     /// ISO code of the state named with the title ("Russian President", "U.S. Senator", "Ukraine’s President").
@@ -41,9 +41,9 @@ pub struct Title {
 
 impl Title {
     /// Whether a description's role words ("president", "foreign minister", "leader") fit this title.
-    pub fn fits(&self, role: &str) -> bool {
+    pub fn fits(&self, role: &str, lexicon: &Lexicon) -> bool {
         if role == "leader" {
-            return LEADER_HEADS.contains(&self.head);
+            return lexicon.has(Words::LeaderHeads, &self.head);
         }
         self.head == role || self.role == role || self.role.ends_with(&format!(" {role}"))
     }
@@ -59,215 +59,28 @@ pub struct Styling {
     pub words: usize,
 }
 
-/// One title as written (normalised words), what it is called in full, its head word and the gender it says.
-struct TitleForm {
-    written: &'static str,
-    role: &'static str,
-    head: &'static str,
-    gender: Option<Gender>,
-}
-
-const fn title(written: &'static str, role: &'static str, head: &'static str) -> TitleForm {
-    TitleForm { written, role, head, gender: None }
-}
-
-const fn gendered(written: &'static str, role: &'static str, head: &'static str, gender: Gender) -> TitleForm {
-    TitleForm { written, role, head, gender: Some(gender) }
-}
-
-use Gender::{Female, Male};
-
-/// Titles, longest first where one ends another ("secretary of state" before "state" can never be a title).
-const TITLES: &[TitleForm] = &[
-    title("secretary of state", "secretary of state", "secretary"),
-    title("secretary of defense", "secretary of defense", "secretary"),
-    title("secretary general", "secretary-general", "secretary-general"),
-    title("secretary-general", "secretary-general", "secretary-general"),
-    title("attorney general", "attorney general", "attorney general"),
-    title("chief executive", "chief executive", "chief executive"),
-    title("vice president", "vice president", "vice president"),
-    title("vice-president", "vice president", "vice president"),
-    title("prime minister", "prime minister", "prime minister"),
-    gendered("crown prince", "crown prince", "prince", Male),
-    title("president", "president", "president"),
-    title("pres", "president", "president"),
-    title("president-elect", "president-elect", "president"),
-    title("premier", "prime minister", "prime minister"),
-    title("minister", "minister", "minister"),
-    title("secretary", "secretary", "secretary"),
-    title("chancellor", "chancellor", "chancellor"),
-    title("senator", "senator", "senator"),
-    title("sen", "senator", "senator"),
-    title("governor", "governor", "governor"),
-    title("gov", "governor", "governor"),
-    title("representative", "representative", "representative"),
-    title("rep", "representative", "representative"),
-    gendered("congressman", "representative", "representative", Male),
-    gendered("congresswoman", "representative", "representative", Female),
-    title("mayor", "mayor", "mayor"),
-    title("mp", "mp", "mp"),
-    title("mep", "mep", "mep"),
-    title("msp", "msp", "msp"),
-    gendered("king", "king", "king", Male),
-    gendered("queen", "queen", "queen", Female),
-    gendered("prince", "prince", "prince", Male),
-    gendered("princess", "princess", "princess", Female),
-    gendered("emperor", "emperor", "emperor", Male),
-    gendered("pope", "pope", "pope", Male),
-    gendered("sheikh", "sheikh", "sheikh", Male),
-    gendered("emir", "emir", "emir", Male),
-    gendered("sultan", "sultan", "sultan", Male),
-    gendered("ayatollah", "ayatollah", "ayatollah", Male),
-    title("general", "general", "general"),
-    title("gen", "general", "general"),
-    title("admiral", "admiral", "admiral"),
-    title("adm", "admiral", "admiral"),
-    title("colonel", "colonel", "colonel"),
-    title("col", "colonel", "colonel"),
-    title("lt", "lieutenant", "lieutenant"),
-    title("capt", "captain", "captain"),
-    title("sgt", "sergeant", "sergeant"),
-    title("ambassador", "ambassador", "ambassador"),
-    title("envoy", "envoy", "envoy"),
-    title("adviser", "adviser", "adviser"),
-    title("advisor", "adviser", "adviser"),
-    gendered("spokesman", "spokesperson", "spokesperson", Male),
-    gendered("spokeswoman", "spokesperson", "spokesperson", Female),
-    title("spokesperson", "spokesperson", "spokesperson"),
-    gendered("chairman", "chair", "chair", Male),
-    gendered("chairwoman", "chair", "chair", Female),
-    gendered("co-chairman", "co-chair", "chair", Male),
-    title("co-chair", "co-chair", "chair"),
-    gendered("vice-chairman", "vice chair", "chair", Male),
-    title("director", "director", "director"),
-    title("chief", "chief", "chief"),
-    title("leader", "leader", "leader"),
-    title("judge", "judge", "judge"),
-    title("justice", "justice", "justice"),
-    title("commissioner", "commissioner", "commissioner"),
-    title("speaker", "speaker", "speaker"),
-    gendered("cardinal", "cardinal", "cardinal", Male),
-    gendered("archbishop", "archbishop", "archbishop", Male),
-    title("bishop", "bishop", "bishop"),
-    title("rabbi", "rabbi", "rabbi"),
-    title("rev", "reverend", "reverend"),
-    title("reverend", "reverend", "reverend"),
-];
-
-/// Heads of titles that "the leader" may stand for: those who lead a state, government, party or movement.
-const LEADER_HEADS: &[&str] =
-    &["president", "prime minister", "chancellor", "king", "queen", "leader", "emir", "sultan", "ayatollah", "chair"];
-
-/// Honorifics, normalised ("Mr." is `mr`), and the gender they say.
-const HONORIFICS: &[(&str, Option<Gender>)] = &[
-    ("mr", Some(Male)),
-    ("mister", Some(Male)),
-    ("sir", Some(Male)),
-    ("lord", Some(Male)),
-    ("mrs", Some(Female)),
-    ("ms", Some(Female)),
-    ("miss", Some(Female)),
-    ("mme", Some(Female)),
-    ("dame", Some(Female)),
-    ("dr", None),
-    ("prof", None),
-];
-
-/// Words that may stand between a state's name and a title's head: "Foreign Minister", "National Security
-/// Adviser", "Deputy Prime Minister", "opposition leader". These and the [`PORTFOLIOS`].
-const QUALIFIERS: &[&str] = &[
-    "deputy",
-    "chief",
-    "vice",
-    "labor",
-    "labour",
-    "senior",
-    "shadow",
-    "special",
-    "assistant",
-    "executive",
-    "acting",
-    "interim",
-    "top",
-    "opposition",
-    "supreme",
-    "party",
-    "army",
-    "military",
-    "committee",
-    "select",
-    "constitutional",
-    "backbench",
-    "frontbench",
-];
-
-/// The qualifiers that name a government's portfolio, not an organisation: an organisation mention made of these
-/// words alone inside a title ("National Security" in "National Security Adviser Jake Sullivan", "Homeland
-/// Security Secretary") is part of the title. "labour", "party" and "army" are not among them: "Labour Party
-/// leader Keir Starmer" names a party.
-const PORTFOLIOS: &[&str] = &[
-    "foreign",
-    "defense",
-    "defence",
-    "finance",
-    "interior",
-    "home",
-    "homeland",
-    "treasury",
-    "justice",
-    "commerce",
-    "agriculture",
-    "transport",
-    "transportation",
-    "economy",
-    "economic",
-    "health",
-    "trade",
-    "energy",
-    "education",
-    "environment",
-    "culture",
-    "media",
-    "sport",
-    "pensions",
-    "work",
-    "industry",
-    "housing",
-    "immigration",
-    "national",
-    "security",
-    "affairs",
-];
-
-fn is_qualifier(word: &str) -> bool {
-    QUALIFIERS.contains(&word) || PORTFOLIOS.contains(&word)
+/// Whether `word` may stand between a state's name and a title's head: a qualifier or a portfolio.
+fn is_qualifier(word: &str, lexicon: &Lexicon) -> bool {
+    lexicon.has(Words::Qualifiers, word) || lexicon.has(Words::Portfolios, word)
 }
 
 /// Whether `key` (a [`name_key`]) names portfolios and nothing else, "and" allowed between them: "national
 /// security", "homeland security", "work and pensions".
-pub fn is_portfolio(key: &str) -> bool {
-    key.split(' ').any(|word| PORTFOLIOS.contains(&word))
-        && key.split(' ').all(|word| PORTFOLIOS.contains(&word) || word == "and")
+pub fn is_portfolio(key: &str, lexicon: &Lexicon) -> bool {
+    let portfolio = |word: &str| lexicon.has(Words::Portfolios, word);
+    key.split(' ').any(portfolio) && key.split(' ').all(|word| portfolio(word) || word == "and")
 }
 
-/// Words that make the title a past one: "former President", and the prefixes of "ex-President" and
-/// "then-President" ("then" alone is too common: "and then President Biden left").
-const FORMER: &[&str] = &["former"];
-const FORMER_PREFIXES: &[&str] = &["ex-", "then-", "former-"];
-
-/// Generational suffixes, which are never a surname.
-const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
-
 /// The title and honorific that end `words` (the words right before a name, as written, in order).
-pub fn styling_before(words: &[&str], gazetteer: &Gazetteer) -> Styling {
+pub fn styling_before(words: &[&str], lexicon: &Lexicon) -> Styling {
     let normalised: Vec<String> = words.iter().map(|w| normalise(w)).collect();
     let mut end = words.len();
     let mut styling = Styling::default();
-    if let Some(gender) = end.checked_sub(1).and_then(|last| honorific(&normalised[last])) {
+    if let Some(gender) = end.checked_sub(1).and_then(|last| honorific(&normalised[last], lexicon)) {
         styling.gender = gender;
         end -= 1;
     }
-    if let Some((title, gender, start)) = title_ending_at(words, &normalised, end, gazetteer) {
+    if let Some((title, gender, start)) = title_ending_at(words, &normalised, end, lexicon) {
         styling.title = Some(title);
         styling.gender = styling.gender.or(gender);
         end = start;
@@ -278,32 +91,28 @@ pub fn styling_before(words: &[&str], gazetteer: &Gazetteer) -> Styling {
 
 /// Whether `words` (as written) are a title and nothing else: "Shadow Secretary of State for the Family",
 /// "Home Secretary".
-pub fn is_title(words: &[&str], gazetteer: &Gazetteer) -> bool {
-    let styling = styling_before(words, gazetteer);
+pub fn is_title(words: &[&str], lexicon: &Lexicon) -> bool {
+    let styling = styling_before(words, lexicon);
     styling.title.is_some() && styling.words == words.len()
 }
 
 /// The title and honorific at the start of `words` (a mention as the model marked it: "Mr. Putin",
 /// "President Joe Biden"), taking all but at least the last word.
-pub fn styling_at_start(words: &[&str], gazetteer: &Gazetteer) -> Styling {
+pub fn styling_at_start(words: &[&str], lexicon: &Lexicon) -> Styling {
     (1..words.len())
         .rev()
-        .map(|taken| (taken, styling_before(&words[..taken], gazetteer)))
+        .map(|taken| (taken, styling_before(&words[..taken], lexicon)))
         .find(|(taken, styling)| styling.words == *taken)
         .map(|(_, styling)| styling)
         .unwrap_or_default()
 }
 
 /// `Some(gender)` when `word` (normalised) is an honorific.
-fn honorific(word: &str) -> Option<Option<Gender>> {
-    HONORIFICS.iter().find(|(form, _)| *form == word).map(|(_, gender)| *gender)
+fn honorific(word: &str, lexicon: &Lexicon) -> Option<Option<Gender>> {
+    lexicon.honorifics.iter().find(|(form, _)| form == word).map(|(_, gender)| *gender)
 }
 
-/// Words that join a title to the office, body or portfolio it is of: "Secretary of State for Trade",
-/// "Chief Secretary to the Treasury", "Director of Public Prosecutions".
-const TITLE_LINKS: &[&str] = &["of", "for", "to"];
-
-/// The title ending right before word `end`: one headed by a word of [`TITLES`] (see [`headed_title_ending_at`]),
+/// The title ending right before word `end`: one headed by a title of the lexicon (see [`headed_title_ending_at`]),
 /// or such a title followed by what it is the title of, as British news writes offices: "Chief Secretary to the
 /// Treasury", "Secretary of State for Trade and Industry", "Minister of State for Europe", "Leader of the House
 /// of Commons". What follows the link word is an optional "the" and up to five words, the first and last
@@ -313,10 +122,10 @@ fn title_ending_at(
     words: &[&str],
     normalised: &[String],
     end: usize,
-    gazetteer: &Gazetteer,
+    lexicon: &Lexicon,
 ) -> Option<(Title, Option<Gender>, usize)> {
     let capitalised = |i: usize| words[i].chars().next().is_some_and(char::is_uppercase);
-    headed_title_ending_at(words, normalised, end, gazetteer).or_else(|| {
+    headed_title_ending_at(words, normalised, end, lexicon).or_else(|| {
         (1..=5).find_map(|length| {
             let start = end.checked_sub(length)?;
             let inner_ok = (start + 1..end.saturating_sub(1))
@@ -326,27 +135,27 @@ fn title_ending_at(
             }
             let the = usize::from(start > 0 && normalised[start - 1] == "the");
             let link = start.checked_sub(the + 1)?;
-            if !TITLE_LINKS.contains(&normalised[link].as_str()) {
+            if !lexicon.has(Words::TitleLinks, &normalised[link]) {
                 return None;
             }
-            title_ending_at(words, normalised, link, gazetteer)
+            title_ending_at(words, normalised, link, lexicon)
         })
     })
 }
 
-/// The title ending right before word `end`: its head from [`TITLES`], then qualifiers, a state, "former".
+/// The title ending right before word `end`: its head from the lexicon's titles, then qualifiers, a state, "former".
 fn headed_title_ending_at(
     words: &[&str],
     normalised: &[String],
     end: usize,
-    gazetteer: &Gazetteer,
+    lexicon: &Lexicon,
 ) -> Option<(Title, Option<Gender>, usize)> {
     let mut former = false;
-    let (form, mut start) = TITLES.iter().find_map(|form| {
+    let (form, mut start) = lexicon.titles.iter().find_map(|form| {
         let length = form.written.split(' ').count();
         let start = end.checked_sub(length)?;
         let mut written: Vec<&str> = normalised[start..end].iter().map(String::as_str).collect();
-        let (prefixed, bare) = strip_former_prefix(written[0]);
+        let (prefixed, bare) = strip_former_prefix(written[0], lexicon);
         written[0] = bare;
         (written.join(" ") == form.written).then(|| {
             former = prefixed;
@@ -356,40 +165,39 @@ fn headed_title_ending_at(
     // Qualifiers, with "and" between two of them ("Trade and Industry Secretary", "Work and Pensions").
     let head = start;
     loop {
-        if start > 0 && is_qualifier(&normalised[start - 1]) {
+        if start > 0 && is_qualifier(&normalised[start - 1], lexicon) {
             start -= 1;
-        } else if start > 1 && start < head && normalised[start - 1] == "and" && is_qualifier(&normalised[start - 2]) {
+        } else if start > 1
+            && start < head
+            && normalised[start - 1] == "and"
+            && is_qualifier(&normalised[start - 2], lexicon)
+        {
             start -= 2;
         } else {
             break;
         }
     }
     let mut role_words: Vec<&str> = normalised[start..head].iter().map(String::as_str).collect();
-    role_words.push(form.role);
+    role_words.push(&form.role);
     let mut country = None;
-    if let Some((code, first)) = state_ending_at(words, normalised, start, gazetteer) {
+    if let Some((code, first)) = state_ending_at(words, normalised, start, lexicon) {
         country = Some(code);
         start = first;
     }
     if start > 0 {
-        let (prefixed, bare) = strip_former_prefix(&normalised[start - 1]);
-        if prefixed || FORMER.contains(&bare) {
+        let (prefixed, bare) = strip_former_prefix(&normalised[start - 1], lexicon);
+        if prefixed || lexicon.has(Words::TitleFormer, bare) {
             former = true;
             start -= 1;
         }
     }
-    let title = Title { role: role_words.join(" "), head: form.head, former, country };
+    let title = Title { role: role_words.join(" "), head: form.head.clone(), former, country };
     Some((title, form.gender, start))
 }
 
 /// A state named right before word `end` ("U.S.", "Russian", "United States", "Ukraine’s"): its code and
 /// first word.
-fn state_ending_at(
-    words: &[&str],
-    normalised: &[String],
-    end: usize,
-    gazetteer: &Gazetteer,
-) -> Option<(String, usize)> {
+fn state_ending_at(words: &[&str], normalised: &[String], end: usize, lexicon: &Lexicon) -> Option<(String, usize)> {
     let end = match end.checked_sub(1) {
         Some(last) if normalised[last] == "'s" => last,
         _ => end,
@@ -399,14 +207,15 @@ fn state_ending_at(
         if !words[start].chars().next().is_some_and(char::is_uppercase) {
             return None;
         }
-        let entry = gazetteer.lookup(&words[start..end].join(" "))?;
+        let entry = lexicon.gazetteer.lookup(&words[start..end].join(" "))?;
         Some((entry.country.clone(), start))
     })
 }
 
 /// `(true, rest)` for "ex-president", "then-president"; `(false, word)` otherwise.
-fn strip_former_prefix(word: &str) -> (bool, &str) {
-    FORMER_PREFIXES
+fn strip_former_prefix<'w>(word: &'w str, lexicon: &Lexicon) -> (bool, &'w str) {
+    lexicon
+        .words(Words::FormerPrefixes)
         .iter()
         .find_map(|prefix| word.strip_prefix(prefix).filter(|rest| !rest.is_empty()).map(|rest| (true, rest)))
         .unwrap_or((false, word))
@@ -447,8 +256,8 @@ pub fn name_key(name: &str) -> String {
 }
 
 /// A person's surname in a key: the last word that is not a generational suffix ("jr").
-pub fn surname(key: &str) -> Option<&str> {
-    key.split(' ').rev().find(|word| !SUFFIXES.contains(word))
+pub fn surname<'k>(key: &'k str, lexicon: &Lexicon) -> Option<&'k str> {
+    key.split(' ').rev().find(|word| !lexicon.has(Words::NameSuffixes, word))
 }
 
 /// A person's given name in a key: its first word, when the key has more than one.
@@ -461,18 +270,25 @@ pub fn given_name(key: &str) -> Option<&str> {
 /// Whether two full-name keys name one person: equal, or one is only the other's given name and surname
 /// ("george bush" and "george w bush"). Two different middle names or initials are two people ("george w
 /// bush" and "george h w bush").
-pub fn same_full_name(a: &str, b: &str) -> bool {
+pub fn same_full_name(a: &str, b: &str, lexicon: &Lexicon) -> bool {
     if a == b {
         return true;
     }
     let (short, long) = if a.split(' ').count() <= b.split(' ').count() { (a, b) } else { (b, a) };
     let short_is_given_and_surname = short.split(' ').count() == 2;
-    short_is_given_and_surname && given_name(short) == given_name(long) && surname(short) == surname(long)
+    short_is_given_and_surname
+        && given_name(short) == given_name(long)
+        && surname(short, lexicon) == surname(long, lexicon)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::gazetteer::Gazetteer;
+
+    fn lexicon() -> Lexicon {
+        Lexicon::with_gazetteer(gazetteer())
+    }
 
     fn gazetteer() -> Gazetteer {
         let tsv = "name\tcountry\tkind\tcanonical\nRussia\tRU\tcountry\tRussia\nRussian\tRU\tdemonym\tRussia\n\
@@ -486,11 +302,11 @@ mod tests {
     }
 
     fn before(text: &str) -> Styling {
-        styling_before(&words(text), &gazetteer())
+        styling_before(&words(text), &lexicon())
     }
 
-    fn title(role: &str, head: &'static str, former: bool, country: Option<&str>) -> Option<Title> {
-        Some(Title { role: role.into(), head, former, country: country.map(String::from) })
+    fn title(role: &str, head: &str, former: bool, country: Option<&str>) -> Option<Title> {
+        Some(Title { role: role.into(), head: head.into(), former, country: country.map(String::from) })
     }
 
     #[test]
@@ -552,7 +368,7 @@ mod tests {
 
     #[test]
     fn styling_inside_a_mention_is_read_from_the_left() {
-        let at_start = |text: &str| styling_at_start(&words(text), &gazetteer());
+        let at_start = |text: &str| styling_at_start(&words(text), &lexicon());
         assert_eq!(at_start("Mr. Putin").words, 1);
         assert_eq!(at_start("Mr. Putin").gender, Some(Gender::Male));
         assert_eq!(at_start("President Joe Biden").words, 1);
@@ -583,23 +399,28 @@ mod tests {
 
     #[test]
     fn full_names_match_with_and_without_middle_initials() {
-        assert_eq!(surname("martin luther king jr"), Some("king"));
+        assert_eq!(surname("martin luther king jr", Lexicon::shipped()), Some("king"));
         assert_eq!(given_name("joe biden"), Some("joe"));
         assert_eq!(given_name("biden"), None);
-        assert!(same_full_name("george bush", "george w bush"));
-        assert!(same_full_name("george w bush", "george w bush"));
-        assert!(!same_full_name("george w bush", "jeb bush"));
-        assert!(!same_full_name("george w bush", "george h w bush"));
-        assert!(same_full_name("george bush", "george h w bush"), "compatible with both: the caller decides");
-        assert!(!same_full_name("joe biden", "hunter biden"));
+        assert!(same_full_name("george bush", "george w bush", Lexicon::shipped()));
+        assert!(same_full_name("george w bush", "george w bush", Lexicon::shipped()));
+        assert!(!same_full_name("george w bush", "jeb bush", Lexicon::shipped()));
+        assert!(!same_full_name("george w bush", "george h w bush", Lexicon::shipped()));
+        assert!(
+            same_full_name("george bush", "george h w bush", Lexicon::shipped()),
+            "compatible with both: the caller decides"
+        );
+        assert!(!same_full_name("joe biden", "hunter biden", Lexicon::shipped()));
     }
 
     #[test]
     fn description_roles_fit_titles() {
-        let president = Title { role: "president".into(), head: "president", former: false, country: None };
-        let minister = Title { role: "foreign minister".into(), head: "minister", former: false, country: None };
-        assert!(president.fits("president") && president.fits("leader"));
-        assert!(minister.fits("minister") && minister.fits("foreign minister"));
-        assert!(!minister.fits("defense minister") && !minister.fits("leader") && !president.fits("senator"));
+        let lexicon = Lexicon::shipped();
+        let president = Title { role: "president".into(), head: "president".into(), former: false, country: None };
+        let minister = Title { role: "foreign minister".into(), head: "minister".into(), former: false, country: None };
+        assert!(president.fits("president", lexicon) && president.fits("leader", lexicon));
+        assert!(minister.fits("minister", lexicon) && minister.fits("foreign minister", lexicon));
+        assert!(!minister.fits("defense minister", lexicon) && !minister.fits("leader", lexicon));
+        assert!(!president.fits("senator", lexicon));
     }
 }

@@ -34,6 +34,7 @@
 //! whose holder is found as in rule 2; clauses whose holder is not an actor ("aides said that") are left out.
 //! A reported clause may contain quotations attributed by the same verb.
 
+use crate::lexicon::Words;
 use crate::span::Span;
 use crate::text::{Segmentation, Sentence};
 
@@ -97,94 +98,6 @@ impl QuoteAttribution {
     }
 }
 
-/// Speech verbs, as written (lowercase): `Biden Said` in a headline is not read as one.
-const SPEECH_VERBS: &[&str] = &[
-    "say",
-    "says",
-    "said",
-    "tell",
-    "tells",
-    "told",
-    "add",
-    "adds",
-    "added",
-    "argue",
-    "argues",
-    "argued",
-    "warn",
-    "warns",
-    "warned",
-    "insist",
-    "insists",
-    "insisted",
-    "stress",
-    "stresses",
-    "stressed",
-    "write",
-    "writes",
-    "wrote",
-    "tweet",
-    "tweets",
-    "tweeted",
-    "declare",
-    "declares",
-    "declared",
-    "announce",
-    "announces",
-    "announced",
-    "note",
-    "notes",
-    "noted",
-    "explain",
-    "explains",
-    "explained",
-    "claim",
-    "claims",
-    "claimed",
-    "stated",
-    "acknowledge",
-    "acknowledges",
-    "acknowledged",
-    "admit",
-    "admits",
-    "admitted",
-    "ask",
-    "asks",
-    "asked",
-    "reply",
-    "replies",
-    "replied",
-    "responded",
-    "recalled",
-    "suggested",
-    "predicted",
-    "promised",
-    "vowed",
-    "cautioned",
-    "conceded",
-    "emphasize",
-    "emphasizes",
-    "emphasized",
-    "emphasise",
-    "emphasises",
-    "emphasised",
-    "continued",
-    "complained",
-    "called",
-];
-
-/// Verbs whose clause may follow without "that": `Sullivan said Biden would…`.
-const CLAUSE_VERBS: &[&str] = &["say", "says", "said", "added", "warned", "insisted", "argued", "noted", "claimed"];
-
-/// Words that open a clause right after such a verb.
-const CLAUSE_OPENERS: &[&str] = &[
-    "he", "she", "it", "they", "we", "i", "there", "the", "a", "an", "this", "these", "those", "his", "her", "its",
-    "their", "our", "no", "nobody", "nothing",
-];
-
-/// Pronouns that may stand between a quotation and its verb (`"…," he said`), resolved or not.
-const PERSONAL_PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "it", "you"];
-
 /// How many words after a quotation its cue may come.
 const MAX_CUE_DISTANCE: usize = 8;
 /// How many words after a verb a speaker named after it may come (`said Dr. Amara Singh`).
@@ -196,16 +109,6 @@ const MAX_THAT_DISTANCE: usize = 8;
 const MAX_TRAILING_CUE_WORDS: usize = 8;
 /// The longest sentence read as the cue of the quotation before it (`He said.`).
 const MAX_CUE_SENTENCE_WORDS: usize = 6;
-
-/// Whether `word` (normalised) is a speech verb.
-fn is_speech_verb(word: &str) -> bool {
-    SPEECH_VERBS.contains(&word)
-}
-
-/// Whether `word` (normalised) is a speech verb whose clause may follow it directly ("said", "warned").
-pub(crate) fn takes_clause(word: &str) -> bool {
-    CLAUSE_VERBS.contains(&word)
-}
 
 /// The speaker of the sentence `sentence_index`, when it lies inside an attributed quotation: most of its words
 /// are quoted (`in_quote`) and the quotation it overlaps most has a speaker.
@@ -331,7 +234,7 @@ impl Attributor<'_> {
         (start..end).all(|i| {
             !self.is_word(i)
                 || self.words.is_capitalised(i)
-                || PERSONAL_PRONOUNS.contains(&self.words.normalised(i))
+                || self.words.is(i, Words::PersonalPronouns)
                 || self.words.normalised(i) == "the"
                 || (i + 1 == end && matches!(self.words.normalised(i), "has" | "have" | "had"))
                 || self.references.in_title(self.words.span(i))
@@ -511,7 +414,7 @@ impl Attributor<'_> {
     }
 
     /// The clause a speech verb reports: after a "that" a few words on, or right after the verb when a clause
-    /// opens there (for the verbs in [`CLAUSE_VERBS`]). `end` is the sentence's end (a word index).
+    /// opens there (for the clause verbs). `end` is the sentence's end (a word index).
     fn reported_clause(&self, cue: CueWords, end: usize) -> Option<Span> {
         let stops = |i: &usize| !matches!(self.words.written(*i), "," | ";" | ":" | "." | "“" | "\"" | "”");
         let that = (cue.end..end.min(cue.end + MAX_THAT_DISTANCE))
@@ -523,13 +426,13 @@ impl Attributor<'_> {
                 let verb = self.words.normalised(cue.first);
                 let next = cue.end;
                 let opens = next < end
-                    && (CLAUSE_OPENERS.contains(&self.words.normalised(next))
+                    && (self.words.is(next, Words::ClauseSubjects)
                         || self
                             .references
                             .starting_in(self.words.span(next).start, self.words.span(next).end)
                             .iter()
                             .any(|r| self.can_speak(r)));
-                if !(CLAUSE_VERBS.contains(&verb) && opens) {
+                if !(self.words.lexicon.has(Words::ClauseVerbs, verb) && opens) {
                     return None;
                 }
                 next
@@ -605,7 +508,9 @@ impl Attributor<'_> {
         match self.words.normalised(index) {
             "according" if next == Some("to") => cue(2, true),
             "pointed" if next == Some("out") => cue(2, false),
-            _ if word.chars().all(|c| c.is_lowercase()) && is_speech_verb(word) => cue(1, false),
+            _ if word.chars().all(|c| c.is_lowercase()) && self.words.lexicon.has(Words::SpeechVerbs, word) => {
+                cue(1, false)
+            }
             _ => None,
         }
     }
@@ -648,7 +553,7 @@ impl Attributor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actors::chains::tests::{gazetteer, mentions};
+    use crate::actors::chains::tests::{lexicon, mentions};
     use crate::actors::{resolve, MentionKind};
     use crate::ner::labels::EntityType::{self, Org, Per};
     use crate::text::segment;
@@ -659,7 +564,7 @@ mod tests {
     /// The attributions of `text` with mentions of `names`, spans checked against the text.
     fn attributions(text: &str, names: &[(&str, EntityType, usize)]) -> (ArticleActors, Vec<Row>) {
         let segmentation = segment(text);
-        let article = resolve(text, &segmentation, &mentions(text, names), &gazetteer());
+        let article = resolve(text, &segmentation, &mentions(text, names), &lexicon());
         let rows = article
             .quotes
             .iter()
@@ -812,7 +717,7 @@ mod tests {
     fn a_quoted_sentence_is_held_by_its_speaker() {
         let text = "Biden spoke. “We will respond. We are ready,” he said. He left.";
         let segmentation = segment(text);
-        let article = resolve(text, &segmentation, &mentions(text, &[("Biden", Per, 0)]), &gazetteer());
+        let article = resolve(text, &segmentation, &mentions(text, &[("Biden", Per, 0)]), &lexicon());
         let holders: Vec<Option<&str>> = (0..segmentation.sentences.len())
             .map(|i| holder_of_sentence(&article, &segmentation, i).map(|a| article.actors[a].name.as_str()))
             .collect();

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::chains::tests::{gazetteer, mentions};
+use super::chains::tests::{gazetteer, lexicon, mentions};
 use super::*;
 use crate::ner::labels::EntityType::{Loc, Misc, Org, Per};
 use crate::text::segment;
@@ -33,7 +33,7 @@ fn talks() -> (Segmentation, ArticleActors) {
         ("Lavrov", Per, 2),
     ];
     let segmentation = segment(TALKS);
-    let article = resolve(TALKS, &segmentation, &mentions(TALKS, &names), &gazetteer());
+    let article = resolve(TALKS, &segmentation, &mentions(TALKS, &names), &lexicon());
     (segmentation, article)
 }
 
@@ -132,9 +132,9 @@ fn every_quotation_and_reported_clause_of_a_short_article_has_its_speaker() {
 
 #[test]
 fn an_article_without_mentions_or_text_has_no_actors() {
-    assert_eq!(resolve("", &segment(""), &[], &gazetteer()), ArticleActors::default());
+    assert_eq!(resolve("", &segment(""), &[], &lexicon()), ArticleActors::default());
     let text = "“Nothing,” he said. It rained.";
-    let article = resolve(text, &segment(text), &[], &gazetteer());
+    let article = resolve(text, &segment(text), &[], &lexicon());
     assert!(article.actors.is_empty());
     assert_eq!(article.quotes.len(), 1);
     assert_eq!(article.quotes[0].speaker, None);
@@ -170,7 +170,7 @@ fn an_article_of_many_repeated_stories_resolves_each_story_alike() {
     entities.sort_by_key(|e| e.span.start);
     let segmentation = segment(&text);
     let found = crate::ner::mentions::mentions(&text, &segmentation, &entities, &gazetteer());
-    let article = resolve(&text, &segmentation, &found, &gazetteer());
+    let article = resolve(&text, &segmentation, &found, &lexicon());
     let counts = |article: &ArticleActors| -> Vec<(String, usize)> {
         article.actors.iter().map(|a| (a.name.clone(), a.mentions.len())).collect()
     };
@@ -208,13 +208,13 @@ fn the_ap_article_chains_its_leaders_and_attributes_their_quotations_needs_share
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     tch::set_num_threads(2);
     let model = crate::ner::model::EntityModel::load(&repo.join("models/ner-fast"), tch::Device::Cpu).unwrap();
-    let shipped = crate::ner::gazetteer::Gazetteer::from_path(&repo.join("models/gazetteer.tsv")).unwrap();
+    let shipped = crate::lexicon::gazetteer::Gazetteer::from_path(&repo.join("models/gazetteer.tsv")).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let segmentation = segment(&text);
     let units: Vec<Span> = segmentation.paragraphs.iter().map(|p| p.span).collect();
     let entities = crate::ner::tagger::find_entities(&model, &text, &units, 32).unwrap();
     let found = crate::ner::mentions::mentions(&text, &segmentation, &entities, &shipped);
-    let article = resolve(&text, &segmentation, &found, &shipped);
+    let article = resolve(&text, &segmentation, &found, &Lexicon::with_gazetteer(shipped));
     print_article(&text, &article);
 
     let people_named = |surname: &str| -> Vec<&Actor> {

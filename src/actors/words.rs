@@ -8,87 +8,28 @@
 
 use std::ops::Range;
 
+use crate::lexicon::{Lexicon, Words};
 use crate::span::Span;
-
-/// A name right after one of these is not the subject of its clause, nor a speaker.
-const PREPOSITIONS: &[&str] = &[
-    "about",
-    "against",
-    "at",
-    "by",
-    "for",
-    "from",
-    "in",
-    "into",
-    "of",
-    "on",
-    "onto",
-    "over",
-    "to",
-    "toward",
-    "towards",
-    "under",
-    "with",
-    "without",
-    "between",
-    "among",
-    "behind",
-    "near",
-    "after",
-    "before",
-    "during",
-    "than",
-    "like",
-    "via",
-    "including",
-];
-
-/// Words that open a sentence with a clause before its subject: "When …, Biden said", "In Geneva, …".
-const CLAUSE_OPENERS: &[&str] = &[
-    "when",
-    "while",
-    "if",
-    "although",
-    "though",
-    "as",
-    "after",
-    "before",
-    "since",
-    "because",
-    "once",
-    "unless",
-    "until",
-    "despite",
-    "in",
-    "on",
-    "at",
-    "during",
-    "for",
-    "with",
-    "without",
-    "under",
-    "following",
-    "amid",
-    "asked",
-    "speaking",
-    "according",
-    "by",
-    "from",
-    "over",
-];
 
 /// The words of one text with their byte spans and normalised forms, in order.
 pub(crate) struct ArticleWords<'t> {
     text: &'t str,
+    /// The language data the rules read the words with.
+    pub(crate) lexicon: &'t Lexicon,
     spans: Vec<Span>,
     normalised: Vec<String>,
 }
 
 impl<'t> ArticleWords<'t> {
-    pub(crate) fn new(text: &'t str) -> ArticleWords<'t> {
+    pub(crate) fn new(text: &'t str, lexicon: &'t Lexicon) -> ArticleWords<'t> {
         let spans = crate::ner::words::words(text);
         let normalised = spans.iter().map(|span| normalise(span.slice(text))).collect();
-        ArticleWords { text, spans, normalised }
+        ArticleWords { text, lexicon, spans, normalised }
+    }
+
+    /// Whether the word at `index` (normalised) is in `list`.
+    pub(crate) fn is(&self, index: usize, list: Words) -> bool {
+        self.lexicon.has(list, self.normalised(index))
     }
 
     /// The text the words were cut from.
@@ -140,7 +81,7 @@ impl<'t> ArticleWords<'t> {
                 return false; // a headline or paragraph ends here
             }
             let word = self.normalised(index);
-            if PREPOSITIONS.contains(&word) {
+            if self.lexicon.has(Words::Prepositions, word) {
                 return true;
             }
             let crossed = matches!(word, "the" | "a" | "an" | "former")
@@ -153,12 +94,12 @@ impl<'t> ArticleWords<'t> {
     }
 
     /// The clause the sentence at `span` opens with before its subject, when its first word is one of
-    /// [`CLAUSE_OPENERS`] ("When …, Biden said", "In Geneva, …"): that word's span and where the main clause
+    /// the sentence openers ("When …, Biden said", "In Geneva, …"): that word's span and where the main clause
     /// starts, after the clause's first comma (one that ends before byte `before`).
     pub(crate) fn opening_clause(&self, span: Span, before: usize) -> Option<(Span, usize)> {
         let mut words = self.first_from(span.start)..self.first_from(span.end);
         let first = words.find(|&i| self.written(i).chars().any(char::is_alphanumeric))?;
-        if !CLAUSE_OPENERS.contains(&self.normalised(first)) {
+        if !self.is(first, Words::SentenceOpeners) {
             return None;
         }
         let comma = words.find(|&i| self.written(i) == "," && self.span(i).end <= before)?;
@@ -166,8 +107,8 @@ impl<'t> ArticleWords<'t> {
     }
 
     /// Whether `word` (normalised) is one of the prepositions a subject never follows.
-    pub(crate) fn is_preposition(word: &str) -> bool {
-        PREPOSITIONS.contains(&word)
+    pub(crate) fn is_preposition(&self, word: &str) -> bool {
+        self.lexicon.has(Words::Prepositions, word)
     }
 
     /// Whether the word starts with a capital letter.
@@ -226,7 +167,7 @@ mod tests {
     #[test]
     fn words_are_normalised_and_found_by_offset() {
         let text = "Mr. Putin’s aides met Sen. Ruiz in São Paulo.";
-        let words = ArticleWords::new(text);
+        let words = ArticleWords::new(text, Lexicon::shipped());
         let normalised: Vec<&str> = (0..words.len()).map(|i| words.normalised(i)).collect();
         assert_eq!(normalised, ["mr", "putin", "'s", "aides", "met", "sen", "ruiz", "in", "são", "paulo", "."]);
         let start = text.find("São").unwrap();
@@ -240,21 +181,21 @@ mod tests {
         let ruiz = text.find("Ruiz").unwrap();
         assert!(!words.follows_preposition(Span::new(ruiz, ruiz + 4)), "met Sen. Ruiz");
         let text = "He spoke to President Ruiz about the U.S. and Putin.";
-        let words = ArticleWords::new(text);
+        let words = ArticleWords::new(text, Lexicon::shipped());
         let at = |needle: &str| Span::new(text.find(needle).unwrap(), text.find(needle).unwrap() + needle.len());
         assert!(words.follows_preposition(at("Ruiz")) && words.follows_preposition(at("U.S.")));
         assert!(!words.follows_preposition(at("Putin")) && !words.follows_preposition(at("He")));
         // Given with its title, a name follows a preposition only when the title does.
         let text = "In October Tory leader Michael Howard met Chief Secretary to the Treasury Paul Boateng. He \
                     spoke to Labour leader Tony Blair.";
-        let words = ArticleWords::new(text);
+        let words = ArticleWords::new(text, Lexicon::shipped());
         let at = |needle: &str| Span::new(text.find(needle).unwrap(), text.find(needle).unwrap() + needle.len());
         assert!(!words.follows_preposition(at("leader Michael Howard")), "a month is not crossed");
         assert!(!words.follows_preposition(at("Chief Secretary to the Treasury Paul Boateng")));
         assert!(words.follows_preposition(at("Paul Boateng")), "without its title, Treasury would be");
         assert!(words.follows_preposition(at("leader Tony Blair")), "Labour is crossed");
         let text = "Kennedy questions trust of Blair\n\nLib Dem leader Charles Kennedy has said";
-        let words = ArticleWords::new(text);
+        let words = ArticleWords::new(text, Lexicon::shipped());
         let at = |needle: &str| Span::new(text.find(needle).unwrap(), text.find(needle).unwrap() + needle.len());
         assert!(!words.follows_preposition(at("leader Charles Kennedy")), "not across a headline");
     }

@@ -92,10 +92,10 @@ pub fn combine(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actors::{gazetteer, mentions};
+    use crate::actors::{lexicon, mentions};
     use crate::attribution::tests::found as found_attribution;
     use crate::ner::labels::EntityType::{Org, Per};
-    use crate::pairs::{build, Holders, Target};
+    use crate::pairs::{build, Candidates, Holders, Target};
     use crate::targets::Topics;
     use crate::text::segment;
 
@@ -105,9 +105,10 @@ mod tests {
         let text = "Anna Berg spoke in Oslo. Nato is failing Ukraine, the minister fears.";
         let names = [("Anna Berg", Per, 0), ("Nato", Org, 0), ("Ukraine", Org, 0)];
         let segmentation = segment(text);
-        let mut actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &gazetteer());
+        let mut actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &lexicon());
         let asked = |actors: &ArticleActors| -> Vec<(String, String)> {
-            build(text, &segmentation, actors, &Topics::default(), false, Holders::Subjects, &[])
+            let subjects = Candidates { topics: Topics::default(), auto_targets: false, holders: Holders::Subjects };
+            build(text, &segmentation, actors, &subjects, &[], &lexicon())
                 .iter()
                 .filter_map(|p| match p.target {
                     Target::Actor(index) => {
@@ -141,7 +142,7 @@ mod tests {
         let text = "Lee said the plan works. It will last. \"We agree,\" Kim said.";
         let names = [("Lee", Per, 0), ("Kim", Per, 0)];
         let segmentation = segment(text);
-        let actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &gazetteer());
+        let actors = crate::actors::resolve(text, &segmentation, &mentions(text, &names), &lexicon());
         let found = [found_attribution(text, "Lee", "said", "the plan works. It will last.", 0.9)];
         let tagged = quotations(&segmentation, &found, &actors);
         let parts: Vec<&str> = tagged.iter().map(|q| q.span.slice(text)).collect();

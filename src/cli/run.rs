@@ -116,6 +116,11 @@ pub struct RunFlags {
     /// A gazetteer file of your own (same format as models/gazetteer.tsv), read on top of the shipped one.
     #[arg(long)]
     gazetteer: Vec<PathBuf>,
+    /// A folder of word lists of your own, read on top of the shipped ones in models/lexicon/en (titles, speech
+    /// and stance verbs, cue words, ...): a file named like a shipped list adds its words, a line `-word` takes
+    /// one out. Repeat for several.
+    #[arg(long, value_name = "DIR")]
+    lexicon: Vec<PathBuf>,
     /// At most this many texts per model batch (batches also stop at about 512 tokens, padding included).
     #[arg(long, default_value_t = 32)]
     batch_size: usize,
@@ -210,6 +215,7 @@ impl RunFlags {
             model,
             no_entities,
             gazetteer,
+            lexicon,
             batch_size,
             stance_model,
             no_stance,
@@ -245,6 +251,7 @@ impl RunFlags {
             progress: !quiet,
             entity_model,
             gazetteers,
+            lexicon,
             batch_size,
             stance_model: match (no_stance, stance_model) {
                 (true, _) => None,

@@ -43,7 +43,7 @@ pub fn read(input: &Path, model_dir: &Path, report: &mut ImportReport) -> anyhow
         report.read += 1;
         let doc = annotator.annotate_article(article)?;
         let (article, text, actors) = (&doc.article, &doc.article.text, doc.actors()?);
-        let words = ArticleWords::new(text);
+        let words = ArticleWords::new(text, &annotator.lexicon);
         for (index, pair) in doc.pairs.iter().enumerate() {
             let Target::Issue(phrase) = &pair.target else { continue };
             let (Some(label), Some(cue)) = (phrase.polarity, phrase.cue) else { continue };

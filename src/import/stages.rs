@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use tch::Device;
 
 use crate::attribution::holders::Speakers;
+use crate::lexicon::gazetteer::Gazetteer;
+use crate::lexicon::Lexicon;
 use crate::model::Precision;
-use crate::ner::gazetteer::Gazetteer;
 use crate::ner::model::EntityModel;
-use crate::pairs::Holders;
+use crate::pairs::{Candidates, Holders};
 use crate::run::annotate::load_issue_tagger;
-use crate::run::{Annotator, Candidates};
+use crate::run::Annotator;
 use crate::targets::Topics;
 
 /// The shipped fast entity model, which the importers read articles with by default.
@@ -40,7 +41,7 @@ pub fn annotator(model_dir: &Path, issue_model_dir: Option<&Path>) -> anyhow::Re
         issues,
         attribution: None,
         speakers: Speakers::Rules,
-        gazetteer: Gazetteer::from_path(&models.join("gazetteer.tsv"))?,
+        lexicon: Lexicon::with_gazetteer(Gazetteer::from_path(&models.join("gazetteer.tsv"))?),
         candidates: Some(Candidates { topics: Topics::default(), auto_targets: true, holders: Holders::Every }),
         batch_size: 32,
     })

@@ -13,8 +13,8 @@ use crate::span::Span;
 use crate::text::Segmentation;
 
 use super::decode::EntitySpan;
-use super::gazetteer::{Gazetteer, PlaceKind};
 use super::labels::EntityType;
+use crate::lexicon::gazetteer::{Gazetteer, PlaceKind};
 
 /// Where a mention came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,6 @@ pub mod decode;
 pub mod evaluate;
 pub mod export;
 pub mod features;
-pub mod gazetteer;
 pub mod labels;
 pub mod mentions;
 pub mod model;

@@ -18,15 +18,14 @@ use crate::actors::{resolve, ArticleActors};
 use crate::attribution::find::{find_attributions, FoundAttribution};
 use crate::attribution::holders::{combine, quotations, Speakers};
 use crate::corpus::Article;
+use crate::lexicon::Lexicon;
 use crate::model::Precision;
-use crate::ner::gazetteer::Gazetteer;
 use crate::ner::labels::LabelSet;
 use crate::ner::mentions::{mentions, Mention};
 use crate::ner::model::EntityModel;
 use crate::ner::tagger::{find_entities_in, Document};
-use crate::pairs::{Holders, Pair};
+use crate::pairs::{Candidates, Pair};
 use crate::span::Span;
-use crate::targets::Topics;
 use crate::text::Segmentation;
 
 /// An article and what the stages found in it.
@@ -56,16 +55,6 @@ impl ArticleDoc {
     }
 }
 
-/// Which (holder, target) pairs are put to the stance model.
-pub struct Candidates {
-    /// The user's topics, found by their keywords.
-    pub topics: Topics,
-    /// Issue targets after cues, and the issue tagger's.
-    pub auto_targets: bool,
-    /// Who holds the stances of a sentence.
-    pub holders: Holders,
-}
-
 /// The models and language data the stages read an article with.
 pub struct Annotator {
     /// None: no mentions, actors or candidates.
@@ -76,7 +65,8 @@ pub struct Annotator {
     pub attribution: Option<EntityModel>,
     /// Whose attributions decide who holds a quoted or reported sentence, with an attribution tagger.
     pub speakers: Speakers,
-    pub gazetteer: Gazetteer,
+    /// The language data the rules read with, the gazetteer among them.
+    pub lexicon: Lexicon,
     /// None: no pairs (the run has no stance stage).
     pub candidates: Option<Candidates>,
     /// Windows per model batch.
@@ -135,7 +125,7 @@ impl Annotator {
         }
         let clock = Instant::now();
         for ((doc, entities), issue_spans) in docs.iter_mut().zip(entities).zip(issue_spans) {
-            doc.mentions = mentions(&doc.article.text, &doc.segmentation, &entities, &self.gazetteer);
+            doc.mentions = mentions(&doc.article.text, &doc.segmentation, &entities, &self.lexicon.gazetteer);
             doc.issue_spans = issue_spans;
         }
         timings.entities_s += clock.elapsed().as_secs_f64();
@@ -143,21 +133,14 @@ impl Annotator {
         let clock = Instant::now();
         for doc in &mut docs {
             let text = &doc.article.text;
-            let mut actors = resolve(text, &doc.segmentation, &doc.mentions, &self.gazetteer);
+            let mut actors = resolve(text, &doc.segmentation, &doc.mentions, &self.lexicon);
             if self.attribution.is_some() {
                 let tagged = quotations(&doc.segmentation, &doc.attributions, &actors);
                 actors.quotes = combine(std::mem::take(&mut actors.quotes), tagged, self.speakers);
             }
             if let Some(candidates) = &self.candidates {
-                doc.pairs = crate::pairs::build(
-                    text,
-                    &doc.segmentation,
-                    &actors,
-                    &candidates.topics,
-                    candidates.auto_targets,
-                    candidates.holders,
-                    &doc.issue_spans,
-                );
+                let (segmentation, issues) = (&doc.segmentation, &doc.issue_spans);
+                doc.pairs = crate::pairs::build(text, segmentation, &actors, candidates, issues, &self.lexicon);
             }
             doc.actors = Some(actors);
         }

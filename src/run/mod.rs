@@ -24,7 +24,7 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub use annotate::{Annotator, ArticleDoc, Candidates};
+pub use annotate::{Annotator, ArticleDoc};
 use journal::{ArticleCounts, ArticleEntry, Journal, JOURNAL};
 use manifest::{Manifest, ProblemRecord};
 pub use options::{user_table, RunOptions, DEFAULT_MATRIX_TOP};
@@ -35,9 +35,10 @@ use tables::{write_actor_table, write_workbook, Tables};
 use crate::actors::registry::{ActorRecord, Registry};
 use crate::attribution::find::load_tagger;
 use crate::corpus::{Article, Corpus, Problem, ReadOptions};
-use crate::ner::gazetteer::Gazetteer;
+use crate::lexicon::Lexicon;
 use crate::ner::model::EntityModel;
 use crate::output::lock::FolderLock;
+use crate::pairs::Candidates;
 use crate::targets::Topics;
 use crate::text::{segment, Segmentation};
 
@@ -73,10 +74,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let read = ReadOptions { max_article_bytes: options.max_article_bytes };
     let corpus = Corpus::open_beside(&options.corpus, read, Some(&options.out))?;
     let files = corpus.file_count();
-    let mut gazetteer = Gazetteer::default();
-    for path in &options.gazetteers {
-        gazetteer.extend(Gazetteer::from_path(path)?);
-    }
+    let lexicon = Lexicon::load(&options.lexicon, &options.gazetteers)?;
     let entity_model = match &options.entity_model {
         Some(dir) => Some(
             EntityModel::load(dir, options.device.device()?)
@@ -114,7 +112,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         None => None,
     };
     let mut stance = match (&options.stance_model, &entity_model) {
-        (Some(dir), Some(_)) => Some(StanceStage::open(options, dir, lengths)?),
+        (Some(dir), Some(_)) => Some(StanceStage::open(options, dir, &lexicon, lengths)?),
         _ => None,
     };
     let topics = match stance {
@@ -189,7 +187,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         issues,
         attribution,
         speakers: options.speakers,
-        gazetteer,
+        lexicon,
         candidates,
         batch_size: options.batch_size,
     };

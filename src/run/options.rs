@@ -30,6 +30,9 @@ pub struct RunOptions {
     pub entity_model: Option<PathBuf>,
     /// Gazetteer files, the shipped one first; later files override earlier rows of the same name.
     pub gazetteers: Vec<PathBuf>,
+    /// The user's lexicon folders, read over the shipped lists in order (see [`crate::lexicon`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lexicon: Vec<PathBuf>,
     /// Windows per model batch.
     pub batch_size: usize,
     /// The stance model folder; None skips the stance stage (no evidence, stances or matrix tables; actors.csv is

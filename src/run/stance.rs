@@ -15,6 +15,7 @@ use super::tables::{open_table, write_aggregate_tables};
 use crate::actors::registry::Registry;
 use crate::aggregate::{Aggregator, Evidence};
 use crate::corpus::date::iso_day;
+use crate::lexicon::Lexicon;
 use crate::output::schema::EVIDENCE_COLUMNS;
 use crate::output::Table;
 use crate::pairs::{Holders, Pair, Question, Target};
@@ -49,6 +50,7 @@ impl StanceStage {
     pub fn open(
         options: &RunOptions,
         model_dir: &Path,
+        lexicon: &Lexicon,
         lengths: Option<&BTreeMap<String, u64>>,
     ) -> anyhow::Result<StanceStage> {
         let device = options.device.device()?;
@@ -62,8 +64,8 @@ impl StanceStage {
             aggregator: Aggregator::new(options.period, options.min_confidence),
             targets: BTreeMap::new(),
             issues: match options.auto_targets {
-                true => IssueMerger::new(device),
-                false => IssueMerger::by_key(),
+                true => IssueMerger::new(device, lexicon),
+                false => IssueMerger::by_key(lexicon),
             },
             evidence: open_table(&options.out, "evidence.csv", EVIDENCE_COLUMNS, options.style(), lengths)?,
             batch_size: options.batch_size,

@@ -23,6 +23,7 @@
 //! the key's words joined by `-`; phrases that say the same in other words are merged by `merge.rs`.
 
 use crate::actors::words::ArticleWords;
+use crate::lexicon::Words;
 use crate::span::{Span, SpanIndex};
 use crate::vocab::StanceLabel;
 
@@ -55,89 +56,6 @@ impl IssuePhrase {
 pub fn issue_id(key: &str) -> String {
     format!("issue:{}", key.replace(' ', "-"))
 }
-
-/// Verbs (all forms) whose object is the issue, and whose subject is for it.
-const FAVOR_VERBS: &[&str] = &[
-    "support",
-    "supports",
-    "supported",
-    "supporting",
-    "backs",
-    "backed",
-    "backing",
-    "welcome",
-    "welcomes",
-    "welcomed",
-    "welcoming",
-    "praise",
-    "praises",
-    "praised",
-    "praising",
-    "endorse",
-    "endorses",
-    "endorsed",
-    "endorsing",
-    "demand",
-    "demands",
-    "demanded",
-    "demanding",
-    "favour",
-    "favours",
-    "favoured",
-    "favor",
-    "favors",
-    "favored",
-];
-
-/// Verbs (all forms) whose object is the issue, and whose subject is against it.
-const AGAINST_VERBS: &[&str] = &[
-    "oppose",
-    "opposes",
-    "opposed",
-    "opposing",
-    "reject",
-    "rejects",
-    "rejected",
-    "rejecting",
-    "condemn",
-    "condemns",
-    "condemned",
-    "condemning",
-    "criticise",
-    "criticises",
-    "criticised",
-    "criticising",
-    "criticize",
-    "criticizes",
-    "criticized",
-    "criticizing",
-    "denounce",
-    "denounces",
-    "denounced",
-    "denouncing",
-    "downplay",
-    "downplays",
-    "downplayed",
-    "downplaying",
-    "fear",
-    "fears",
-    "feared",
-    "fearing",
-    "decry",
-    "decries",
-    "decried",
-    "slammed",
-    "resist",
-    "resists",
-    "resisted",
-];
-
-/// Prepositions after a verb that make its subject against the issue ("argued against", "objected to",
-/// "critical of", "opposed to").
-const AGAINST_PREPOSITIONS: &[&str] = &["against", "to", "of"];
-
-/// Words right before a cue that negate it: the cue then labels nothing.
-const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "nor", "hardly"];
 
 /// Verbs followed by a preposition that opens the issue: ("call", "for").
 const PREPOSITION_VERBS: &[(&str, &str)] = &[
@@ -177,9 +95,6 @@ const PREPOSITION_VERBS: &[(&str, &str)] = &[
     ("warns", "against"),
 ];
 
-/// Verbs of the form "urge someone to do something".
-const URGE_VERBS: &[&str] = &["urge", "urges", "urged", "urging", "presses", "pressed", "implored", "pushed"];
-
 /// Words skipped at the start of an object: "the idea of …".
 const SKIPPED_OPENINGS: &[&[&str]] = &[
     &["that"],
@@ -189,39 +104,6 @@ const SKIPPED_OPENINGS: &[&[&str]] = &[
     &["the", "possibility", "of"],
     &["any", "idea", "of"],
 ];
-
-/// Verbs dropped at the start of an urged action: the holder is against what follows them.
-const STOPPING: &[&str] = &["stop", "end", "cease", "halt", "quit"];
-
-/// Words that open a new clause, ending a phrase.
-const CLAUSE_WORDS: &[&str] = &[
-    "that", "which", "who", "whom", "because", "but", "while", "whilst", "although", "though", "when", "if", "as",
-    "so", "saying", "said", "says", "since", "unless", "whereas",
-];
-
-const DETERMINERS: &[&str] =
-    &["a", "an", "the", "his", "her", "its", "their", "our", "your", "my", "this", "these", "those"];
-
-const PRONOUNS: &[&str] = &[
-    "him",
-    "her",
-    "them",
-    "it",
-    "us",
-    "me",
-    "you",
-    "this",
-    "that",
-    "these",
-    "those",
-    "himself",
-    "herself",
-    "themselves",
-];
-
-/// A phrase opening with one of these is not an object ("is supported by", "turned his back on").
-const OPENING_PREPOSITIONS: &[&str] =
-    &["by", "to", "in", "on", "at", "with", "from", "for", "of", "about", "over", "into", "up", "out", "off"];
 
 /// The longest phrase kept, in words.
 const MAX_WORDS: usize = 12;
@@ -252,6 +134,7 @@ pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &Names) -> V
     let range = words.within(sentence);
     let (first, end) = (range.start, range.end);
     let word = |i: usize| words.normalised(i);
+    let lexicon = words.lexicon;
     let mut found = Vec::new();
     let mut i = first;
     while i < end {
@@ -267,7 +150,7 @@ pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &Names) -> V
             } else if let Some(is) = (first..i)
                 .rev()
                 .find(|&j| matches!(word(j), "is" | "was" | "are" | "remains"))
-                .filter(|&is| (is + 1..i).all(|j| DETERMINERS.contains(&word(j))))
+                .filter(|&is| (is + 1..i).all(|j| lexicon.has(Words::Determiners, word(j))))
             {
                 let start = (first..is).rev().take_while(|&j| !is_boundary(words.written(j))).last().unwrap_or(is);
                 if let Some(phrase) = phrase(words, start, is, cue, names) {
@@ -284,28 +167,33 @@ pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &Names) -> V
             i += 1;
             continue;
         }
-        let negated =
-            (first.max(i.saturating_sub(3))..i).any(|j| NEGATIONS.contains(&word(j)) || word(j).ends_with("n't"));
+        let negated = (first.max(i.saturating_sub(3))..i)
+            .any(|j| lexicon.has(Words::Negations, word(j)) || word(j).ends_with("n't"));
         let polarity = |against: bool| match (negated, against) {
             (true, _) => None,
             (false, true) => Some(StanceLabel::Against),
             (false, false) => Some(StanceLabel::Favor),
         };
-        if FAVOR_VERBS.contains(&w) || AGAINST_VERBS.contains(&w) {
+        if lexicon.has(Words::FavorVerbs, w) || lexicon.has(Words::AgainstVerbs, w) {
             if let Some(phrase) = phrase(words, skip_opening(words, i + 1, end), end, cue, names) {
-                found.push(IssuePhrase { polarity: polarity(AGAINST_VERBS.contains(&w)), ..phrase });
+                found.push(IssuePhrase { polarity: polarity(lexicon.has(Words::AgainstVerbs, w)), ..phrase });
             }
         } else if i + 1 < end && PREPOSITION_VERBS.contains(&(w, word(i + 1))) {
             let cue = Span::new(cue.start, words.span(i + 1).end);
             if let Some(phrase) = phrase(words, skip_opening(words, i + 2, end), end, cue, names) {
-                found.push(IssuePhrase { polarity: polarity(AGAINST_PREPOSITIONS.contains(&word(i + 1))), ..phrase });
+                found.push(IssuePhrase {
+                    polarity: polarity(lexicon.has(Words::AgainstPrepositions, word(i + 1))),
+                    ..phrase
+                });
             }
-        } else if URGE_VERBS.contains(&w) || (w == "calls" || w == "called") && i + 1 < end && word(i + 1) == "on" {
+        } else if lexicon.has(Words::UrgeVerbs, w)
+            || (w == "calls" || w == "called") && i + 1 < end && word(i + 1) == "on"
+        {
             // The person urged runs up to "to"; then a list of actions.
             if let Some(to) = (i + 1..end.min(i + 8)).find(|&j| word(j) == "to") {
                 let mut start = to + 1;
                 while start < end {
-                    let stopping = STOPPING.contains(&word(start));
+                    let stopping = lexicon.has(Words::Stopping, word(start));
                     let action = if stopping { start + 1 } else { start };
                     let stop = phrase_end(words, action, end);
                     if let Some(phrase) = phrase(words, action, stop, cue, names) {
@@ -348,7 +236,7 @@ fn phrase_end(words: &ArticleWords<'_>, start: usize, end: usize) -> usize {
     let mut j = start;
     while j < end {
         let w = words.normalised(j);
-        if is_boundary(words.written(j)) || (j > start && CLAUSE_WORDS.contains(&w)) {
+        if is_boundary(words.written(j)) || (j > start && words.lexicon.has(Words::ClauseWords, w)) {
             break;
         }
         if w == "and" && j + 1 < end && words.normalised(j + 1).ends_with("ed") {
@@ -385,10 +273,10 @@ fn checked_phrase(
     names: &Names,
 ) -> Option<IssuePhrase> {
     let mut first = start;
-    while first < stop && DETERMINERS.contains(&words.normalised(first)) {
+    while first < stop && words.is(first, Words::Determiners) {
         first += 1;
     }
-    if first >= stop || stop - first > MAX_WORDS || OPENING_PREPOSITIONS.contains(&words.normalised(first)) {
+    if first >= stop || stop - first > MAX_WORDS || words.is(first, Words::OpeningPrepositions) {
         return None;
     }
     let span = Span::new(words.span(first).start, words.span(stop - 1).end);
@@ -404,7 +292,7 @@ fn checked_phrase(
         let after = words.within(*name).end;
         let head = after >= stop || {
             let next = words.normalised(after);
-            OPENING_PREPOSITIONS.contains(&next) || CLAUSE_WORDS.contains(&next) || next == "and"
+            words.is(after, Words::OpeningPrepositions) || words.is(after, Words::ClauseWords) || next == "and"
         };
         name.start >= span.start && at < first + 3 && (first..at).all(|j| words.is_capitalised(j)) && head
     });
@@ -413,7 +301,7 @@ fn checked_phrase(
     }
     let contentful = (first..stop).any(|j| {
         let w = words.normalised(j);
-        w.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !PRONOUNS.contains(&w)
+        w.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !words.lexicon.has(Words::NotIssues, w)
     });
     if only_a_name || !contentful {
         return None;
@@ -425,7 +313,7 @@ fn checked_phrase(
             if let Some(last) = key_words.last_mut() {
                 last.push_str(w);
             }
-        } else if !DETERMINERS.contains(&w) && !is_boundary(w) {
+        } else if !words.lexicon.has(Words::Determiners, w) && !is_boundary(w) {
             key_words.push(w.to_string());
         }
     }
@@ -438,7 +326,7 @@ mod tests {
     use super::*;
 
     fn issues(text: &str, names: &[&str]) -> Vec<String> {
-        let words = ArticleWords::new(text);
+        let words = ArticleWords::new(text, crate::lexicon::Lexicon::shipped());
         let names = Names::new(
             names.iter().map(|n| Span::new(text.find(n).unwrap(), text.find(n).unwrap() + n.len())).collect(),
         );
@@ -495,7 +383,7 @@ mod tests {
     #[test]
     fn cues_say_for_or_against_unless_negated() {
         let polarities = |text: &str| -> Vec<(String, Option<StanceLabel>)> {
-            let words = ArticleWords::new(text);
+            let words = ArticleWords::new(text, crate::lexicon::Lexicon::shipped());
             find(&words, Span::new(0, text.len()), &Names::new(Vec::new()))
                 .into_iter()
                 .map(|p| (p.label, p.polarity))

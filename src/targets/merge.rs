@@ -17,7 +17,7 @@
 //! together lists the issue as a topic (`--targets`).
 //!
 //! A new phrase is compared only with the issues whose labels share a word with it, other than the short
-//! function words of [`FUNCTION_WORDS`]: an index from each word to the issues that use it, and at most the
+//! function words (the lexicon's `function_words`): an index from each word to the issues that use it, and at most the
 //! [`CANDIDATES_PER_WORD`] most recent of them per word. Comparing each new phrase with every issue made the
 //! cost grow with the square of the distinct issues of a corpus (or of one long article); with the index it
 //! grows linearly. Paraphrases at .90 share their words (all the pairs above that merge do). Measured on the
@@ -32,6 +32,7 @@ use crate::model::{load_encoder, BaseEncoder, LoadedEncoder, TokenBatch};
 
 use super::issues::issue_id;
 use super::IssuePhrase;
+use crate::lexicon::{Lexicon, WordList, Words};
 
 /// The cosine similarity from which two phrases may be one issue (measured pairs above and in the test).
 pub const SAME_ISSUE: f32 = 0.90;
@@ -39,100 +40,46 @@ pub const SAME_ISSUE: f32 = 0.90;
 /// A new phrase is compared with at most this many issues per word it shares with them, the most recent ones.
 const CANDIDATES_PER_WORD: usize = 1024;
 
-/// Words too common to make two phrases candidates for one issue.
-const FUNCTION_WORDS: &[&str] = &[
-    "a", "an", "the", "of", "on", "in", "to", "for", "from", "by", "with", "at", "and", "or", "as", "its", "their",
-    "his", "her", "our", "this", "that", "these", "those", "s",
-];
-
 /// Which way a phrase pushes: (more, less). "raising taxes" is (true, false), "cutting taxes" (false, true),
 /// "a carbon tax" (false, false). Phrases are merged only when they agree.
 type Direction = (bool, bool);
-
-const MORE: &[&str] = &[
-    "raise",
-    "raising",
-    "raised",
-    "increase",
-    "increasing",
-    "increased",
-    "expand",
-    "expanding",
-    "expansion",
-    "extend",
-    "extending",
-    "extension",
-    "hike",
-    "hikes",
-    "hiking",
-    "boost",
-    "boosting",
-    "more",
-    "higher",
-    "add",
-    "adding",
-    "impose",
-    "imposing",
-    "introduce",
-    "introducing",
-    "build",
-    "building",
-];
-
-const LESS: &[&str] = &[
-    "cut",
-    "cuts",
-    "cutting",
-    "reduce",
-    "reducing",
-    "reduction",
-    "lower",
-    "lowering",
-    "decrease",
-    "decreasing",
-    "scrap",
-    "scrapping",
-    "end",
-    "ending",
-    "stop",
-    "stopping",
-    "ban",
-    "banning",
-    "lift",
-    "lifting",
-    "abolish",
-    "abolishing",
-    "freeze",
-    "freezing",
-    "less",
-    "fewer",
-    "remove",
-    "removing",
-    "withdraw",
-    "withdrawing",
-    "withdrawal",
-    "repeal",
-    "repealing",
-];
 
 /// The lowercase words of a label.
 fn words(label: &str) -> Vec<String> {
     label.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
-/// The direction words of a label.
-fn direction(label: &str) -> Direction {
-    let words = words(label);
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    (has(MORE), has(LESS))
+/// The word lists the merge reads: function words, and the words that push a phrase up or down.
+#[derive(Debug, Clone)]
+struct MergeWords {
+    function: WordList,
+    more: WordList,
+    less: WordList,
 }
 
-/// The words of a label by which it is indexed: each once, without function words.
-fn index_words(label: &str) -> Vec<String> {
-    let mut words: Vec<String> = words(label).into_iter().filter(|w| !FUNCTION_WORDS.contains(&w.as_str())).collect();
-    words.sort();
-    words.dedup();
-    words
+impl MergeWords {
+    fn of(lexicon: &Lexicon) -> MergeWords {
+        MergeWords {
+            function: lexicon.list(Words::FunctionWords).clone(),
+            more: lexicon.list(Words::More).clone(),
+            less: lexicon.list(Words::Less).clone(),
+        }
+    }
+
+    /// The direction words of a label.
+    fn direction(&self, label: &str) -> Direction {
+        let words = words(label);
+        let has = |list: &WordList| words.iter().any(|w| list.contains(w));
+        (has(&self.more), has(&self.less))
+    }
+
+    /// The words of a label by which it is indexed: each once, without function words.
+    fn index_words(&self, label: &str) -> Vec<String> {
+        let mut words: Vec<String> = words(label).into_iter().filter(|w| !self.function.contains(w)).collect();
+        words.sort();
+        words.dedup();
+        words
+    }
 }
 
 /// One issue of the corpus.
@@ -145,6 +92,7 @@ struct Issue {
 
 /// Corpus-wide issue ids.
 pub struct IssueMerger {
+    words: MergeWords,
     /// None: merge by key only (the base encoder is not installed).
     encoder: Option<LoadedEncoder>,
     /// In order of creation.
@@ -159,22 +107,23 @@ pub struct IssueMerger {
 
 impl IssueMerger {
     /// A merger by key alone (for runs that look for no issues).
-    pub fn by_key() -> IssueMerger {
-        IssueMerger::with_encoder(None)
+    pub fn by_key(lexicon: &Lexicon) -> IssueMerger {
+        IssueMerger::with_encoder(None, lexicon)
     }
 
     /// A merger on the MiniLM base encoder, or by key alone when it is not installed.
-    pub fn new(device: Device) -> IssueMerger {
+    pub fn new(device: Device, lexicon: &Lexicon) -> IssueMerger {
         let dir = BaseEncoder::MiniLm.default_dir();
         let encoder = load_encoder(&dir, device).ok();
         if encoder.is_none() {
             eprintln!("warning: no base encoder in {}: issues are merged by their words only", dir.display());
         }
-        IssueMerger::with_encoder(encoder)
+        IssueMerger::with_encoder(encoder, lexicon)
     }
 
-    fn with_encoder(encoder: Option<LoadedEncoder>) -> IssueMerger {
+    fn with_encoder(encoder: Option<LoadedEncoder>, lexicon: &Lexicon) -> IssueMerger {
         IssueMerger {
+            words: MergeWords::of(lexicon),
             encoder,
             issues: Vec::new(),
             ids: HashSet::new(),
@@ -194,7 +143,7 @@ impl IssueMerger {
             return Ok(id.clone());
         }
         let embedding = self.embed(label)?;
-        let way = direction(label);
+        let way = self.words.direction(label);
         let nearest = self
             .candidates(label)
             .into_iter()
@@ -219,7 +168,8 @@ impl IssueMerger {
     pub fn remember(&mut self, key: &str, id: &str, label: &str) -> anyhow::Result<()> {
         if !self.ids.contains(id) {
             let embedding = self.embed(label)?;
-            self.add(Issue { id: id.to_string(), direction: direction(label), embedding }, label);
+            let direction = self.words.direction(label);
+            self.add(Issue { id: id.to_string(), direction, embedding }, label);
         }
         self.by_key.insert(key.to_string(), id.to_string());
         Ok(())
@@ -227,7 +177,9 @@ impl IssueMerger {
 
     /// The positions of the issues a phrase labelled `label` is compared with, in order of creation.
     fn candidates(&self, label: &str) -> Vec<usize> {
-        let mut positions: Vec<usize> = index_words(label)
+        let mut positions: Vec<usize> = self
+            .words
+            .index_words(label)
             .iter()
             .filter_map(|word| self.by_word.get(word))
             .flat_map(|list| &list[list.len().saturating_sub(CANDIDATES_PER_WORD)..])
@@ -241,7 +193,7 @@ impl IssueMerger {
     /// A new issue, first labelled `label`.
     fn add(&mut self, issue: Issue, label: &str) {
         let position = self.issues.len();
-        for word in index_words(label) {
+        for word in self.words.index_words(label) {
             self.by_word.entry(word).or_default().push(position);
         }
         self.ids.insert(issue.id.clone());
@@ -280,7 +232,7 @@ mod tests {
 
     #[test]
     fn paraphrases_share_an_issue_and_opposites_do_not_needs_base() {
-        let mut merger = IssueMerger::new(Device::Cpu);
+        let mut merger = IssueMerger::new(Device::Cpu, Lexicon::shipped());
         if merger.encoder.is_none() {
             eprintln!("skipped: the MiniLM base encoder is not installed");
             return;
@@ -310,7 +262,7 @@ mod tests {
         let russia = merger.id_of(&phrase("sanctions on Russia")).unwrap();
         assert_ne!(merger.id_of(&phrase("sanctions on Iran")).unwrap(), russia);
         // A resumed run replays the decisions, then decides as the uninterrupted one did.
-        let mut resumed = IssueMerger::new(Device::Cpu);
+        let mut resumed = IssueMerger::new(Device::Cpu, Lexicon::shipped());
         resumed.remember("nato expansion", "issue:nato-expansion", "NATO expansion").unwrap();
         resumed.remember("the expansion of nato", "issue:nato-expansion", "NATO expansion").unwrap();
         assert_eq!(resumed.id_of(&phrase("the expansion of NATO")).unwrap(), first);
@@ -319,7 +271,7 @@ mod tests {
 
     #[test]
     fn a_new_phrase_is_compared_only_with_recent_issues_that_share_a_word() {
-        let mut merger = IssueMerger::by_key();
+        let mut merger = IssueMerger::by_key(Lexicon::shipped());
         for n in 0..3000 {
             merger.id_of_key(&format!("tax plan {n}"), &format!("the tax plan {n}")).unwrap();
         }
@@ -335,8 +287,8 @@ mod tests {
 
     #[test]
     fn direction_words_point_a_phrase_up_or_down() {
-        assert_eq!(direction("raising taxes"), (true, false));
-        assert_eq!(direction("Cutting taxes"), (false, true));
-        assert_eq!(direction("a carbon tax"), (false, false));
+        assert_eq!(MergeWords::of(Lexicon::shipped()).direction("raising taxes"), (true, false));
+        assert_eq!(MergeWords::of(Lexicon::shipped()).direction("Cutting taxes"), (false, true));
+        assert_eq!(MergeWords::of(Lexicon::shipped()).direction("a carbon tax"), (false, false));
     }
 }

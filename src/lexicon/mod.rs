@@ -1,0 +1,286 @@
+//! The language data the rules read: titles and offices, speech and stance verbs, cue words, clause openers,
+//! prepositions, and the gazetteer of states, capitals and demonyms. One [`Lexicon`] holds it all, loaded once per
+//! run and handed to the stages with the article's words ([`crate::actors::words::ArticleWords`]).
+//!
+//! The English lists are files in `models/lexicon/en/`, one per list, each opening with a `#` line that says what
+//! it is for; they are built into the program, so it needs no files to read them. A user extends or overrides them
+//! with `run --lexicon DIR`: a file there named like a shipped list adds its words to that list, and a line
+//! `-word` takes a shipped word out. Verb lists match every form of a verb: a file lists a verb once (`vow`), with
+//! irregular forms beside it (`say said`), and "vows", "vowed" and "vowing" all count.
+
+pub mod gazetteer;
+mod lists;
+
+use std::path::{Path, PathBuf};
+
+pub use lists::{Table, WordList};
+
+use self::gazetteer::Gazetteer;
+use crate::vocab::Gender;
+
+/// The word lists of the lexicon, each one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Words {
+    SpeechVerbs,
+    ClauseVerbs,
+    ClauseSubjects,
+    PersonalPronouns,
+    Prepositions,
+    SentenceOpeners,
+    ClauseBreaks,
+    AfterObjectHer,
+    OrganisationRoles,
+    DescriptionFormer,
+    LeaderHeads,
+    Qualifiers,
+    Portfolios,
+    TitleFormer,
+    FormerPrefixes,
+    NameSuffixes,
+    TitleLinks,
+    Outlets,
+    FavorVerbs,
+    AgainstVerbs,
+    AgainstPrepositions,
+    Negations,
+    UrgeVerbs,
+    Stopping,
+    ClauseWords,
+    Determiners,
+    NotIssues,
+    OpeningPrepositions,
+    FunctionWords,
+    More,
+    Less,
+}
+
+/// Every list, with its file's name, whether it lists verbs (matched in every form), and the shipped text.
+const LISTS: &[(Words, &str, bool, &str)] = &[
+    (Words::SpeechVerbs, "speech_verbs", true, include_str!("../../models/lexicon/en/speech_verbs.tsv")),
+    (Words::ClauseVerbs, "clause_verbs", true, include_str!("../../models/lexicon/en/clause_verbs.tsv")),
+    (Words::ClauseSubjects, "clause_subjects", false, include_str!("../../models/lexicon/en/clause_subjects.tsv")),
+    (
+        Words::PersonalPronouns,
+        "personal_pronouns",
+        false,
+        include_str!("../../models/lexicon/en/personal_pronouns.tsv"),
+    ),
+    (Words::Prepositions, "prepositions", false, include_str!("../../models/lexicon/en/prepositions.tsv")),
+    (Words::SentenceOpeners, "sentence_openers", false, include_str!("../../models/lexicon/en/sentence_openers.tsv")),
+    (Words::ClauseBreaks, "clause_breaks", false, include_str!("../../models/lexicon/en/clause_breaks.tsv")),
+    (Words::AfterObjectHer, "after_object_her", false, include_str!("../../models/lexicon/en/after_object_her.tsv")),
+    (
+        Words::OrganisationRoles,
+        "organisation_roles",
+        false,
+        include_str!("../../models/lexicon/en/organisation_roles.tsv"),
+    ),
+    (
+        Words::DescriptionFormer,
+        "description_former",
+        false,
+        include_str!("../../models/lexicon/en/description_former.tsv"),
+    ),
+    (Words::LeaderHeads, "leader_heads", false, include_str!("../../models/lexicon/en/leader_heads.tsv")),
+    (Words::Qualifiers, "qualifiers", false, include_str!("../../models/lexicon/en/qualifiers.tsv")),
+    (Words::Portfolios, "portfolios", false, include_str!("../../models/lexicon/en/portfolios.tsv")),
+    (Words::TitleFormer, "title_former", false, include_str!("../../models/lexicon/en/title_former.tsv")),
+    (Words::FormerPrefixes, "former_prefixes", false, include_str!("../../models/lexicon/en/former_prefixes.tsv")),
+    (Words::NameSuffixes, "name_suffixes", false, include_str!("../../models/lexicon/en/name_suffixes.tsv")),
+    (Words::TitleLinks, "title_links", false, include_str!("../../models/lexicon/en/title_links.tsv")),
+    (Words::Outlets, "outlets", false, include_str!("../../models/lexicon/en/outlets.tsv")),
+    (Words::FavorVerbs, "favor_verbs", true, include_str!("../../models/lexicon/en/favor_verbs.tsv")),
+    (Words::AgainstVerbs, "against_verbs", true, include_str!("../../models/lexicon/en/against_verbs.tsv")),
+    (
+        Words::AgainstPrepositions,
+        "against_prepositions",
+        false,
+        include_str!("../../models/lexicon/en/against_prepositions.tsv"),
+    ),
+    (Words::Negations, "negations", false, include_str!("../../models/lexicon/en/negations.tsv")),
+    (Words::UrgeVerbs, "urge_verbs", true, include_str!("../../models/lexicon/en/urge_verbs.tsv")),
+    (Words::Stopping, "stopping", false, include_str!("../../models/lexicon/en/stopping.tsv")),
+    (Words::ClauseWords, "clause_words", false, include_str!("../../models/lexicon/en/clause_words.tsv")),
+    (Words::Determiners, "determiners", false, include_str!("../../models/lexicon/en/determiners.tsv")),
+    (Words::NotIssues, "not_issues", false, include_str!("../../models/lexicon/en/not_issues.tsv")),
+    (
+        Words::OpeningPrepositions,
+        "opening_prepositions",
+        false,
+        include_str!("../../models/lexicon/en/opening_prepositions.tsv"),
+    ),
+    (Words::FunctionWords, "function_words", false, include_str!("../../models/lexicon/en/function_words.tsv")),
+    (Words::More, "more", false, include_str!("../../models/lexicon/en/more.tsv")),
+    (Words::Less, "less", false, include_str!("../../models/lexicon/en/less.tsv")),
+];
+
+/// The tables: file name, columns, shipped text.
+const TITLES: (&str, &[&str], &str) =
+    ("titles", &["written", "role", "head", "gender"], include_str!("../../models/lexicon/en/titles.tsv"));
+const HONORIFICS: (&str, &[&str], &str) =
+    ("honorifics", &["written", "gender"], include_str!("../../models/lexicon/en/honorifics.tsv"));
+const PERSON_ROLES: (&str, &[&str], &str) =
+    ("person_roles", &["written", "role"], include_str!("../../models/lexicon/en/person_roles.tsv"));
+
+/// One title as written (normalised words), what it is called in full, its head word and the gender it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TitleForm {
+    pub written: String,
+    pub role: String,
+    pub head: String,
+    pub gender: Option<Gender>,
+}
+
+/// The language data of a run.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// States, capitals, demonyms and institutions.
+    pub gazetteer: Gazetteer,
+    /// In the order of [`Words`].
+    lists: Vec<WordList>,
+    /// Titles, longest first where one ends another.
+    pub titles: Vec<TitleForm>,
+    /// Honorifics ("mr", "dame") and the gender they say.
+    pub honorifics: Vec<(String, Option<Gender>)>,
+    /// A person's role in a description as written ("premier"), and the role words a title must fit ("prime
+    /// minister").
+    pub person_roles: Vec<(String, String)>,
+}
+
+impl Lexicon {
+    /// The shipped English lists, without a gazetteer.
+    pub fn english() -> Lexicon {
+        let parse = |(name, columns, text): (&str, &[&str], &str)| {
+            Table::parse(text, name, columns).expect("the shipped lexicon's tables parse")
+        };
+        let mut lexicon = Lexicon {
+            gazetteer: Gazetteer::default(),
+            lists: LISTS.iter().map(|&(_, name, verbs, text)| WordList::parse(text, name, verbs)).collect(),
+            titles: Vec::new(),
+            honorifics: Vec::new(),
+            person_roles: Vec::new(),
+        };
+        lexicon.add_tables(&parse(TITLES), &parse(HONORIFICS), &parse(PERSON_ROLES)).expect("the shipped genders");
+        lexicon
+    }
+
+    /// The shipped English lists, without a gazetteer, read once per process: for the tools that read texts
+    /// with the shipped rules (the importers) and for tests.
+    pub fn shipped() -> &'static Lexicon {
+        static SHIPPED: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+        SHIPPED.get_or_init(Lexicon::english)
+    }
+
+    /// The shipped lists with the gazetteer given.
+    pub fn with_gazetteer(gazetteer: Gazetteer) -> Lexicon {
+        Lexicon { gazetteer, ..Lexicon::english() }
+    }
+
+    /// The shipped lists extended by the lists in each of `dirs` (in order), and the gazetteer read from
+    /// `gazetteers` (later files override earlier rows of the same name).
+    pub fn load(dirs: &[PathBuf], gazetteers: &[PathBuf]) -> anyhow::Result<Lexicon> {
+        let mut gazetteer = Gazetteer::default();
+        for path in gazetteers {
+            gazetteer.extend(Gazetteer::from_path(path)?);
+        }
+        let mut lexicon = Lexicon::with_gazetteer(gazetteer);
+        for dir in dirs {
+            lexicon.extend_from(dir)?;
+        }
+        Ok(lexicon)
+    }
+
+    /// Whether `word` is in `list` (as written there: most lists hold normalised, lowercase words).
+    pub fn has(&self, list: Words, word: &str) -> bool {
+        self.lists[list as usize].contains(word)
+    }
+
+    /// The list itself.
+    pub fn list(&self, list: Words) -> &WordList {
+        &self.lists[list as usize]
+    }
+
+    /// The words of `list`, in file order.
+    pub fn words(&self, list: Words) -> &[String] {
+        self.lists[list as usize].words()
+    }
+
+    /// The title written as `written` (normalised words joined by spaces), if it is one.
+    pub fn title(&self, written: &str) -> Option<&TitleForm> {
+        self.titles.iter().find(|form| form.written == written)
+    }
+
+    /// Reads a user's lexicon folder: every `NAME.tsv` must name a list (or `titles`, `honorifics`,
+    /// `person_roles`), whose words it adds or, as `-word`, takes out. A table's rows come before the shipped ones.
+    fn extend_from(&mut self, dir: &Path) -> anyhow::Result<()> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| anyhow::anyhow!("--lexicon {}: cannot read the folder: {e}", dir.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "tsv"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            anyhow::bail!("--lexicon {}: no .tsv file in it (see models/lexicon/en for the lists)", dir.display());
+        }
+        for path in files {
+            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read as UTF-8 text: {e}", path.display()))?;
+            let at = path.display().to_string();
+            let table = |(_, columns, _): (&str, &[&str], &str)| Table::parse(&text, &at, columns);
+            let none = Table::default;
+            match name.as_str() {
+                "titles" => {
+                    self.add_tables(&table(TITLES)?, &none(), &none()).map_err(|e| anyhow::anyhow!("{at}: {e}"))?
+                }
+                "honorifics" => {
+                    self.add_tables(&none(), &table(HONORIFICS)?, &none()).map_err(|e| anyhow::anyhow!("{at}: {e}"))?
+                }
+                "person_roles" => self.add_tables(&none(), &none(), &table(PERSON_ROLES)?)?,
+                _ => {
+                    let Some(index) = LISTS.iter().position(|(_, list, ..)| *list == name) else {
+                        let known: Vec<&str> = LISTS.iter().map(|(_, list, ..)| *list).collect();
+                        anyhow::bail!(
+                            "{at}: no list is called {name}; the lists are {}, titles, honorifics and person_roles",
+                            known.join(", ")
+                        );
+                    };
+                    self.lists[index].extend(&text);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts the rows of the three tables before those already there (a user's title wins over a shipped one).
+    fn add_tables(&mut self, titles: &Table, honorifics: &Table, person_roles: &Table) -> anyhow::Result<()> {
+        let titles = titles.rows.iter().map(|row| {
+            Ok(TitleForm {
+                written: row[0].clone(),
+                role: row[1].clone(),
+                head: row[2].clone(),
+                gender: gender(&row[3])?,
+            })
+        });
+        let titles = titles.collect::<anyhow::Result<Vec<_>>>()?;
+        self.titles.splice(0..0, titles);
+        let honorifics = honorifics.rows.iter().map(|row| Ok((row[0].clone(), gender(&row[1])?)));
+        let honorifics = honorifics.collect::<anyhow::Result<Vec<_>>>()?;
+        self.honorifics.splice(0..0, honorifics);
+        self.person_roles.splice(0..0, person_roles.rows.iter().map(|row| (row[0].clone(), row[1].clone())));
+        Ok(())
+    }
+}
+
+/// A gender column: `male`, `female`, or empty (none said).
+fn gender(name: &str) -> anyhow::Result<Option<Gender>> {
+    match name {
+        "male" => Ok(Some(Gender::Male)),
+        "female" => Ok(Some(Gender::Female)),
+        "" => Ok(None),
+        other => anyhow::bail!("the gender is male, female or empty, not {other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

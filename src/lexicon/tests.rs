@@ -1,0 +1,66 @@
+use super::lists::inflections;
+use super::*;
+
+#[test]
+fn the_shipped_lexicon_reads_every_list_and_table() {
+    let lexicon = Lexicon::english();
+    for &(list, name, ..) in LISTS {
+        assert!(!lexicon.words(list).is_empty(), "{name} is empty");
+    }
+    assert!(lexicon.has(Words::SpeechVerbs, "said"));
+    assert!(!lexicon.has(Words::SpeechVerbs, "banana"));
+    let president = lexicon.title("president").unwrap();
+    assert_eq!((president.role.as_str(), president.head.as_str(), president.gender), ("president", "president", None));
+    assert_eq!(lexicon.title("congresswoman").unwrap().gender, Some(Gender::Female));
+    assert!(lexicon.honorifics.contains(&("mrs".to_string(), Some(Gender::Female))));
+    assert!(lexicon.person_roles.contains(&("premier".to_string(), "prime minister".to_string())));
+}
+
+#[test]
+fn a_users_folder_adds_and_takes_out_words_and_puts_its_titles_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("speech_verbs.tsv"), "# mine\nquipped\n-said\n").unwrap();
+    std::fs::write(dir.path().join("titles.tsv"), "written\trole\thead\tgender\nprésident\tpresident\tpresident\t\n")
+        .unwrap();
+    let lexicon = Lexicon::load(&[dir.path().to_path_buf()], &[]).unwrap();
+    assert!(lexicon.has(Words::SpeechVerbs, "quipped"));
+    assert!(!lexicon.has(Words::SpeechVerbs, "said"));
+    assert!(lexicon.has(Words::SpeechVerbs, "says"), "only what the file names goes");
+    assert_eq!(lexicon.titles[0].written, "président");
+    assert!(lexicon.title("president").is_some(), "the shipped titles stay");
+}
+
+#[test]
+fn a_users_folder_with_an_unknown_list_or_a_broken_table_is_refused_with_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("speach_verbs.tsv"), "quipped\n").unwrap();
+    let message = Lexicon::load(&[dir.path().to_path_buf()], &[]).unwrap_err().to_string();
+    assert!(message.contains("speach_verbs.tsv") && message.contains("speech_verbs"), "{message}");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("honorifics.tsv"), "written\tgender\nsir\tman\n").unwrap();
+    let message = Lexicon::load(&[dir.path().to_path_buf()], &[]).unwrap_err().to_string();
+    assert!(message.contains("honorifics.tsv") && message.contains("male, female or empty"), "{message}");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("titles.tsv"), "written\trole\nmayor\tmayor\n").unwrap();
+    let message = Lexicon::load(&[dir.path().to_path_buf()], &[]).unwrap_err().to_string();
+    assert!(message.contains("titles.tsv") && message.contains("header"), "{message}");
+}
+
+#[test]
+fn a_verb_gives_its_regular_forms() {
+    let forms = |verb: &str| inflections(verb);
+    assert_eq!(forms("vow"), ["vow", "vows", "vowed", "vowing"]);
+    assert_eq!(forms("urge"), ["urge", "urges", "urged", "urging"]);
+    assert_eq!(forms("reply"), ["reply", "replies", "replied", "replying"]);
+    assert_eq!(forms("push"), ["push", "pushes", "pushed", "pushing"]);
+    assert!(forms("admit").contains(&"admitted".to_string()) && forms("admit").contains(&"admits".to_string()));
+    assert!(forms("slam").contains(&"slams".to_string()) && forms("slam").contains(&"slammed".to_string()));
+    let verbs = WordList::parse("# verbs\nsay said\ntell told\n=backs backed\n", "test", true);
+    assert!(verbs.contains("backs") && verbs.contains("backed") && !verbs.contains("back"), "= forms as they are");
+    for form in ["say", "says", "saying", "said", "tell", "tells", "telling", "told"] {
+        assert!(verbs.contains(form), "{form}");
+    }
+    assert!(!verbs.contains("saids"), "an irregular form is not inflected again");
+}

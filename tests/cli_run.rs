@@ -353,3 +353,27 @@ fn a_users_lexicon_adds_a_cue_verb_and_takes_one_out() {
     assert!(!output.status.success());
     assert!(said.contains("favour_verbs.tsv") && said.contains("favor_verbs"), "{said}");
 }
+
+#[test]
+fn a_name_written_with_composed_or_decomposed_accents_is_one_actor() {
+    if !repo().join("models/base/all-MiniLM-L6-v2/model.safetensors").is_file() {
+        return; // no base encoders (scripts/setup.sh not run): no entities
+    }
+    let corpus = tempfile::tempdir().unwrap();
+    let article = |name: &str| {
+        format!("Trade talks\n\nPresident {name} met the press in Lima. {name} said the talks went well.\n")
+    };
+    // One file with "é" and "ñ" as single characters (NFC), one with "e" and "n" and combining marks (NFD).
+    std::fs::write(corpus.path().join("a.txt"), article("José Peña")).unwrap();
+    std::fs::write(corpus.path().join("b.txt"), article("Jose\u{301} Pen\u{303}a")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run_with(corpus.path(), out.path(), &["--threads", "2", "-q", "--no-stance"]);
+    let actors = table(&out.path().join("actors.csv"));
+    let pena: Vec<_> = actors.iter().filter(|a| a["type"] == "person").collect();
+    assert_eq!(pena.len(), 1, "{actors:?}");
+    assert_eq!(pena[0]["n_articles"], "2", "{pena:?}");
+    let mentions = table(&out.path().join("mentions.csv"));
+    let ids: std::collections::BTreeSet<&str> =
+        mentions.iter().filter(|m| m["text"].starts_with("Jos")).map(|m| m["actor_id"].as_str()).collect();
+    assert_eq!(ids.len(), 1, "{mentions:?}");
+}

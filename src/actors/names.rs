@@ -20,6 +20,8 @@
 //! "Erdoğan" and "Erdogan" do not), punctuation removed ("George W. Bush" is `george w bush`, "U.S." is `us`),
 //! hyphens and blanks as one space.
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::lexicon::{Lexicon, Words};
 
 use super::words::normalise;
@@ -241,7 +243,8 @@ pub fn strip_possessive(name: &str) -> &str {
 pub fn name_key(name: &str) -> String {
     let mut key = String::new();
     let mut gap = false;
-    for c in strip_possessive(name.trim()).chars() {
+    // NFC first: "José" typed as one character or as "e" and a combining accent is one name.
+    for c in strip_possessive(name.trim()).nfc() {
         if c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c) {
             if gap && !key.is_empty() {
                 key.push(' ');
@@ -389,6 +392,8 @@ mod tests {
         assert_eq!(name_key("Putin’s"), "putin");
         assert_eq!(name_key("  Recep Tayyip  Erdoğan "), "recep tayyip erdoğan");
         assert_ne!(name_key("Erdoğan"), name_key("Erdogan"));
+        assert_eq!(name_key("Jose\u{301} Pen\u{303}a"), name_key("José Peña"), "decomposed and composed are one name");
+        assert_eq!(name_key("Jose\u{301}"), "josé");
         assert_eq!(name_key("Jean-Pierre O'Brien"), "jean pierre obrien");
         assert_eq!(name_key("U.S."), "us");
         assert_eq!(name_key("Davis’"), "davis");

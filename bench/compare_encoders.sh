@@ -13,6 +13,7 @@ bench/python_encoders.sh --setup-only
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round/$ROUNDS" >&2
   target/release/stancemap --threads "$THREADS" bench encoders --iters "$ITERS"
+  cargo run --release --quiet --example bench_rust_bert -- --threads "$THREADS" --iters "$ITERS"
   bench/python_encoders.sh --iters "$ITERS" --threads "$THREADS"
 done
 echo "== medians (tokens/s) over the rows just written" >&2

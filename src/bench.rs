@@ -3,13 +3,15 @@
 //!
 //! The batch is `batch` copies of one news paragraph tokenized and repeated to exactly `seq` tokens, no padding,
 //! so both sides do the same arithmetic. Timings never appear in tests; this is the only place they are taken.
+//! rust-bert's `BertModel` on the same batch is timed by `cargo run --release --example bench_rust_bert`
+//! (rust-bert is only a dev-dependency: the test oracle and this comparison).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use tch::{Device, Tensor};
+use tch::Device;
 
 use crate::model::{load_encoder, BaseEncoder, TokenBatch};
 
@@ -26,8 +28,6 @@ pub struct BenchOptions {
     pub iters: usize,
     pub warmup: usize,
     pub out: PathBuf,
-    /// Also time rust-bert's BertModel (unfused ops) on the BERT encoder.
-    pub with_rust_bert: bool,
 }
 
 pub struct BenchResult {
@@ -46,21 +46,21 @@ pub fn bench_encoders(options: &BenchOptions) -> anyhow::Result<Vec<BenchResult>
         let dir = base.default_dir();
         let loaded = load_encoder(&dir, Device::Cpu)
             .with_context(|| format!("cannot load {} (run scripts/setup.sh)", base.folder()))?;
-        let ids = fixed_length_ids(&loaded.tokenizer.encode(BENCH_TEXT)?.ids, options.seq);
-        let rows: Vec<&[i64]> = (0..options.batch).map(|_| ids.as_slice()).collect();
-        let batch = TokenBatch::pad(&rows, loaded.tokenizer.pad_id(), Device::Cpu);
+        let batch = bench_batch(&loaded, options)?;
         let seconds = time_forward(options, || {
             let _ = loaded.encoder.forward_t(&batch.input_ids, &batch.attention_mask, None, false);
         });
         results.push(result(options, "rust-stancemap-fused", base, seconds));
-        if options.with_rust_bert && base == BaseEncoder::MiniLm {
-            let oracle = RustBert::load(&dir)?;
-            let seconds = time_forward(options, || oracle.forward(&batch.input_ids, &batch.attention_mask));
-            results.push(result(options, "rust-bert-0.23", base, seconds));
-        }
     }
     append_results(&options.out, options, &results)?;
     Ok(results)
+}
+
+/// The benchmark's batch for an encoder: `batch` rows of [`BENCH_TEXT`] at exactly `seq` tokens.
+pub fn bench_batch(loaded: &crate::model::LoadedEncoder, options: &BenchOptions) -> anyhow::Result<TokenBatch> {
+    let ids = fixed_length_ids(&loaded.tokenizer.encode(BENCH_TEXT)?.ids, options.seq);
+    let rows: Vec<&[i64]> = (0..options.batch).map(|_| ids.as_slice()).collect();
+    Ok(TokenBatch::pad(&rows, loaded.tokenizer.pad_id(), Device::Cpu))
 }
 
 /// `[CLS] tokens... [SEP]` repeated or cut to exactly `seq` ids, the special tokens kept at both ends.
@@ -73,7 +73,8 @@ fn fixed_length_ids(ids: &[i64], seq: usize) -> Vec<i64> {
     out
 }
 
-fn time_forward(options: &BenchOptions, mut forward: impl FnMut()) -> f64 {
+/// Seconds for `iters` calls of `forward`, after `warmup` untimed ones.
+pub fn time_forward(options: &BenchOptions, mut forward: impl FnMut()) -> f64 {
     for _ in 0..options.warmup {
         forward();
     }
@@ -84,29 +85,10 @@ fn time_forward(options: &BenchOptions, mut forward: impl FnMut()) -> f64 {
     clock.elapsed().as_secs_f64()
 }
 
-fn result(options: &BenchOptions, implementation: &str, encoder: BaseEncoder, seconds: f64) -> BenchResult {
+/// A result row: `seconds` for the options' tokens.
+pub fn result(options: &BenchOptions, implementation: &str, encoder: BaseEncoder, seconds: f64) -> BenchResult {
     let tokens = (options.batch * options.seq * options.iters) as f64;
     BenchResult { implementation: implementation.into(), encoder, seconds, tokens_per_s: tokens / seconds }
-}
-
-struct RustBert {
-    model: rust_bert::bert::BertModel<rust_bert::bert::BertEmbeddings>,
-    _vars: tch::nn::VarStore,
-}
-
-impl RustBert {
-    fn load(dir: &Path) -> anyhow::Result<RustBert> {
-        use rust_bert::Config;
-        let mut vars = tch::nn::VarStore::new(Device::Cpu);
-        let config = rust_bert::bert::BertConfig::from_file(dir.join("config.json"));
-        let model = rust_bert::bert::BertModel::new(vars.root(), &config);
-        vars.load(dir.join("model.safetensors"))?;
-        Ok(RustBert { model, _vars: vars })
-    }
-
-    fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) {
-        let _ = self.model.forward_t(Some(input_ids), Some(attention_mask), None, None, None, None, None, false);
-    }
 }
 
 const RESULT_COLUMNS: &[&str] = &[
@@ -123,7 +105,8 @@ const RESULT_COLUMNS: &[&str] = &[
     "torch_version",
 ];
 
-fn append_results(path: &Path, options: &BenchOptions, results: &[BenchResult]) -> anyhow::Result<()> {
+/// Appends `results` to the CSV at `path` (with a header when it is new).
+pub fn append_results(path: &Path, options: &BenchOptions, results: &[BenchResult]) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }

@@ -66,9 +66,6 @@ pub enum BenchCommand {
         /// The CSV the results are appended to.
         #[arg(long, default_value = "bench/results/encoders.csv")]
         out: PathBuf,
-        /// Skip timing rust-bert's own BertModel beside ours.
-        #[arg(long)]
-        no_rust_bert: bool,
     },
 }
 
@@ -147,7 +144,7 @@ pub fn export(command: ExportCommand) -> anyhow::Result<ExitCode> {
 
 /// `stancemap bench`.
 pub fn bench(command: BenchCommand, g: &Globals) -> anyhow::Result<ExitCode> {
-    let BenchCommand::Encoders { encoder, batch, seq, iters, warmup, out, no_rust_bert } = command;
+    let BenchCommand::Encoders { encoder, batch, seq, iters, warmup, out } = command;
     let options = BenchOptions {
         encoders: encoder.encoders(),
         threads: g.threads_given.unwrap_or(2),
@@ -156,7 +153,6 @@ pub fn bench(command: BenchCommand, g: &Globals) -> anyhow::Result<ExitCode> {
         iters,
         warmup,
         out,
-        with_rust_bert: !no_rust_bert,
     };
     let results = bench_encoders(&options)?;
     println!("{:<24} {:<20} {:>8} {:>12}", "implementation", "encoder", "seconds", "tokens/s");

@@ -47,13 +47,9 @@ pub const MONTHS: [&str; 12] = [
 pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 impl Day {
-    /// A day, when `year-month-day` is one of the calendar.
+    /// A day, when `year-month-day` is one of the calendar (the `time` crate says which are).
     pub fn new(year: i64, month: u32, day: u32) -> Option<Day> {
-        ((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day)).then_some(Day {
-            year,
-            month,
-            day,
-        })
+        Day::date_of(year, month, day).map(|_| Day { year, month, day })
     }
 
     /// The day a date is from, in any of the forms this module reads; `None` when it is unreadable.
@@ -62,38 +58,16 @@ impl Day {
         iso(date).or_else(|| written(date))
     }
 
-    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
-    pub fn days_since_epoch(self) -> i64 {
-        let y = if self.month <= 2 { self.year - 1 } else { self.year };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = self.month as i64;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + self.day as i64 - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-
-    /// The day `days` days after 1970-01-01.
-    pub fn from_days_since_epoch(days: i64) -> Day {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        Day { year: yoe + era * 400 + i64::from(month <= 2), month, day }
-    }
-
     /// The ISO 8601 week: its year (which can differ from the day's near New Year) and number.
     pub fn iso_week(self) -> (i64, u32) {
-        let days = self.days_since_epoch();
-        let weekday = (days + 3).rem_euclid(7); // Monday 0
-        let thursday = days - weekday + 3;
-        let year = Day::from_days_since_epoch(thursday).year;
-        let week = (thursday - Day { year, month: 1, day: 1 }.days_since_epoch()) / 7 + 1;
-        (year, week as u32)
+        let date = Day::date_of(self.year, self.month, self.day).expect("a Day is a date of the calendar");
+        let (year, week, _) = date.to_iso_week_date();
+        (i64::from(year), u32::from(week))
+    }
+
+    fn date_of(year: i64, month: u32, day: u32) -> Option<time::Date> {
+        let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+        time::Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?).ok()
     }
 }
 
@@ -106,19 +80,6 @@ pub fn is_day_or_month(word: &str) -> bool {
 /// The `YYYY-MM-DD` day of a date, or empty when it is unreadable (see [`Day::parse`]).
 pub fn iso_day(date: &str) -> String {
     Day::parse(date).map(|day| day.to_string()).unwrap_or_default()
-}
-
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// `YYYY-MM-DD`, then nothing, or a time (after `T` or a space) with an optional zone.
@@ -268,11 +229,11 @@ mod tests {
     }
 
     #[test]
-    fn day_counts_and_iso_weeks_agree_with_the_calendar() {
-        assert_eq!(Day::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
-        assert_eq!(Day::new(2021, 6, 16).unwrap().days_since_epoch(), 18_794);
-        assert_eq!(Day::from_days_since_epoch(18_794), Day::new(2021, 6, 16).unwrap());
+    fn iso_weeks_and_leap_days_agree_with_the_calendar() {
+        assert_eq!(Day::new(2021, 6, 16).unwrap().iso_week(), (2021, 24));
         assert_eq!(Day::new(2021, 1, 3).unwrap().iso_week(), (2020, 53));
+        assert!(Day::new(2024, 2, 29).is_some() && Day::new(2000, 2, 29).is_some());
+        assert!(Day::new(2023, 2, 29).is_none() && Day::new(1900, 2, 29).is_none() && Day::new(2021, 13, 1).is_none());
         assert_eq!(Day::new(2024, 12, 30).unwrap().iso_week(), (2025, 1));
     }
 }

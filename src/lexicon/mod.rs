@@ -114,6 +114,34 @@ const LISTS: &[(Words, &str, bool, &str)] = &[
     (Words::Less, "less", false, include_str!("../../models/lexicon/en/less.tsv")),
 ];
 
+/// Lists the models' word split and the sentence splitter read. They are fixed: the taggers were trained on this
+/// split, so they are read as shipped, once per process, and never from `--lexicon`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixed {
+    /// Abbreviations that keep their final full stop as a word ("Mr.").
+    WordAbbreviations,
+    /// Abbreviations after which a full stop never ends a sentence ("Gen.").
+    SentenceTitles,
+    /// Abbreviations that stand before a number ("No. 10").
+    SentenceBeforeNumber,
+    /// Abbreviations that end a sentence about half the time ("Inc.").
+    SentenceAmbiguous,
+}
+
+const FIXED: [&str; 4] = [
+    include_str!("../../models/lexicon/en/word_abbreviations.tsv"),
+    include_str!("../../models/lexicon/en/sentence_titles.tsv"),
+    include_str!("../../models/lexicon/en/sentence_before_number.tsv"),
+    include_str!("../../models/lexicon/en/sentence_ambiguous.tsv"),
+];
+
+/// Whether `word` (as written) is in the fixed list `list`.
+pub fn fixed(list: Fixed, word: &str) -> bool {
+    static LISTS: std::sync::OnceLock<Vec<WordList>> = std::sync::OnceLock::new();
+    let lists = LISTS.get_or_init(|| FIXED.iter().map(|text| WordList::parse(text, "fixed", false)).collect());
+    lists[list as usize].contains(word)
+}
+
 /// The tables: file name, columns, shipped text.
 const TITLES: (&str, &[&str], &str) =
     ("titles", &["written", "role", "head", "gender"], include_str!("../../models/lexicon/en/titles.tsv"));

@@ -5,14 +5,8 @@
 //! is split the same way here, so that the model predicts at the same places it learned to: the first sub-token
 //! of each word. Spans are byte offsets into the text.
 
+use crate::lexicon::{self, Fixed};
 use crate::span::Span;
-
-/// Abbreviations that keep their final period as CoNLL does.
-const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "Gen", "Sen", "Rep", "Gov", "Lt",
-    "Col", "Sgt", "Capt", "Adm", "Maj", "Rev", "Hon", "Jan", "Feb", "Mar", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov",
-    "Dec", "No", "vs", "etc", "Mt", "Ft", "Pres",
-];
 
 /// The words of `text`, in order.
 pub fn words(text: &str) -> Vec<Span> {
@@ -80,7 +74,7 @@ fn keeps_period(body: &str) -> bool {
     let letters = body.chars().filter(|c| c.is_alphabetic()).count();
     (letters == 1 && body.chars().count() == 1)
         || (body.contains('.') && body.split('.').all(|part| part.chars().count() <= 1))
-        || ABBREVIATIONS.contains(&body)
+        || lexicon::fixed(Fixed::WordAbbreviations, body)
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 //! "10 a.m. Wednesday". Each word before a full stop is put in a [`Abbreviation`] class, and the class
 //! says what the following word must look like for the full stop to end the sentence after all.
 
+use crate::lexicon::{self, Fixed};
+
 /// What a word standing before a full stop (the stop itself excluded) is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Abbreviation {
@@ -45,147 +47,17 @@ pub(crate) fn classify(word: &str, opens_sentence: bool) -> Abbreviation {
 
 /// Titles and fixed abbreviations that in news copy are followed by more of the same sentence.
 fn is_title(word: &str) -> bool {
-    matches!(
-        word,
-        "Mr" | "Mrs"
-            | "Ms"
-            | "Messrs"
-            | "Mmes"
-            | "Dr"
-            | "Drs"
-            | "Prof"
-            | "Gen"
-            | "Gens"
-            | "Sen"
-            | "Sens"
-            | "Rep"
-            | "Reps"
-            | "Gov"
-            | "Govs"
-            | "Lt"
-            | "Col"
-            | "Sgt"
-            | "Capt"
-            | "Adm"
-            | "Cmdr"
-            | "Cdr"
-            | "Maj"
-            | "Brig"
-            | "Cpl"
-            | "Pvt"
-            | "Pfc"
-            | "Rev"
-            | "Hon"
-            | "Rt"
-            | "Pres"
-            | "Supt"
-            | "Insp"
-            | "Det"
-            | "Atty"
-            | "Amb"
-            | "Fr"
-            | "St"
-            | "Ste"
-            | "Mt"
-            | "Ft"
-            | "vs"
-            | "Vs"
-            | "v"
-            | "cf"
-            | "approx"
-            | "ca"
-            | "e.g"
-            | "i.e"
-            | "E.g"
-            | "I.e"
-            | "viz"
-    )
+    lexicon::fixed(Fixed::SentenceTitles, word)
 }
 
 /// Abbreviations that usually stand before a number: months, "No", "Art", "Vol", page references.
 fn is_before_number(word: &str) -> bool {
-    matches!(
-        word,
-        "Jan"
-            | "Feb"
-            | "Mar"
-            | "Apr"
-            | "Jun"
-            | "Jul"
-            | "Aug"
-            | "Sep"
-            | "Sept"
-            | "Oct"
-            | "Nov"
-            | "Dec"
-            | "No"
-            | "no"
-            | "Nos"
-            | "nos"
-            | "Art"
-            | "Arts"
-            | "Vol"
-            | "Vols"
-            | "Fig"
-            | "p"
-            | "pp"
-            | "Ch"
-            | "Sec"
-            | "Para"
-            | "Ex"
-    )
+    lexicon::fixed(Fixed::SentenceBeforeNumber, word)
 }
 
 /// Abbreviations that end sentences about as often as they don't.
 fn is_ambiguous(word: &str) -> bool {
-    matches!(
-        word,
-        "Inc"
-            | "Corp"
-            | "Co"
-            | "Cos"
-            | "Ltd"
-            | "LLC"
-            | "Plc"
-            | "PLC"
-            | "Bros"
-            | "Jr"
-            | "Sr"
-            | "Ave"
-            | "Blvd"
-            | "Rd"
-            | "Dept"
-            | "Univ"
-            | "Assn"
-            | "Gov't"
-            | "Govt"
-            | "Mass"
-            | "Calif"
-            | "Fla"
-            | "Ill"
-            | "Wash"
-            | "Va"
-            | "Pa"
-            | "Ga"
-            | "Md"
-            | "Conn"
-            | "Mich"
-            | "Minn"
-            | "Ariz"
-            | "Colo"
-            | "Tenn"
-            | "Ky"
-            | "La"
-            | "Okla"
-            | "Ore"
-            | "Wis"
-            | "Ala"
-            | "Neb"
-            | "Nev"
-            | "Kan"
-            | "Ark"
-            | "Del"
-    )
+    lexicon::fixed(Fixed::SentenceAmbiguous, word)
 }
 
 /// A letter with the stop after it ("W"), or letters separated by stops ("U.S", "J.R.R", "a.m", "D.C").

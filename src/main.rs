@@ -11,7 +11,7 @@ use cli::eval::EvalCommand;
 use cli::import::ImportArgs;
 use cli::run::{MergeArgs, NetworkArgs, ReportArgs, RunArgs, WorkbookArgs};
 use cli::tools::{BenchCommand, ExportCommand, StanceArgs};
-use cli::train::{CalibrateCommand, TrainCommand};
+use cli::train::{CalibrateCommand, EncodeCommand, TrainCommand};
 use cli::Globals;
 use stancemap::model::{DeviceChoice, Precision};
 
@@ -61,6 +61,9 @@ enum Command {
     /// Train a model on labeled data.
     #[command(subcommand)]
     Train(TrainCommand),
+    /// Encode training data for the Python GPU trainer, with the contract its model is written by.
+    #[command(subcommand)]
+    Encode(EncodeCommand),
     /// Score a trained model on labeled data.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -147,6 +150,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         Command::Network(args) => cli::run::network(args),
         Command::Workbook(args) => cli::run::workbook(args),
         Command::Train(command) => cli::train::train(command, &g),
+        Command::Encode(command) => cli::train::encode(command),
         Command::Eval(command) => cli::eval::eval(command, &g),
         Command::Calibrate(command) => cli::train::calibrate(command, &g),
         Command::Import(args) => cli::import::import_data(args),

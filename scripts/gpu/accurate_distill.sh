@@ -14,7 +14,7 @@
 #
 # How it was run through the device tool (64 MiB per call, a machine that stays warm 30 s between calls): move
 # the tracked models/ner-* and models/stance-* folders aside; four calls carrying .gpu/x1 .. .gpu/x4 that each copy
-# their part to /tmp/keep/; then one call carrying .gpu/base .gpu/data .gpu/mpnet that runs
+# their part to /tmp/keep/; then one call carrying .gpu/base .gpu/enc-minilm .gpu/enc-mpnet .gpu/mpnet that runs
 #   cat /tmp/keep/mpnet16.part.[0-3] > .gpu/mpnet/model.safetensors && bash scripts/gpu/accurate_distill.sh
 # (about 8 minutes); put the models back.
 # Keeps in $OUT the best accurate model (by dev selection score), the uniform fast soup and the greedy one,
@@ -34,18 +34,23 @@ set -uo pipefail
 OUT="${OUT:-gpu-out}"
 RUNS_DIR="${RUNS_DIR:-/tmp/stance-gpu}"
 mkdir -p "$OUT" "$RUNS_DIR"
-D="${DATA:-.gpu/data}"
+DA="${DATA_MPNET:-.gpu/enc-mpnet}"     # the sets as MPNet's token ids (scripts/gpu/prepare.sh)
+DF="${DATA_MINILM:-.gpu/enc-minilm}"  # and as MiniLM's
 MPNET="${MPNET:-.gpu/mpnet}"
-MINILM_SHA=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
-MPNET_SHA=78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658
-REST="$D/semeval_train.jsonl.gz $D/ibm_train.jsonl.gz $D/basil_train.jsonl.gz"
-MIX_ACC="$D/newsmtsc_train.jsonl.gz $D/pstance_train.jsonl.gz@0.25 $D/hcq_train.jsonl.gz@0.1 $REST"
-MIX_ACC_N2="$D/newsmtsc_train.jsonl.gz@2 $D/pstance_train.jsonl.gz@0.25 $D/hcq_train.jsonl.gz@0.1 $REST"
-MIX_FAST_N2="$D/newsmtsc_train.jsonl.gz@2 $D/pstance_train.jsonl.gz@0.35 $D/hcq_train.jsonl.gz@0.2 $REST"
-SILVER="$D/silver_bbc.jsonl.gz"
-DEV="$D/newsmtsc_dev.jsonl.gz $D/pstance_val.jsonl.gz $D/semeval_val.jsonl.gz $D/basil_dev.jsonl.gz"
-ACC="python3 scripts/gpu/train_stance.py --base $MPNET --base-name mpnet --base-sha256 $MPNET_SHA --bf16 --dev $DEV --deadline ${A_DEADLINE:-200}"
-FAST="python3 scripts/gpu/train_stance.py --base .gpu/base --base-sha256 $MINILM_SHA --bf16 --split-output --dev $DEV --deadline ${B_DEADLINE:-0}"
+REST="semeval_train ibm_train basil_train"
+files() {  # files DIR NAME[@WEIGHT]...: the encoded files of the sets
+  local dir="$1"; shift
+  for spec in "$@"; do
+    case "$spec" in *@*) echo -n "$dir/${spec%@*}.ids.jsonl.gz@${spec#*@} " ;; *) echo -n "$dir/$spec.ids.jsonl.gz " ;; esac
+  done
+}
+MIX_ACC="$(files $DA newsmtsc_train pstance_train@0.25 hcq_train@0.1 $REST)"
+MIX_ACC_N2="$(files $DA newsmtsc_train@2 pstance_train@0.25 hcq_train@0.1 $REST)"
+MIX_FAST_N2="$(files $DF newsmtsc_train@2 pstance_train@0.35 hcq_train@0.2 $REST)"
+SILVER="$DF/silver_bbc.ids.jsonl.gz"
+DEV_SETS="newsmtsc_dev pstance_val semeval_val basil_dev"
+ACC="python3 scripts/gpu/train_stance.py --base $MPNET --bf16 --dev $(files $DA $DEV_SETS) --deadline ${A_DEADLINE:-200}"
+FAST="python3 scripts/gpu/train_stance.py --base .gpu/base --bf16 --split-output --dev $(files $DF $DEV_SETS) --deadline ${B_DEADLINE:-0}"
 
 stage() {  # stage NAME LIMIT: runs the commands in the array RUNS at once, each logged to $RUNS_DIR/<run>.log
   local start; start=$(date +%s)
@@ -73,12 +78,12 @@ else
 
   TEACHERS=""
   for run in "$RUNS_DIR"/acc_full_*/; do
-    [ -f "$run/scores.json" ] && TEACHERS="$TEACHERS $MPNET:${run%/}"
+    [ -f "$run/scores.json" ] && TEACHERS="$TEACHERS $MPNET:${run%/}:$DA"
   done
   echo "teachers: $TEACHERS"
   # shellcheck disable=SC2086
   timeout "${T_LIMIT:-120}" python3 scripts/gpu/teach.py --bf16 --model $TEACHERS --out "$RUNS_DIR/teacher.safetensors" \
-    --dev $DEV --files $D/newsmtsc_train.jsonl.gz $D/pstance_train.jsonl.gz $D/hcq_train.jsonl.gz $REST $SILVER \
+    --dev $DEV_SETS --files newsmtsc_train pstance_train hcq_train $REST silver_bbc \
     2>&1 | tee "$RUNS_DIR/teacher.log"
 fi
 
@@ -102,7 +107,7 @@ for run in "$RUNS_DIR"/fast_*/; do
 done
 # Two soups of the same students: the uniform one (what ships today) and the greedy one (soup.py --greedy).
 python3 scripts/gpu/soup.py --split-output --out "$RUNS_DIR/soup_fast" "${INGREDIENTS[@]}"
-timeout "${G_LIMIT:-120}" python3 scripts/gpu/soup.py --split-output --greedy --base .gpu/base --dev $DEV \
+timeout "${G_LIMIT:-120}" python3 scripts/gpu/soup.py --split-output --greedy --base .gpu/base --dev $(files $DF $DEV_SETS) \
   --out "$RUNS_DIR/soup_fast_greedy" "${INGREDIENTS[@]}"
 
 python3 scripts/gpu/collect_runs.py "$RUNS_DIR" "$OUT/results.json"

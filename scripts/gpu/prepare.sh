@@ -4,8 +4,10 @@
 #   .gpu/base   MiniLM (config, tokenizer, fp16 weights)          for sweep_fast.sh and the fast tier
 #   .gpu/mpnet  MPNet config and tokenizer (weights: the parts)  for accurate_distill.sh
 #   .gpu/x1..x4 the four parts of MPNet's fp16 model.safetensors (cat them back in order; sha256 printed here)
-#   .gpu/data   the imported stance sets, gzipped, and silver_bbc.jsonl.gz (scripts/gpu/silver_from_run.py over a
-#               `stancemap run` of the BBC corpus, made here when missing: about 15 minutes on 2 cores)
+#   .gpu/enc-minilm, .gpu/enc-mpnet
+#               the imported stance sets and silver_bbc (scripts/gpu/silver_from_run.py over a `stancemap run` of the
+#               BBC corpus, made here when missing: about 15 minutes on 2 cores) as each base's token ids, gzipped,
+#               with contract.json (`stancemap encode stance`: the trainer contract, see scripts/gpu/contract.py)
 # Needs the venv of bench/python_encoders.sh (--setup-only builds it), .cache/stance-data (scripts/train_stance.sh
 # imports the sets there) and target/release/stancemap. Add /.gpu/ to .git/info/exclude. The tracked
 # models/ner-* and models/stance-* folders must be moved aside during a call and back after (with them the tree
@@ -14,7 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 PY=bench/.venv/bin/python
-mkdir -p .gpu/base .gpu/mpnet .gpu/data
+mkdir -p .gpu/base .gpu/mpnet
 cp models/base/all-MiniLM-L6-v2/config.json models/base/all-MiniLM-L6-v2/tokenizer.json .gpu/base/
 cp models/base/all-mpnet-base-v2/config.json models/base/all-mpnet-base-v2/tokenizer.json .gpu/mpnet/
 $PY - <<'PY'
@@ -29,13 +31,20 @@ rm -rf .gpu/x1 .gpu/x2 .gpu/x3 .gpu/x4
 split -n 4 -d -a 1 .gpu/mpnet.fp16.safetensors .gpu/mpnet16.part.
 for i in 0 1 2 3; do mkdir -p ".gpu/x$((i + 1))"; mv ".gpu/mpnet16.part.$i" ".gpu/x$((i + 1))/"; done
 rm .gpu/mpnet.fp16.safetensors
-for name in newsmtsc_train pstance_train semeval_train ibm_train hcq_train basil_train \
-            newsmtsc_dev pstance_val semeval_val basil_dev; do
-  gzip -c ".cache/stance-data/$name.jsonl" > ".gpu/data/$name.jsonl.gz"
-done
 if [ ! -f .cache/silver_bbc8.jsonl ]; then
   [ -f .cache/bbc-run/run.json ] || target/release/stancemap run ../shared/data/news/bbc --out .cache/bbc-run -q
   $PY scripts/gpu/silver_from_run.py .cache/bbc-run --out .cache/silver_bbc8.jsonl --per-article 8
 fi
-gzip -c .cache/silver_bbc8.jsonl > .gpu/data/silver_bbc.jsonl.gz
+mkdir -p .cache/gpu-sets
+cp .cache/silver_bbc8.jsonl .cache/gpu-sets/silver_bbc.jsonl
+sets=(.cache/gpu-sets/silver_bbc.jsonl)
+for name in newsmtsc_train pstance_train semeval_train ibm_train hcq_train basil_train \
+            newsmtsc_dev pstance_val semeval_val basil_dev; do
+  sets+=(".cache/stance-data/$name.jsonl")
+done
+for encoder in minilm mpnet; do
+  rm -rf ".gpu/enc-$encoder"
+  target/release/stancemap encode stance "${sets[@]}" --encoder "$encoder" --out ".gpu/enc-$encoder"
+  gzip ".gpu/enc-$encoder"/*.ids.jsonl
+done
 du -sh .gpu/*

@@ -29,7 +29,7 @@ D="${SEESAW_DATA:-.gpu/seesaw}"
 prepare() {
   set -e
   local py=bench/.venv/bin/python data="${DATA:-.cache/stance-data}" seesaw="${SEESAW:-../shared/data/stance/seesaw}"
-  mkdir -p .gpu/merged .gpu/init "$D" .cache/seesaw
+  mkdir -p .gpu/merged .gpu/init .cache/seesaw
   cp models/base/all-MiniLM-L6-v2/config.json models/base/all-MiniLM-L6-v2/tokenizer.json .gpu/merged/
   cp models/stance-fast/card.json .gpu/init/
   $py - <<'PY'
@@ -41,17 +41,22 @@ merged = {k: (v.float() + start["delta." + k].float() if "delta." + k in start e
 save_file(merged, ".gpu/merged/model.safetensors", metadata={"format": "pt"})
 save_file({k: v for k, v in start.items() if not k.startswith("delta.")}, ".gpu/init/model.safetensors")
 PY
-  for name in newsmtsc_train pstance_train semeval_train ibm_train hcq_train basil_train \
-              newsmtsc_dev pstance_val semeval_val basil_dev; do
-    gzip -c "$data/$name.jsonl" > "$D/$name.jsonl.gz"
-  done
   for split in train valid; do
     [ -s ".cache/seesaw/$split.jsonl" ] ||
       target/release/stancemap import seesaw "$seesaw" --split "$split" --out ".cache/seesaw/$split.jsonl"
   done
-  grep -v '"label":"neutral"' .cache/seesaw/train.jsonl | gzip -c > "$D/seesaw_stance.jsonl.gz"
-  grep '"label":"neutral"' .cache/seesaw/train.jsonl | gzip -c > "$D/seesaw_neutral.jsonl.gz"
-  gzip -c .cache/seesaw/valid.jsonl > "$D/seesaw_valid.jsonl.gz"
+  grep -v '"label":"neutral"' .cache/seesaw/train.jsonl > .cache/seesaw/seesaw_stance.jsonl
+  grep '"label":"neutral"' .cache/seesaw/train.jsonl > .cache/seesaw/seesaw_neutral.jsonl
+  cp .cache/seesaw/valid.jsonl .cache/seesaw/seesaw_valid.jsonl
+  # The rows as MiniLM's token ids, with the trainer contract (scripts/gpu/contract.py).
+  local sets=(.cache/seesaw/seesaw_stance.jsonl .cache/seesaw/seesaw_neutral.jsonl .cache/seesaw/seesaw_valid.jsonl)
+  for name in newsmtsc_train pstance_train semeval_train ibm_train hcq_train basil_train \
+              newsmtsc_dev pstance_val semeval_val basil_dev; do
+    sets+=("$data/$name.jsonl")
+  done
+  rm -rf "$D"
+  target/release/stancemap encode stance "${sets[@]}" --encoder minilm --out "$D"
+  gzip "$D"/*.ids.jsonl
   du -sh .gpu/*
 }
 
@@ -61,18 +66,20 @@ train() {
   mkdir -p "$OUT" "$runs"
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
   [ -f "${BASE:-.gpu/merged}/model.safetensors" ] || { echo "${BASE:-.gpu/merged}/model.safetensors is missing"; exit 1; }
-  local public="$D/newsmtsc_train.jsonl.gz@2 $D/pstance_train.jsonl.gz@0.35 $D/hcq_train.jsonl.gz@0.2
-    $D/semeval_train.jsonl.gz $D/ibm_train.jsonl.gz $D/basil_train.jsonl.gz"
-  local dev="$D/newsmtsc_dev.jsonl.gz $D/pstance_val.jsonl.gz $D/semeval_val.jsonl.gz $D/basil_dev.jsonl.gz
-    $D/seesaw_valid.jsonl.gz"
+  local public="$D/newsmtsc_train.ids.jsonl.gz@2 $D/pstance_train.ids.jsonl.gz@0.35 $D/hcq_train.ids.jsonl.gz@0.2
+    $D/semeval_train.ids.jsonl.gz $D/ibm_train.ids.jsonl.gz $D/basil_train.ids.jsonl.gz"
+  local dev="$D/newsmtsc_dev.ids.jsonl.gz $D/pstance_val.ids.jsonl.gz $D/semeval_val.ids.jsonl.gz $D/basil_dev.ids.jsonl.gz
+    $D/seesaw_valid.ids.jsonl.gz"
   # The starting model's logits on the public rows (not on SEESAW's: those learn from their labels alone).
   # shellcheck disable=SC2086
-  timeout "${T_LIMIT:-120}" python3 scripts/gpu/teach.py --bf16 --model "${BASE:-.gpu/merged}:${INIT:-.gpu/init}" \
-    --out "$runs/teacher.safetensors" --dev $dev --files $(echo $public | sed "s/@[0-9.]*//g") 2>&1 | tee "$runs/teacher.log"
+  local names; names=$(for f in $public; do f=${f%@*}; f=${f##*/}; echo -n "${f%.ids.jsonl.gz} "; done)
+  local dev_names; dev_names=$(for f in $dev; do f=${f##*/}; echo -n "${f%.ids.jsonl.gz} "; done)
+  timeout "${T_LIMIT:-120}" python3 scripts/gpu/teach.py --bf16 --model "${BASE:-.gpu/merged}:${INIT:-.gpu/init}:$D" \
+    --out "$runs/teacher.safetensors" --dev $dev_names --files $names 2>&1 | tee "$runs/teacher.log"
   local fast="python3 scripts/gpu/train_stance.py --base ${BASE:-.gpu/merged} --bf16 --split-output --init ${INIT:-.gpu/init}
     --teacher-logits $runs/teacher.safetensors --dev $dev --deadline ${DEADLINE:-150}"
-  local s="$D/seesaw_stance.jsonl.gz" n="$D/seesaw_neutral.jsonl.gz"
-  local nm2="$public" nm4="${public/newsmtsc_train.jsonl.gz@2/newsmtsc_train.jsonl.gz@4}"
+  local s="$D/seesaw_stance.ids.jsonl.gz" n="$D/seesaw_neutral.ids.jsonl.gz"
+  local nm2="$public" nm4="${public/newsmtsc_train.ids.jsonl.gz@2/newsmtsc_train.ids.jsonl.gz@4}"
   # Each recipe: the weights of SEESAW's stance and neutral rows, alpha, learning rate, epochs (nm4: NewsMTSC's
   # rows seen four times an epoch instead of two). SWEEP=first is the sweep of 2026-12-04's first call; SWEEP=keep
   # the second, after the first lost .02-.04 on NewsMTSC dev: a control without SEESAW, more of NewsMTSC and

@@ -24,7 +24,8 @@ import sys
 
 import torch
 
-from train_stance import evaluate, load_tokenizer, model_with, read_dev, read_model_tensors, write_model
+import contract as contracts
+from train_stance import evaluate, model_with, read_dev, read_model_tensors, write_model
 
 
 def main():
@@ -34,7 +35,8 @@ def main():
     parser.add_argument("--split-output", action="store_true", help="two files of about half the size each")
     parser.add_argument("--greedy", action="store_true", help="keep an ingredient only if it helps on --dev")
     parser.add_argument("--base", help="with --greedy: the base encoder folder")
-    parser.add_argument("--dev", nargs="+", help="with --greedy: labeled files that decide")
+    parser.add_argument("--dev", nargs="+",
+                        help="with --greedy: labeled files that decide (NAME.ids.jsonl of `stancemap encode stance`)")
     args = parser.parse_args()
     if len(args.models) < 2:
         sys.exit("a soup needs at least two models")
@@ -98,8 +100,9 @@ def mean_of(weights):
 def greedy_choice(args, card, weights, names):
     """The indices of the ingredients a greedy soup keeps, and the log of its steps (dev selection scores)."""
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    tokenizer, pad_id = load_tokenizer(args.base)
-    dev = read_dev(args.dev, tokenizer)
+    contract = contracts.read_contract(os.path.dirname(os.path.abspath(args.dev[0])))
+    pad_id = contract["pad_id"]
+    dev = read_dev(args.dev, contract)
     selection = lambda tensors: evaluate(model_with(args.base, card, tensors).to(device), dev, device, pad_id,
                                          device.type == "cuda")["selection"]
     alone = [selection(tensors) for tensors in weights]

@@ -4,23 +4,22 @@
 # each run's dev scores and keeps the best two runs' models (by the trainer's selection score, and by NewsMTSC dev
 # macro-F1), split in halves under 16 MB (scripts/gpu/join_parts.py joins them; then `stancemap calibrate stance`).
 #
-# Expects .gpu/ as scripts/gpu/prepare.sh builds it (the MiniLM base in fp16, the stance sets gzipped).
+# Expects .gpu/ as scripts/gpu/prepare.sh builds it (the MiniLM base in fp16, the stance sets encoded for it).
 # Writes to $OUT (or gpu-out/).
 set -uo pipefail
 OUT="${OUT:-gpu-out}"
 RUNS_DIR="${RUNS_DIR:-/tmp/stance-sweep}"
 mkdir -p "$OUT" "$RUNS_DIR"
-D="${DATA:-.gpu/data}"
-SHA=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
-MIX="$D/newsmtsc_train.jsonl.gz $D/pstance_train.jsonl.gz@0.35 $D/semeval_train.jsonl.gz $D/ibm_train.jsonl.gz $D/hcq_train.jsonl.gz@0.2 $D/basil_train.jsonl.gz"
-MIX_N2="$D/newsmtsc_train.jsonl.gz@2 $D/pstance_train.jsonl.gz@0.35 $D/semeval_train.jsonl.gz $D/ibm_train.jsonl.gz $D/hcq_train.jsonl.gz@0.2 $D/basil_train.jsonl.gz"
-DEV="$D/newsmtsc_dev.jsonl.gz $D/pstance_val.jsonl.gz $D/semeval_val.jsonl.gz $D/basil_dev.jsonl.gz"
+D="${DATA:-.gpu/enc-minilm}"
+MIX="$D/newsmtsc_train.ids.jsonl.gz $D/pstance_train.ids.jsonl.gz@0.35 $D/semeval_train.ids.jsonl.gz $D/ibm_train.ids.jsonl.gz $D/hcq_train.ids.jsonl.gz@0.2 $D/basil_train.ids.jsonl.gz"
+MIX_N2="$D/newsmtsc_train.ids.jsonl.gz@2 $D/pstance_train.ids.jsonl.gz@0.35 $D/semeval_train.ids.jsonl.gz $D/ibm_train.ids.jsonl.gz $D/hcq_train.ids.jsonl.gz@0.2 $D/basil_train.ids.jsonl.gz"
+DEV="$D/newsmtsc_dev.ids.jsonl.gz $D/pstance_val.ids.jsonl.gz $D/semeval_val.ids.jsonl.gz $D/basil_dev.ids.jsonl.gz"
 declare -A RUNS
 if [ "${1:-first}" = mean ]; then
   # Second round: the head on the mean of all tokens (as the sentence-transformers bases are read).
   RUNS=(
-    [mean_nmtsc_only_lr5e-5_ep3]="--pooling mean --lr 5e-5 --epochs 3 --train $D/newsmtsc_train.jsonl.gz"
-    [mean_nmtsc_only_lr1e-4_ep5]="--pooling mean --lr 1e-4 --epochs 5 --train $D/newsmtsc_train.jsonl.gz"
+    [mean_nmtsc_only_lr5e-5_ep3]="--pooling mean --lr 5e-5 --epochs 3 --train $D/newsmtsc_train.ids.jsonl.gz"
+    [mean_nmtsc_only_lr1e-4_ep5]="--pooling mean --lr 1e-4 --epochs 5 --train $D/newsmtsc_train.ids.jsonl.gz"
     [mean_lr1e-4_ep3]="--pooling mean --lr 1e-4 --epochs 3 --train $MIX"
     [mean_lr5e-5_ep5]="--pooling mean --lr 5e-5 --epochs 5 --train $MIX"
     [mean_n2_lr1e-4_ep5]="--pooling mean --lr 1e-4 --epochs 5 --train $MIX_N2"
@@ -34,7 +33,7 @@ else
     [lr2e-4_ep4]="--lr 2e-4 --epochs 4 --train $MIX"
     [n2_lr1e-4_ep5]="--lr 1e-4 --epochs 5 --train $MIX_N2"
     [bs16_lr5e-5_ep4]="--lr 5e-5 --epochs 4 --batch-size 16 --train $MIX"
-    [nmtsc_only_lr5e-5_ep5]="--lr 5e-5 --epochs 5 --train $D/newsmtsc_train.jsonl.gz"
+    [nmtsc_only_lr5e-5_ep5]="--lr 5e-5 --epochs 5 --train $D/newsmtsc_train.ids.jsonl.gz"
     [lr3e-5_ep8]="--lr 3e-5 --epochs 8 --train $MIX"
   )
 fi
@@ -42,7 +41,7 @@ nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 start=$(date +%s)
 for name in "${!RUNS[@]}"; do
   # shellcheck disable=SC2086
-  timeout "${RUN_LIMIT:-420}" python3 scripts/gpu/train_stance.py --base .gpu/base --base-sha256 $SHA --out "$RUNS_DIR/$name" --split-output \
+  timeout "${RUN_LIMIT:-420}" python3 scripts/gpu/train_stance.py --base .gpu/base --out "$RUNS_DIR/$name" --split-output \
     --dev $DEV ${RUNS[$name]} > "$RUNS_DIR/$name.log" 2>&1 &
 done
 wait

@@ -6,16 +6,19 @@ Why this exists: the Rust trainer (`stancemap train stance`) is the reference an
 with CUDA to use a GPU, and the CUDA build of libtorch is gigabytes. On a machine that only has Python's torch,
 this script trains the same model (same input, head and schedule) in a few minutes.
 
-It mirrors the Rust trainer (src/train/stance.rs, src/stance/input.rs, src/stance/model.rs):
-- input: the passage with the target wrapped as <t>...</t> and the holder as <h>...</h>, then the question
-  `holder: NAME. target: NAME` as the second segment; token type 0 for both; at most 256 tokens, long passages cut
-  to a character window around the spans, halved until it fits;
+It reads what stancemap wrote (the trainer contract, src/train/contract.rs, read through scripts/gpu/contract.py):
+the training and dev rows already encoded (`stancemap encode stance FILE... --encoder E --out DIR` writes
+DIR/NAME.ids.jsonl: the ids stancemap's own trainer and `run` give the model), and DIR/contract.json: the card the
+model carries (base, labels, input, pooling, adaptation), the padding id, the tensor names and the clipping. It
+encodes nothing itself, and mirrors the Rust trainer (src/train/stance.rs, src/stance/model.rs) in the rest:
+- token type 0 for both segments;
 - head: on the first token, dropout, dense (started from the base's pooler), tanh, dropout, linear over
   favor/against/neutral;
 - full fine-tuning of every encoder weight except the word embeddings, or (--lora-rank R) low-rank adapters
   W + (2R/R) B A on every projection of every layer with the layer norms (and MPNet's relative position bias)
   trained, as `stancemap train stance --encoder mpnet` does; AdamW (weight decay 0.01), linear warm-up over 6% of
-  the steps then linear decay, gradients clipped to norm 1, batches of similar length;
+  the steps then linear decay, the encoder's and the head's gradients each clipped to the contract's norm (1), as
+  stancemap clips them; batches of similar length;
 - each source seen `weight` times per epoch (a fraction takes a different random sample each epoch);
 - after each epoch the model is scored on dev (mean over sources of the macro-F1, as the Rust trainer selects);
   the best epoch is written.
@@ -28,13 +31,14 @@ whose rows carry no label (silver examples) is learned from the teacher alone. A
 label (added after the teacher ran: a user's corrected evidence, the cue rows) is learned from its gold labels
 alone, and said so on stderr.
 
-Output (--out DIR): model.safetensors (head `dense.*`, `out.*` in fp32; `delta.<name>` = trained - base in fp16;
-with LoRA `lora.<projection>.a/.b` in fp32),
-card.json (base, labels, adaptation, pooling, input, training: data, command, options, per-epoch dev scores; no
-calibration yet) and scores.json. `--split-output` writes the delta as model.part1/part2.safetensors instead
+Output (--out DIR): model.safetensors under the contract's names (head `dense.*`, `out.*` in fp32; `delta.<name>`
+= trained - base in fp16; with LoRA `lora.<projection>.a/.b` in fp32), card.json (the contract's card with
+training: data, command, options, per-epoch dev scores; no calibration yet) and scores.json. `--split-output` writes the delta as model.part1/part2.safetensors instead
 (files under 16 MB); scripts/gpu/join_parts.py joins them.
 
-Usage: train_stance.py --base DIR --out DIR --train FILE[@WEIGHT]... --dev FILE... [--epochs 3] [--lr 1e-4]
+Usage: train_stance.py --base DIR --out DIR --train DIR/NAME.ids.jsonl[@WEIGHT]... --dev DIR/NAME.ids.jsonl...
+       [--contract DIR/contract.json] [--epochs 3] [--lr 1e-4]   (.gz ok; the contract defaults to the first
+       training file's folder)
 
 Long runs on a CPU (a MiniLM student epoch over the fast mix is about 20 minutes on 2 cores): --deadline S stops
 after the epoch that ends past S seconds, and the same command with --resume continues from the last finished epoch
@@ -51,85 +55,20 @@ import time
 
 import torch
 from safetensors.torch import load_file, save_file
-from tokenizers import Tokenizer
 from transformers import AutoModel
 
-LABELS = ["favor", "against", "neutral"]
-MAX_TOKENS = 256
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import contract as contracts  # noqa: E402  (scripts/gpu/contract.py, beside this file)
+
 HEAD_SEED = 13
-INPUT_DOC = (
-    "two segments. First: the passage with the target wrapped as <t>...</t> and the holder as <h>...</h> where "
-    "they occur (no spaces added; the holder marker is left out when its span overlaps the target's). Second: "
-    "'holder: NAME. target: NAME' with NAME as given, 'the author' when the holder is the author. Labels favor, "
-    "against, neutral; the class is read from the first token"
-)
-
-
-def load_tokenizer(base_dir):
-    """The base's tokenizer without padding or truncation, and its padding id."""
-    tokenizer = Tokenizer.from_file(os.path.join(base_dir, "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
-    pad_id = tokenizer.token_to_id("[PAD]")
-    return tokenizer, tokenizer.token_to_id("<pad>") if pad_id is None else pad_id
-
-
-def read_jsonl(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    rows = []
-    with opener(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                rows.append(json.loads(line))
-    return rows
-
-
-def marked_text(ex, start, end):
-    text = ex["text"]
-    target = ex.get("target_span")
-    target = target if target and target[0] < target[1] else None
-    holder = ex.get("holder_span")
-    if holder and not (holder[0] < holder[1] and (target is None or holder[1] <= target[0] or target[1] <= holder[0])):
-        holder = None
-    marks = []
-    for span, opening, closing in ((target, "<t>", "</t>"), (holder, "<h>", "</h>")):
-        if span and span[0] >= start and span[1] <= end:
-            marks.append((span[0], True, opening))
-            marks.append((span[1], False, closing))
-    marks.sort(key=lambda m: (m[0], m[1]))
-    out, k = [], 0
-    for i in range(start, min(end, len(text))):
-        while k < len(marks) and marks[k][0] == i:
-            out.append(marks[k][2])
-            k += 1
-        out.append(text[i])
-    out.extend(m[2] for m in marks[k:])
-    return "".join(out)
-
-
-def encode(tokenizer, ex):
-    question = "holder: %s. target: %s" % (ex.get("holder") or "the author", ex["target"])
-    length = len(ex["text"])
-    spans = [s for s in (ex.get("target_span"), ex.get("holder_span")) if s]
-    first = min((s[0] for s in spans), default=0)
-    last = max((s[1] for s in spans), default=0)
-    start, end, margin = 0, length, 1200
-    while True:
-        ids = tokenizer.encode(marked_text(ex, start, end), question).ids
-        if len(ids) <= MAX_TOKENS or margin < 20:
-            if len(ids) > MAX_TOKENS:
-                ids = ids[: MAX_TOKENS - 1] + [ids[-1]]
-            return ids
-        start, end = max(first - margin, 0), min(last + margin, length)
-        margin //= 2
-
-
-def read_dev(paths, tokenizer, limit=None):
+def read_dev(paths, contract, limit=None):
     """Labeled rows as [`evaluate`] takes them: token ids, label index and source."""
     dev = []
     for path in paths:
-        for ex in read_jsonl(path)[:limit]:
-            dev.append({"ids": encode(tokenizer, ex), "label": LABELS.index(ex["label"]), "source": ex["source"]})
+        for row in contracts.read_encoded(path, contract, limit):
+            if row["label"] < 0:
+                sys.exit("%s: a dev row without a label (%s)" % (path, row["id"]))
+            dev.append(row)
     return dev
 
 
@@ -171,13 +110,13 @@ def pad(rows, pad_id, device):
 
 
 class StanceModel(torch.nn.Module):
-    def __init__(self, base_dir, pooling="first"):
+    def __init__(self, base_dir, pooling="first", classes=3):
         super().__init__()
         self.pooling = pooling
         self.encoder = AutoModel.from_pretrained(base_dir).float()
         hidden = self.encoder.config.hidden_size
         self.dense = torch.nn.Linear(hidden, hidden)
-        self.out = torch.nn.Linear(hidden, len(LABELS))
+        self.out = torch.nn.Linear(hidden, classes)
         pooler = getattr(self.encoder, "pooler", None)
         if pooler is not None and hasattr(pooler, "dense"):
             with torch.no_grad():
@@ -213,15 +152,12 @@ class LoraLinear(torch.nn.Module):
         return self.linear(x) + (x @ self.a.t().to(x.dtype)) @ self.b.t().to(x.dtype) * self.scale
 
 
-def lora_trains(name):
-    return "LayerNorm" in name or "relative_attention_bias" in name
-
-
-def add_lora(model, rank, alpha):
+def add_lora(model, rank, alpha, contract):
     """Wraps every linear layer of every transformer layer (the names stancemap's delta uses) and freezes the rest
-    of the encoder except the layer norms and relative position bias. Returns {projection name: LoraLinear}."""
+    of the encoder but what the contract trains (layer norms, relative position bias). Returns {projection name:
+    LoraLinear}."""
     for name, p in model.encoder.named_parameters():
-        p.requires_grad_(lora_trains(name))
+        p.requires_grad_(contracts.trains(contract, name, lora=True))
     adapters = {}
     for name, module in list(model.encoder.named_modules()):
         if name.startswith("encoder.layer.") and isinstance(module, torch.nn.Linear):
@@ -249,7 +185,7 @@ def load_trained(base_dir, folder):
 @torch.no_grad()
 def model_with(base_dir, card, tensors):
     """The model of `card` whose stored tensors (head, deltas over the base, adapters) are `tensors`."""
-    model = StanceModel(base_dir, card.get("pooling", "first"))
+    model = StanceModel(base_dir, card.get("pooling", "first"), len(card["labels"]))
     adaptation = card.get("adaptation", {"kind": "full"})
     scale = adaptation["alpha"] / adaptation["rank"] if adaptation["kind"] == "lora" else 0.0
     params = dict(model.encoder.named_parameters())
@@ -295,7 +231,7 @@ def logits_of(model, rows, device, pad_id, bf16, batch=128):
     """Logits [len(rows), 3] in float32, for token id lists, batched by length."""
     model.eval()
     order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
-    out = torch.zeros(len(rows), len(LABELS))
+    out = torch.zeros(len(rows), model.out.out_features)
     for k in range(0, len(order), batch):
         chunk = order[k : k + batch]
         ids, mask = pad([rows[i] for i in chunk], pad_id, device)
@@ -323,16 +259,17 @@ def dev_scores(dev, preds):
     return overall
 
 
-def delta_tensors(model, base, adapters):
-    tensors = {name: p.detach().float().cpu().contiguous() for name, p in
-               (("dense.weight", model.dense.weight), ("dense.bias", model.dense.bias),
-                ("out.weight", model.out.weight), ("out.bias", model.out.bias))}
+def delta_tensors(model, base, adapters, contract):
+    """The trained tensors under the contract's names."""
+    tensors = {name: model.get_parameter(name).detach().float().cpu().contiguous()
+               for name in contracts.head_names(contract)}
     for name, p in model.encoder.named_parameters():
-        if p.requires_grad and name in base and not name.startswith("pooler."):
-            tensors["delta." + name] = (p.detach().float().cpu() - base[name].float()).half().contiguous()
+        if p.requires_grad and name in base and contracts.trains(contract, name, bool(adapters)):
+            tensors[contracts.delta_name(contract, name)] = (p.detach().float().cpu() - base[name].float()).half().contiguous()
     for name, adapter in adapters.items():
-        tensors["lora.%s.a" % name] = adapter.a.detach().float().cpu().contiguous()
-        tensors["lora.%s.b" % name] = adapter.b.detach().float().cpu().contiguous()
+        a, b = contracts.lora_names(contract, name)
+        tensors[a] = adapter.a.detach().float().cpu().contiguous()
+        tensors[b] = adapter.b.detach().float().cpu().contiguous()
     return tensors
 
 
@@ -350,7 +287,7 @@ def write_model(out, tensors, split):
         save_file(part, os.path.join(out, "model.part%d.safetensors" % i))
 
 
-def read_training(specs, tokenizer, limit):
+def read_training(specs, contract, limit):
     """Training rows [(ids, label index or -1 for silver)], per-source (size, weight), names for the card, and
     per file (path, rows, whether every row has a label)."""
     train, sizes, data, files = [], [], [], []
@@ -362,31 +299,31 @@ def read_training(specs, tokenizer, limit):
                 path, weight = head, float(tail)
             except ValueError:
                 pass
-        rows = read_jsonl(path)[:limit]
-        for ex in rows:
-            train.append((encode(tokenizer, ex), LABELS.index(ex["label"]) if ex.get("label") else -1))
+        rows = contracts.read_encoded(path, contract, limit)
+        for row in rows:
+            train.append((row["ids"], row["label"]))
         sizes.append((len(rows), weight))
-        files.append((path, len(rows), all(ex.get("label") for ex in rows)))
+        files.append((path, len(rows), all(row["label"] >= 0 for row in rows)))
         data.append("%s (weight %g)" % (path, weight))
         print("train: %d examples from %s (weight %g)" % (len(rows), path, weight), file=sys.stderr)
     return train, sizes, data, files
 
 
-def teacher_logits_for(path, files):
+def teacher_logits_for(path, files, classes):
     """The teacher's logits for the training files, in order (scripts/gpu/teach.py keys them by file name). A file
     the teacher did not label (added to the mix after the teacher ran: the cue rows, a user's corrected evidence)
     gets NaN rows, and its rows learn from their gold labels alone. `files`: (path, rows, whether every row has a
-    label)."""
+    label); keys are the files' names without `.ids.jsonl(.gz)`."""
     saved = load_file(path)
     parts = []
     for file, n, has_labels in files:
-        key = os.path.basename(file)
+        key = contracts.file_key(file)
         if key in saved and saved[key].shape[0] >= n:
             parts.append(saved[key][:n].float())
         elif key not in saved and has_labels:
             print("train: no teacher logits for %s in %s: its rows learn from their gold labels alone" % (key, path),
                   file=sys.stderr)
-            parts.append(torch.full((n, len(LABELS)), float("nan")))
+            parts.append(torch.full((n, classes), float("nan")))
         else:
             sys.exit("%s: no teacher logits for %d rows of %s" % (path, n, key))
     return torch.cat(parts)
@@ -395,10 +332,10 @@ def teacher_logits_for(path, files):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", required=True, help="base encoder folder (config.json, tokenizer.json, weights)")
-    parser.add_argument("--base-name", default="minilm", choices=["minilm", "mpnet"])
-    parser.add_argument("--base-sha256", default="", help="sha256 of the publisher's base weights, for the card")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--train", nargs="+", required=True, help="FILE or FILE@WEIGHT (canonical stance JSONL, .gz ok)")
+    parser.add_argument("--train", nargs="+", required=True,
+                        help="FILE or FILE@WEIGHT: NAME.ids.jsonl written by `stancemap encode stance` (.gz ok)")
+    parser.add_argument("--contract", help="contract.json of `stancemap encode stance` (default: beside the first --train)")
     parser.add_argument("--dev", nargs="+", required=True)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -428,12 +365,14 @@ def main():
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     os.makedirs(args.out, exist_ok=True)
 
-    tokenizer, pad_id = load_tokenizer(args.base)
+    first_train = args.train[0].rsplit("@", 1)[0] if "@" in args.train[0] else args.train[0]
+    contract = contracts.read_contract(args.contract or os.path.dirname(os.path.abspath(first_train)))
+    pad_id, classes = contract["pad_id"], len(contracts.labels(contract))
 
-    train, sizes, data, files = read_training(args.train, tokenizer, args.limit)
-    dev = read_dev(args.dev, tokenizer, args.limit)
+    train, sizes, data, files = read_training(args.train, contract, args.limit)
+    dev = read_dev(args.dev, contract, args.limit)
     lengths = [len(ids) for ids, _ in train]
-    teacher = teacher_logits_for(args.teacher_logits, files).to(device) if args.teacher_logits else None
+    teacher = teacher_logits_for(args.teacher_logits, files, classes).to(device) if args.teacher_logits else None
     if teacher is None and any(label < 0 for _, label in train):
         sys.exit("rows without a label need --teacher-logits")
 
@@ -445,12 +384,12 @@ def main():
     # --seed decides the data order and dropout.
     if args.seed != HEAD_SEED:
         torch.manual_seed(HEAD_SEED)
-    model = load_trained(args.base, args.init) if args.init else StanceModel(args.base, args.pooling)
+    model = load_trained(args.base, args.init) if args.init else StanceModel(args.base, args.pooling, classes)
     if args.seed != HEAD_SEED:
         torch.manual_seed(args.seed)
     adapters = {}
     if args.lora_rank:
-        adapters = add_lora(model, args.lora_rank, 2.0 * args.lora_rank)
+        adapters = add_lora(model, args.lora_rank, contracts.adaptation(contract, args.lora_rank)["alpha"], contract)
     model.to(device)
     model.encoder.get_input_embeddings().weight.requires_grad_(False)
     if getattr(model.encoder, "pooler", None) is not None:
@@ -458,6 +397,9 @@ def main():
             p.requires_grad_(False)
     base = {k: v.float() for k, v in load_file(os.path.join(args.base, "model.safetensors")).items()}
     params = [p for p in model.parameters() if p.requires_grad]
+    # The contract's clipping: the encoder's gradients (adapters included) and the head's, each group on its own.
+    head = {id(model.get_parameter(name)) for name in contracts.head_names(contract)}
+    groups = [[p for p in params if id(p) not in head], [p for p in params if id(p) in head]]
     print("trainable parameters: %d" % sum(p.numel() for p in params), file=sys.stderr)
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay, eps=1e-8)
     rng = random.Random(args.seed)
@@ -497,7 +439,8 @@ def main():
                 loss = torch.where(taught, loss, ce).mean()
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            for group in groups:
+                torch.nn.utils.clip_grad_norm_(group, contract["clipping"]["norm"])
             optimizer.step()
             scheduler.step()
             step += 1
@@ -512,10 +455,10 @@ def main():
             seconds, tokens / seconds), file=sys.stderr)
         if best is None or scores["selection"] > best["selection"]:
             best = scores
-            write_model(args.out, delta_tensors(model, base, adapters), args.split_output)
+            write_model(args.out, delta_tensors(model, base, adapters, contract), args.split_output)
         with open(os.path.join(args.out, "scores.json"), "w") as f:
             json.dump({"best": best, "history": history}, f, indent=2)
-        write_card(args, data, device, best, history)
+        write_card(args, contract, data, device, best, history)
         save_checkpoint(checkpoint_path, epoch + 1, step, history, best, model, optimizer, scheduler, rng)
         clock = time.time()
         if args.deadline and time.time() - started > args.deadline and epoch + 1 < args.epochs:
@@ -551,39 +494,19 @@ def resume(path, model, optimizer, scheduler, rng):
     return state["epoch"], state["step"], state["history"], state["best"]
 
 
-def write_card(args, data, device, best, history):
+def write_card(args, contract, data, device, best, history):
+    """The contract's card, with what this run trained on and its per-epoch dev scores."""
     options = {k: v for k, v in vars(args).items() if k not in ("split_output",)}
-    if args.lora_rank:
-        adaptation = {"kind": "lora", "rank": args.lora_rank, "alpha": 2.0 * args.lora_rank}
-        stored_as = ("head and low-rank adapters (prefix `lora.`, merged as W + alpha/rank * B A) in fp32; layer norms "
-                     "as fp16 differences from the base (prefix `delta.`)")
-    else:
-        adaptation = {"kind": "full"}
-        stored_as = ("head in fp32; every encoder weight except the word embeddings as an fp16 difference from the "
-                     "base (prefix `delta.`)")
-    card = {
-        "task": "stance",
-        "base": {"name": args.base_name, "folder": {"minilm": "all-MiniLM-L6-v2", "mpnet": "all-mpnet-base-v2"}[args.base_name],
-                 "sha256": args.base_sha256},
-        "labels": LABELS,
-        "adaptation": adaptation,
-        "stored_as": stored_as,
-        "input": INPUT_DOC,
-        "pooling": args.pooling,
-        "training": {
-            "data": data,
-            "dev": ", ".join(args.dev),
-            "command": "scripts/gpu/train_stance.py " + " ".join(sys.argv[1:]),
-            "options": dict(options, trainer="scripts/gpu/train_stance.py", torch=torch.__version__,
-                            device=torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu",
-                            best_epoch=best["epoch"], epochs_dev=history),
-        },
-        "dev": {},
-        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "stancemap_version": "0.1.0",
+    training = {
+        "data": data,
+        "dev": ", ".join(args.dev),
+        "command": "scripts/gpu/train_stance.py " + " ".join(sys.argv[1:]),
+        "options": dict(options, trainer="scripts/gpu/train_stance.py", torch=torch.__version__,
+                        device=torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu",
+                        best_epoch=best["epoch"], epochs_dev=history),
     }
     with open(os.path.join(args.out, "card.json"), "w") as f:
-        json.dump(card, f, indent=2)
+        json.dump(contracts.card(contract, training, {}, args.pooling, args.lora_rank), f, indent=2)
 
 
 if __name__ == "__main__":

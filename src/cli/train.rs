@@ -257,3 +257,33 @@ pub fn calibrate(command: CalibrateCommand, g: &Globals) -> anyhow::Result<ExitC
     );
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Subcommand)]
+pub enum EncodeCommand {
+    /// Stance JSONL files as the token ids stancemap puts to the model (DIR/NAME.ids.jsonl), and
+    /// DIR/contract.json: the card, padding id and tensor names the Python GPU trainer (scripts/gpu/train_stance.py)
+    /// writes its model by. Rows without a label are kept (label null), for distillation.
+    Stance {
+        /// Stance JSONL files (see `import`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = EncoderName::Minilm)]
+        encoder: EncoderName,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// `stancemap encode`.
+pub fn encode(command: EncodeCommand) -> anyhow::Result<ExitCode> {
+    let EncodeCommand::Stance { files, encoder, out } = command;
+    let report = stancemap::train::contract::encode_stance(&files, encoder.base(), &out)?;
+    for skipped in &report.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    for (path, rows) in &report.files {
+        println!("{rows} rows to {}", path.display());
+    }
+    println!("contract in {}", out.join(stancemap::train::contract::CONTRACT_FILE).display());
+    Ok(ExitCode::SUCCESS)
+}

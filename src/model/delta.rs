@@ -27,12 +27,15 @@ pub enum Adaptation {
     Lora { rank: i64, alpha: f64 },
 }
 
+/// Adapters of rank r are scaled by alpha = this x r.
+pub const LORA_ALPHA_PER_RANK: f64 = 2.0;
+
 impl Adaptation {
-    /// `0` means full fine-tuning; a rank gets adapters with alpha = 2 x rank.
+    /// `0` means full fine-tuning; a rank gets adapters with alpha = [`LORA_ALPHA_PER_RANK`] x rank.
     pub fn from_rank(rank: i64) -> Adaptation {
         match rank {
             0 => Adaptation::Full,
-            rank => Adaptation::Lora { rank, alpha: 2.0 * rank as f64 },
+            rank => Adaptation::Lora { rank, alpha: LORA_ALPHA_PER_RANK * rank as f64 },
         }
     }
 

@@ -1,6 +1,7 @@
 //! Training machinery shared by the task models: the learning-rate schedule, seeded length-bucketed batching,
 //! checkpoints that let a run span sessions, and the progress bar.
 
+pub mod contract;
 pub mod ner;
 pub mod stance;
 
@@ -109,7 +110,11 @@ pub fn length_batches(lengths: &[usize], batch_size: usize, seed: u64, epoch: us
     batches
 }
 
-/// AdamW over the encoder and the task head, stepped together on gradients clipped to norm 1.
+/// The norm each group's gradients (the encoder's, the head's) are clipped to before a step.
+pub const CLIP_GRAD_NORM: f64 = 1.0;
+
+/// AdamW over the encoder and the task head, stepped together, each group's gradients clipped to
+/// [`CLIP_GRAD_NORM`] on its own.
 pub struct Optimizers {
     encoder: nn::Optimizer,
     head: nn::Optimizer,
@@ -129,7 +134,7 @@ impl Optimizers {
         }
         loss.backward();
         for optimizer in [&mut self.encoder, &mut self.head] {
-            optimizer.clip_grad_norm(1.0);
+            optimizer.clip_grad_norm(CLIP_GRAD_NORM);
             optimizer.step();
         }
     }

@@ -334,7 +334,7 @@ fn read_mention(text: &str, segmentation: &Segmentation, words: &ArticleWords<'_
         kind,
     };
     if let Some(code) = &mention.country {
-        let kind = match lexicon.gazetteer.lookup(surface).map(|entry| entry.kind) {
+        let kind = match mention.place_kind {
             Some(PlaceKind::Capital | PlaceKind::Institution) => MentionKind::Metonym,
             Some(PlaceKind::Demonym) => MentionKind::Demonym,
             _ => MentionKind::Name,

@@ -42,6 +42,9 @@ pub struct Mention {
     pub sentence_index: usize,
     /// ISO 3166-1 alpha-2 code of the state the name stands for, if it does.
     pub country: Option<String>,
+    /// How the name stands for that state (its gazetteer entry's kind: the country's name, its capital, an
+    /// institution, a demonym), so that later stages need not look it up again.
+    pub place_kind: Option<PlaceKind>,
     pub source: MentionSource,
 }
 
@@ -67,10 +70,8 @@ pub fn mentions(
 ) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::with_capacity(entities.len());
     for entity in entities.iter().filter(|e| !in_address(text, e.span)) {
-        let country = gazetteer
-            .lookup(entity.span.slice(text))
-            .filter(|entry| fits(entity.entity_type, entry.kind))
-            .map(|entry| entry.country.clone());
+        let place = gazetteer.lookup(entity.span.slice(text)).filter(|entry| fits(entity.entity_type, entry.kind));
+        let (country, place_kind) = (place.map(|entry| entry.country.clone()), place.map(|entry| entry.kind));
         let joins = |last: &Mention| {
             let kinds = [last.entity_type, entity.entity_type];
             kinds.iter().all(|t| matches!(t, EntityType::Org | EntityType::Misc))
@@ -93,6 +94,7 @@ pub fn mentions(
                 confidence: entity.confidence,
                 sentence_index: 0,
                 country,
+                place_kind,
                 source: MentionSource::Model,
             }),
         }
@@ -107,6 +109,7 @@ pub fn mentions(
             confidence: 1.0,
             sentence_index: 0,
             country: Some(entry.country.clone()),
+            place_kind: Some(entry.kind),
             source: MentionSource::Gazetteer,
         });
     }

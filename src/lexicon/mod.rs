@@ -54,64 +54,46 @@ pub enum Words {
     Less,
 }
 
+/// A shipped list: its [`Words`], file name, whether it lists verbs (matched in every form), and its text.
+macro_rules! list {
+    ($words:ident, $file:literal, $verbs:literal) => {
+        (Words::$words, $file, $verbs, include_str!(concat!("../../models/lexicon/en/", $file, ".tsv")))
+    };
+}
+
 /// Every list, with its file's name, whether it lists verbs (matched in every form), and the shipped text.
 const LISTS: &[(Words, &str, bool, &str)] = &[
-    (Words::SpeechVerbs, "speech_verbs", true, include_str!("../../models/lexicon/en/speech_verbs.tsv")),
-    (Words::ClauseVerbs, "clause_verbs", true, include_str!("../../models/lexicon/en/clause_verbs.tsv")),
-    (Words::ClauseSubjects, "clause_subjects", false, include_str!("../../models/lexicon/en/clause_subjects.tsv")),
-    (
-        Words::PersonalPronouns,
-        "personal_pronouns",
-        false,
-        include_str!("../../models/lexicon/en/personal_pronouns.tsv"),
-    ),
-    (Words::Prepositions, "prepositions", false, include_str!("../../models/lexicon/en/prepositions.tsv")),
-    (Words::SentenceOpeners, "sentence_openers", false, include_str!("../../models/lexicon/en/sentence_openers.tsv")),
-    (Words::ClauseBreaks, "clause_breaks", false, include_str!("../../models/lexicon/en/clause_breaks.tsv")),
-    (Words::AfterObjectHer, "after_object_her", false, include_str!("../../models/lexicon/en/after_object_her.tsv")),
-    (
-        Words::OrganisationRoles,
-        "organisation_roles",
-        false,
-        include_str!("../../models/lexicon/en/organisation_roles.tsv"),
-    ),
-    (
-        Words::DescriptionFormer,
-        "description_former",
-        false,
-        include_str!("../../models/lexicon/en/description_former.tsv"),
-    ),
-    (Words::LeaderHeads, "leader_heads", false, include_str!("../../models/lexicon/en/leader_heads.tsv")),
-    (Words::Qualifiers, "qualifiers", false, include_str!("../../models/lexicon/en/qualifiers.tsv")),
-    (Words::Portfolios, "portfolios", false, include_str!("../../models/lexicon/en/portfolios.tsv")),
-    (Words::TitleFormer, "title_former", false, include_str!("../../models/lexicon/en/title_former.tsv")),
-    (Words::FormerPrefixes, "former_prefixes", false, include_str!("../../models/lexicon/en/former_prefixes.tsv")),
-    (Words::NameSuffixes, "name_suffixes", false, include_str!("../../models/lexicon/en/name_suffixes.tsv")),
-    (Words::TitleLinks, "title_links", false, include_str!("../../models/lexicon/en/title_links.tsv")),
-    (Words::Outlets, "outlets", false, include_str!("../../models/lexicon/en/outlets.tsv")),
-    (Words::FavorVerbs, "favor_verbs", true, include_str!("../../models/lexicon/en/favor_verbs.tsv")),
-    (Words::AgainstVerbs, "against_verbs", true, include_str!("../../models/lexicon/en/against_verbs.tsv")),
-    (
-        Words::AgainstPrepositions,
-        "against_prepositions",
-        false,
-        include_str!("../../models/lexicon/en/against_prepositions.tsv"),
-    ),
-    (Words::Negations, "negations", false, include_str!("../../models/lexicon/en/negations.tsv")),
-    (Words::UrgeVerbs, "urge_verbs", true, include_str!("../../models/lexicon/en/urge_verbs.tsv")),
-    (Words::Stopping, "stopping", false, include_str!("../../models/lexicon/en/stopping.tsv")),
-    (Words::ClauseWords, "clause_words", false, include_str!("../../models/lexicon/en/clause_words.tsv")),
-    (Words::Determiners, "determiners", false, include_str!("../../models/lexicon/en/determiners.tsv")),
-    (Words::NotIssues, "not_issues", false, include_str!("../../models/lexicon/en/not_issues.tsv")),
-    (
-        Words::OpeningPrepositions,
-        "opening_prepositions",
-        false,
-        include_str!("../../models/lexicon/en/opening_prepositions.tsv"),
-    ),
-    (Words::FunctionWords, "function_words", false, include_str!("../../models/lexicon/en/function_words.tsv")),
-    (Words::More, "more", false, include_str!("../../models/lexicon/en/more.tsv")),
-    (Words::Less, "less", false, include_str!("../../models/lexicon/en/less.tsv")),
+    list!(SpeechVerbs, "speech_verbs", true),
+    list!(ClauseVerbs, "clause_verbs", true),
+    list!(ClauseSubjects, "clause_subjects", false),
+    list!(PersonalPronouns, "personal_pronouns", false),
+    list!(Prepositions, "prepositions", false),
+    list!(SentenceOpeners, "sentence_openers", false),
+    list!(ClauseBreaks, "clause_breaks", false),
+    list!(AfterObjectHer, "after_object_her", false),
+    list!(OrganisationRoles, "organisation_roles", false),
+    list!(DescriptionFormer, "description_former", false),
+    list!(LeaderHeads, "leader_heads", false),
+    list!(Qualifiers, "qualifiers", false),
+    list!(Portfolios, "portfolios", false),
+    list!(TitleFormer, "title_former", false),
+    list!(FormerPrefixes, "former_prefixes", false),
+    list!(NameSuffixes, "name_suffixes", false),
+    list!(TitleLinks, "title_links", false),
+    list!(Outlets, "outlets", false),
+    list!(FavorVerbs, "favor_verbs", true),
+    list!(AgainstVerbs, "against_verbs", true),
+    list!(AgainstPrepositions, "against_prepositions", false),
+    list!(Negations, "negations", false),
+    list!(UrgeVerbs, "urge_verbs", true),
+    list!(Stopping, "stopping", false),
+    list!(ClauseWords, "clause_words", false),
+    list!(Determiners, "determiners", false),
+    list!(NotIssues, "not_issues", false),
+    list!(OpeningPrepositions, "opening_prepositions", false),
+    list!(FunctionWords, "function_words", false),
+    list!(More, "more", false),
+    list!(Less, "less", false),
 ];
 
 /// Lists the models' word split and the sentence splitter read. They are fixed: the taggers were trained on this

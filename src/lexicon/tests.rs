@@ -64,3 +64,16 @@ fn a_verb_gives_its_regular_forms() {
     }
     assert!(!verbs.contains("saids"), "an irregular form is not inflected again");
 }
+
+#[test]
+fn every_list_sits_at_its_words_place_so_lookups_read_the_right_file() {
+    for (index, &(list, name, ..)) in LISTS.iter().enumerate() {
+        assert_eq!(list as usize, index, "{name}");
+    }
+    let lexicon = Lexicon::english();
+    assert!(lexicon.has(Words::Prepositions, "about") && !lexicon.has(Words::Prepositions, "said"));
+    assert!(lexicon.has(Words::UrgeVerbs, "urging") && lexicon.has(Words::AgainstVerbs, "slams"));
+    assert!(fixed(Fixed::WordAbbreviations, "Mr") && fixed(Fixed::SentenceTitles, "Gen"));
+    assert!(fixed(Fixed::SentenceBeforeNumber, "No") && fixed(Fixed::SentenceAmbiguous, "Inc"));
+    assert!(!fixed(Fixed::SentenceTitles, "Inc"));
+}

@@ -13,7 +13,7 @@ pub struct WordList {
 
 impl WordList {
     /// The list in `text` (a file of the lexicon); `verbs`: each line is a verb and its irregular forms.
-    pub fn parse(text: &str, _name: &str, verbs: bool) -> WordList {
+    pub fn parse(text: &str, verbs: bool) -> WordList {
         let mut list = WordList { verbs, ..WordList::default() };
         list.extend(text);
         list

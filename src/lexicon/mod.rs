@@ -120,7 +120,7 @@ const FIXED: [&str; 4] = [
 /// Whether `word` (as written) is in the fixed list `list`.
 pub fn fixed(list: Fixed, word: &str) -> bool {
     static LISTS: std::sync::OnceLock<Vec<WordList>> = std::sync::OnceLock::new();
-    let lists = LISTS.get_or_init(|| FIXED.iter().map(|text| WordList::parse(text, "fixed", false)).collect());
+    let lists = LISTS.get_or_init(|| FIXED.iter().map(|text| WordList::parse(text, false)).collect());
     lists[list as usize].contains(word)
 }
 
@@ -165,7 +165,7 @@ impl Lexicon {
         };
         let mut lexicon = Lexicon {
             gazetteer: Gazetteer::default(),
-            lists: LISTS.iter().map(|&(_, name, verbs, text)| WordList::parse(text, name, verbs)).collect(),
+            lists: LISTS.iter().map(|&(_, _, verbs, text)| WordList::parse(text, verbs)).collect(),
             titles: Vec::new(),
             honorifics: Vec::new(),
             person_roles: Vec::new(),

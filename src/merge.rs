@@ -141,7 +141,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<MergeSummary> {
     let mut problems = Vec::new();
     let mut registry = user_table(&options.actors, Registry::with_table, &mut problems)?;
     // The issue merge reads the lexicon's function and direction words, as the shards' runs did.
-    let lexicon = Lexicon::load(&options.lexicon, &[])?;
+    let lexicon = Lexicon::load(&options.lexicon, &[]).with_context(|| {
+        format!("the shards ran with --lexicon {:?} (their run.json); merge reads the same folders", options.lexicon)
+    })?;
     let mut issues = match options.auto_targets {
         true => IssueMerger::new(options.device.device()?, &lexicon),
         false => IssueMerger::by_key(&lexicon),

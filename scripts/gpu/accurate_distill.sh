@@ -24,8 +24,8 @@
 # Here: write a model's card from results.json (`card`) beside its files, scripts/gpu/join_parts.py joins a fast
 # model's halves; then `stancemap calibrate stance`.
 #
-# Expects .gpu/ as scripts/gpu/prepare.sh builds it: base/ (MiniLM, fp16), mpnet/ (MPNet, fp16), data/ (the
-# stance sets and silver_bbc.jsonl, gzipped). A_DEADLINE and B_DEADLINE (seconds) stop each stage's runs after the
+# Expects .gpu/ as scripts/gpu/prepare.sh builds it: base/ (MiniLM, fp16), mpnet/ (MPNet, fp16), enc-minilm/ and
+# enc-mpnet/ (the stance sets and silver_bbc as each base's token ids, gzipped, with contract.json). A_DEADLINE and B_DEADLINE (seconds) stop each stage's runs after the
 # epoch that passes them. STUDENT_SEEDS="13 1 2" trains each student recipe once per seed and STUDENT_EPOCHS=8
 # gives them all 8 epochs (a longer, "patient" distillation); e.g. stage B alone, three students of 8 epochs
 # (about 8 minutes on one H100 at the 2026-11-27 speed; six would not fit one 600 s call):

@@ -368,6 +368,11 @@ def main():
     first_train = args.train[0].rsplit("@", 1)[0] if "@" in args.train[0] else args.train[0]
     contract = contracts.read_contract(args.contract or os.path.dirname(os.path.abspath(first_train)))
     pad_id, classes = contract["pad_id"], len(contracts.labels(contract))
+    model_type = json.load(open(os.path.join(args.base, "config.json")))["model_type"]
+    wanted = {"minilm": "bert", "mpnet": "mpnet"}.get(contract["card"]["base"]["name"])
+    if model_type != wanted:
+        sys.exit("--base %s is a %s encoder, but the rows were encoded for %s (%s): encode them for this base" % (
+            args.base, model_type, contract["card"]["base"]["name"], contract["card"]["base"]["folder"]))
 
     train, sizes, data, files = read_training(args.train, contract, args.limit)
     dev = read_dev(args.dev, contract, args.limit)

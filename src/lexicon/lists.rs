@@ -71,7 +71,7 @@ impl WordList {
 
 /// The lines of a lexicon file that hold entries: not blank, not a `#` comment; trimmed.
 fn entries(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'))
+    text.trim_start_matches('\u{feff}').lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'))
 }
 
 /// A verb and its regular forms: `vow` gives vow, vows, vowed, vowing; `urge` urges, urged, urging; `reply`
@@ -96,7 +96,13 @@ pub fn inflections(verb: &str) -> Vec<String> {
         format!("{verb}s")
     };
     forms.push(third);
-    if last == 'e' {
+    if verb.ends_with("ee") {
+        forms.push(format!("{verb}d"));
+        forms.push(format!("{verb}ing"));
+    } else if verb.ends_with("ie") {
+        forms.push(format!("{verb}d"));
+        forms.push(format!("{}ying", &verb[..verb.len() - 2]));
+    } else if last == 'e' {
         forms.push(format!("{verb}d"));
         forms.push(format!("{}ing", &verb[..verb.len() - 1]));
     } else if last == 'y' && !vowel(before) {
@@ -118,32 +124,49 @@ pub fn inflections(verb: &str) -> Vec<String> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
     pub rows: Vec<Vec<String>>,
+    /// The first cells of rows to take out (lines `-written`).
+    pub removed: Vec<String>,
 }
 
 impl Table {
-    /// The rows of `text`, whose header must be `columns` (tab-separated); `at` names the file in errors.
+    /// The rows of `text`, whose header must be `columns` (tab-separated), every row with a cell per column (the
+    /// last may be left off when empty); a line `-written` takes out the rows written so. `at` names the file in
+    /// errors.
     pub fn parse(text: &str, at: &str, columns: &[&str]) -> anyhow::Result<Table> {
         let mut lines = entries_keeping_tabs(text);
         let Some((_, header)) = lines.next() else { return Ok(Table::default()) };
         if header.split('\t').map(str::trim).ne(columns.iter().copied()) {
             anyhow::bail!("{at}: the header must be {} (tab-separated), not {header:?}", columns.join(" "));
         }
-        let mut rows = Vec::new();
+        let mut table = Table::default();
         for (number, line) in lines {
-            let mut row: Vec<String> = line.split('\t').map(|cell| cell.trim().to_string()).collect();
-            row.resize(row.len().max(columns.len()), String::new());
-            if row.len() != columns.len() || row[0].is_empty() {
-                anyhow::bail!("{at}:{number}: a row has {} columns: {}", columns.len(), columns.join(", "));
+            if let Some(written) = line.trim().strip_prefix('-').filter(|rest| !rest.contains('\t')) {
+                table.removed.push(written.trim().to_string());
+                continue;
             }
-            rows.push(row);
+            let mut row: Vec<String> = line.split('\t').map(|cell| cell.trim().to_string()).collect();
+            if row.len() + 1 == columns.len() {
+                row.push(String::new());
+            }
+            let empty = row.iter().take(columns.len() - 1).any(String::is_empty);
+            if row.len() != columns.len() || empty {
+                anyhow::bail!(
+                    "{at}:{number}: {} tab-separated cells where a row has {} ({}; only the last may be empty)",
+                    row.len(),
+                    columns.len(),
+                    columns.join(", ")
+                );
+            }
+            table.rows.push(row);
         }
-        Ok(Table { rows })
+        Ok(table)
     }
 }
 
 /// The entry lines of a table with their 1-based numbers, trailing tabs kept (an empty last column).
 fn entries_keeping_tabs(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.lines()
+    text.trim_start_matches('\u{feff}')
+        .lines()
         .enumerate()
         .map(|(index, line)| (index + 1, line.trim_end_matches(['\r', '\n'])))
         .filter(|(_, line)| !line.trim().is_empty() && !line.trim_start().starts_with('#'))

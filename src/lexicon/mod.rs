@@ -110,17 +110,18 @@ pub enum Fixed {
     SentenceAmbiguous,
 }
 
-const FIXED: [&str; 4] = [
-    include_str!("../../models/lexicon/en/word_abbreviations.tsv"),
-    include_str!("../../models/lexicon/en/sentence_titles.tsv"),
-    include_str!("../../models/lexicon/en/sentence_before_number.tsv"),
-    include_str!("../../models/lexicon/en/sentence_ambiguous.tsv"),
+/// The fixed lists' file names and texts, in the order of [`Fixed`].
+const FIXED: [(&str, &str); 4] = [
+    ("word_abbreviations", include_str!("../../models/lexicon/en/word_abbreviations.tsv")),
+    ("sentence_titles", include_str!("../../models/lexicon/en/sentence_titles.tsv")),
+    ("sentence_before_number", include_str!("../../models/lexicon/en/sentence_before_number.tsv")),
+    ("sentence_ambiguous", include_str!("../../models/lexicon/en/sentence_ambiguous.tsv")),
 ];
 
 /// Whether `word` (as written) is in the fixed list `list`.
 pub fn fixed(list: Fixed, word: &str) -> bool {
     static LISTS: std::sync::OnceLock<Vec<WordList>> = std::sync::OnceLock::new();
-    let lists = LISTS.get_or_init(|| FIXED.iter().map(|text| WordList::parse(text, false)).collect());
+    let lists = LISTS.get_or_init(|| FIXED.iter().map(|(_, text)| WordList::parse(text, false)).collect());
     lists[list as usize].contains(word)
 }
 
@@ -221,21 +222,29 @@ impl Lexicon {
     }
 
     /// Reads a user's lexicon folder: every `NAME.tsv` must name a list (or `titles`, `honorifics`,
-    /// `person_roles`), whose words it adds or, as `-word`, takes out. A table's rows come before the shipped ones.
+    /// `person_roles`), whose words (read in lowercase) it adds or, as `-word`, takes out. A table's rows come
+    /// before the shipped ones of as many words; longer ones still come first.
     fn extend_from(&mut self, dir: &Path) -> anyhow::Result<()> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| anyhow::anyhow!("--lexicon {}: cannot read the folder: {e}", dir.display()))?
             .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| path.extension().is_some_and(|e| e == "tsv"))
+            .filter(|path| !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
             .collect();
         files.sort();
+        if let Some(other) = files.iter().find(|path| path.extension().is_none_or(|e| e != "tsv")) {
+            anyhow::bail!(
+                "{}: a lexicon folder holds word lists named NAME.tsv only (see models/lexicon/en)",
+                other.display()
+            );
+        }
         if files.is_empty() {
             anyhow::bail!("--lexicon {}: no .tsv file in it (see models/lexicon/en for the lists)", dir.display());
         }
         for path in files {
             let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let text = std::fs::read_to_string(&path)
-                .map_err(|e| anyhow::anyhow!("{}: cannot read as UTF-8 text: {e}", path.display()))?;
+                .map_err(|e| anyhow::anyhow!("{}: cannot read as UTF-8 text: {e}", path.display()))?
+                .to_lowercase();
             let at = path.display().to_string();
             let table = |(_, columns, _): (&str, &[&str], &str)| Table::parse(&text, &at, columns);
             let none = Table::default;
@@ -248,6 +257,12 @@ impl Lexicon {
                 }
                 "person_roles" => self.add_tables(&none(), &none(), &table(PERSON_ROLES)?)?,
                 _ => {
+                    if FIXED.iter().any(|(fixed, _)| *fixed == name) {
+                        anyhow::bail!(
+                            "{at}: {name} is fixed (the taggers were trained on this word split) and cannot be changed \
+                             with --lexicon; leave it out of the folder"
+                        );
+                    }
                     let Some(index) = LISTS.iter().position(|(_, list, ..)| *list == name) else {
                         let known: Vec<&str> = LISTS.iter().map(|(_, list, ..)| *list).collect();
                         anyhow::bail!(
@@ -262,8 +277,13 @@ impl Lexicon {
         Ok(())
     }
 
-    /// Puts the rows of the three tables before those already there (a user's title wins over a shipped one).
+    /// Takes out the rows the tables remove and puts their rows before those already there (a user's title wins
+    /// over a shipped one written the same way); then orders titles and roles longest first, keeping the order
+    /// among those of as many words, so that "prime minister" is still tried before a user's "minister".
     fn add_tables(&mut self, titles: &Table, honorifics: &Table, person_roles: &Table) -> anyhow::Result<()> {
+        self.titles.retain(|form| !titles.removed.contains(&form.written));
+        self.honorifics.retain(|(written, _)| !honorifics.removed.contains(written));
+        self.person_roles.retain(|(written, _)| !person_roles.removed.contains(written));
         let titles = titles.rows.iter().map(|row| {
             Ok(TitleForm {
                 written: row[0].clone(),
@@ -278,6 +298,9 @@ impl Lexicon {
         let honorifics = honorifics.collect::<anyhow::Result<Vec<_>>>()?;
         self.honorifics.splice(0..0, honorifics);
         self.person_roles.splice(0..0, person_roles.rows.iter().map(|row| (row[0].clone(), row[1].clone())));
+        let words = |written: &str| std::cmp::Reverse(written.split(' ').count());
+        self.titles.sort_by_key(|form| words(&form.written));
+        self.person_roles.sort_by_key(|(written, _)| words(written));
         Ok(())
     }
 }

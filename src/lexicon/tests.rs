@@ -26,7 +26,8 @@ fn a_users_folder_adds_and_takes_out_words_and_puts_its_titles_first() {
     assert!(lexicon.has(Words::SpeechVerbs, "quipped"));
     assert!(!lexicon.has(Words::SpeechVerbs, "said"));
     assert!(lexicon.has(Words::SpeechVerbs, "says"), "only what the file names goes");
-    assert_eq!(lexicon.titles[0].written, "président");
+    let position = |written: &str| lexicon.titles.iter().position(|t| t.written == written).unwrap();
+    assert!(position("président") < position("president"), "a user's title before the shipped ones of as many words");
     assert!(lexicon.title("president").is_some(), "the shipped titles stay");
 }
 
@@ -57,6 +58,8 @@ fn a_verb_gives_its_regular_forms() {
     assert_eq!(forms("push"), ["push", "pushes", "pushed", "pushing"]);
     assert!(forms("admit").contains(&"admitted".to_string()) && forms("admit").contains(&"admits".to_string()));
     assert!(forms("slam").contains(&"slams".to_string()) && forms("slam").contains(&"slammed".to_string()));
+    assert_eq!(forms("agree"), ["agree", "agrees", "agreed", "agreeing"]);
+    assert_eq!(forms("lie"), ["lie", "lies", "lied", "lying"]);
     let verbs = WordList::parse("# verbs\nsay said\ntell told\n=backs backed\n", true);
     assert!(verbs.contains("backs") && verbs.contains("backed") && !verbs.contains("back"), "= forms as they are");
     for form in ["say", "says", "saying", "said", "tell", "tells", "telling", "told"] {
@@ -76,4 +79,38 @@ fn every_list_sits_at_its_words_place_so_lookups_read_the_right_file() {
     assert!(fixed(Fixed::WordAbbreviations, "Mr") && fixed(Fixed::SentenceTitles, "Gen"));
     assert!(fixed(Fixed::SentenceBeforeNumber, "No") && fixed(Fixed::SentenceAmbiguous, "Inc"));
     assert!(!fixed(Fixed::SentenceTitles, "Inc"));
+}
+
+#[test]
+fn a_users_table_keeps_longer_titles_first_takes_rows_out_and_refuses_short_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("titles.tsv"),
+        "written\trole\thead\tgender\nMinister\tminister\tminister\n-mayor\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("Speech_verbs.tsv"), "\u{feff}Quipped\n").unwrap();
+    let message = Lexicon::load(&[dir.path().to_path_buf()], &[]).unwrap_err().to_string();
+    assert!(message.contains("Speech_verbs"), "file names are lists' names as written: {message}");
+    std::fs::rename(dir.path().join("Speech_verbs.tsv"), dir.path().join("speech_verbs.tsv")).unwrap();
+    let lexicon = Lexicon::load(&[dir.path().to_path_buf()], &[]).unwrap();
+    assert!(lexicon.has(Words::SpeechVerbs, "quipped"), "read in lowercase, a byte-order mark dropped");
+    assert!(lexicon.title("mayor").is_none(), "-mayor takes the shipped title out");
+    let position = |written: &str| lexicon.titles.iter().position(|t| t.written == written).unwrap();
+    assert!(position("prime minister") < position("minister"), "the longer title is still tried first");
+    assert_eq!(lexicon.titles.iter().filter(|t| t.written == "minister").count(), 2, "the user's and the shipped");
+    assert!(position("minister") < lexicon.titles.iter().rposition(|t| t.written == "minister").unwrap());
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("titles.tsv"), "written\trole\thead\tgender\nombudsman ombudsman ombudsman\n")
+        .unwrap();
+    let message = Lexicon::load(&[dir.path().to_path_buf()], &[]).unwrap_err().to_string();
+    assert!(message.contains("titles.tsv:2") && message.contains("tab-separated"), "{message}");
+
+    for (file, says) in [("word_abbreviations.tsv", "fixed"), ("favor_verbs.txt", "NAME.tsv only")] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(file), "x\n").unwrap();
+        let message = Lexicon::load(&[dir.path().to_path_buf()], &[]).unwrap_err().to_string();
+        assert!(message.contains(file) && message.contains(says), "{message}");
+    }
 }

@@ -130,7 +130,6 @@ impl ModelCard {
         Ok(())
     }
 
-    /// The base encoder this card names, checked against the one installed.
     /// The stance section, or an error naming `dir` when the card is another task's.
     pub fn stance(&self, dir: &Path) -> anyhow::Result<&StanceCard> {
         match &self.task {
@@ -146,6 +145,7 @@ impl ModelCard {
         }
     }
 
+    /// The base encoder this card names, checked against the one installed.
     pub fn base_encoder(&self) -> anyhow::Result<BaseEncoder> {
         let base = BaseEncoder::from_name(&self.base.name)
             .ok_or_else(|| anyhow::anyhow!("the card names an unknown base encoder '{}'", self.base.name))?;

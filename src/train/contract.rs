@@ -91,6 +91,12 @@ pub fn encode_stance(files: &[PathBuf], base: BaseEncoder, out: &Path) -> anyhow
         let stem = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let stem = stem.trim_end_matches(".gz").trim_end_matches(".jsonl");
         let target = out.join(format!("{stem}.ids.jsonl"));
+        if report.files.iter().any(|(written, _)| *written == target) {
+            anyhow::bail!(
+                "{}: a second file named {stem}: rename one (each is written to {stem}.ids.jsonl)",
+                path.display()
+            );
+        }
         let rows = encode_file(path, &tokenizer, &target, &mut report.skipped)?;
         report.files.push((target, rows));
     }
@@ -197,7 +203,13 @@ fn encode_file(
             target: &row.target,
             target_span: row.target_span,
         };
-        let ids = query.encode(tokenizer).with_context(|| place.clone())?;
+        let ids = match query.encode(tokenizer) {
+            Ok(ids) => ids,
+            Err(e) => {
+                skipped.push(format!("{place}: cannot be encoded: {e}"));
+                continue;
+            }
+        };
         let label = row.label.map(|l| l.as_str());
         serde_json::to_writer(&mut out, &EncodedRow { id: &row.id, source: &row.source, label, ids })?;
         out.write_all(b"\n")?;

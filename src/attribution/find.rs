@@ -61,14 +61,7 @@ pub fn load_tagger(
     device: tch::Device,
     precision: crate::model::Precision,
 ) -> anyhow::Result<EntityModel> {
-    use anyhow::Context;
-    let mut model = EntityModel::load(dir, device)
-        .with_context(|| format!("cannot load the attribution tagger in {}", dir.display()))?;
-    if model.label_set != crate::ner::labels::LabelSet::attribution() {
-        anyhow::bail!("{}: not an attribution tagger (its labels are {:?})", dir.display(), model.labels);
-    }
-    model.encoder.use_precision(precision)?;
-    Ok(model)
+    EntityModel::load_as(dir, "an attribution tagger", &crate::ner::labels::LabelSet::attribution(), device, precision)
 }
 
 /// The attributions of each text, given with its segmentation.

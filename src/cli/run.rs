@@ -234,11 +234,7 @@ impl RunFlags {
             min_confidence,
             shard,
         } = self;
-        let entity_model = match (no_entities, model) {
-            (true, _) => None,
-            (false, Some(dir)) => Some(dir),
-            (false, None) => default_entity_model(device),
-        };
+        let entity_model = chosen(no_entities, model, || default_entity_model(device));
         let mut gazetteers = vec![models_dir().join("gazetteer.tsv")];
         gazetteers.extend(gazetteer);
         RunOptions {
@@ -253,26 +249,14 @@ impl RunFlags {
             gazetteers,
             lexicon,
             batch_size,
-            stance_model: match (no_stance, stance_model) {
-                (true, _) => None,
-                (false, Some(dir)) => Some(dir),
-                (false, None) => Some(default_model("stance", device)).filter(|dir| dir.join("card.json").is_file()),
-            },
+            stance_model: chosen(no_stance, stance_model, || installed(default_model("stance", device))),
             actors,
             targets,
             auto_targets: !no_auto_targets,
-            issue_model: match (no_issue_model, issue_model) {
-                (true, _) => None,
-                (false, Some(dir)) => Some(dir),
-                (false, None) => Some(models_dir().join("issues-fast")).filter(|dir| dir.join("card.json").is_file()),
-            },
-            attribution_model: match (no_attribution, attribution_model) {
-                (true, _) => None,
-                (false, Some(dir)) => Some(dir),
-                (false, None) => {
-                    Some(default_model("attribution", device)).filter(|dir| dir.join("card.json").is_file())
-                }
-            },
+            issue_model: chosen(no_issue_model, issue_model, || installed(models_dir().join("issues-fast"))),
+            attribution_model: chosen(no_attribution, attribution_model, || {
+                installed(default_model("attribution", device))
+            }),
             speakers,
             holders,
             period,
@@ -284,6 +268,20 @@ impl RunFlags {
             precision,
         }
     }
+}
+
+/// The model folder a run uses: none when switched off (`--no-X`), the one given, else the default.
+fn chosen(off: bool, given: Option<PathBuf>, default: impl FnOnce() -> Option<PathBuf>) -> Option<PathBuf> {
+    match (off, given) {
+        (true, _) => None,
+        (false, Some(dir)) => Some(dir),
+        (false, None) => default(),
+    }
+}
+
+/// `dir` when a model is installed there.
+fn installed(dir: PathBuf) -> Option<PathBuf> {
+    Some(dir).filter(|dir| dir.join("card.json").is_file())
 }
 
 /// `stancemap run`.

@@ -110,6 +110,25 @@ impl EntityModel {
 }
 
 impl EntityModel {
+    /// The span model in `dir` that must have `labels` (what it is called in errors: `what`, "the issue
+    /// tagger"), on `device` in `precision`; an error naming the folder when it cannot be loaded or is another kind
+    /// of span model.
+    pub fn load_as(
+        dir: &Path,
+        what: &str,
+        labels: &LabelSet,
+        device: Device,
+        precision: crate::model::Precision,
+    ) -> anyhow::Result<EntityModel> {
+        let mut model = EntityModel::load(dir, device)
+            .map_err(|e| e.context(format!("cannot load {what} in {}", dir.display())))?;
+        if model.label_set != *labels {
+            anyhow::bail!("{}: not {what} (its labels are {:?})", dir.display(), model.labels);
+        }
+        model.encoder.use_precision(precision)?;
+        Ok(model)
+    }
+
     /// Loads a trained model folder (`card.json` + `model.safetensors`) onto its base encoder, ready for
     /// inference. The card's base must be the installed one (same sha256) and its labels the entity model's or
     /// the issue tagger's.

@@ -163,11 +163,5 @@ impl Annotator {
 
 /// The issue tagger in `dir` (a span model over the ISSUE label), in `precision`.
 pub fn load_issue_tagger(dir: &Path, device: Device, precision: Precision) -> anyhow::Result<EntityModel> {
-    let mut tagger =
-        EntityModel::load(dir, device).with_context(|| format!("cannot load the issue tagger in {}", dir.display()))?;
-    if tagger.label_set != LabelSet::issues() {
-        anyhow::bail!("{}: an entity model, not an issue tagger (its labels are {:?})", dir.display(), tagger.labels);
-    }
-    tagger.encoder.use_precision(precision)?;
-    Ok(tagger)
+    EntityModel::load_as(dir, "an issue tagger", &LabelSet::issues(), device, precision)
 }

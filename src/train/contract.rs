@@ -8,12 +8,13 @@
 //! runs only the optimiser loop, and writes the delta and the card from the contract. `tests/trainer_contract.rs`
 //! checks both sides on one file.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde::Serialize;
 
+use crate::corpus::decode::{looks_binary, numbered_lines};
 use crate::model::card::{ModelCard, Pooling, StanceCard, Task, TrainingCard};
 use crate::model::delta::{Adaptation, FROZEN, LORA_ALPHA_PER_RANK};
 use crate::model::{BaseEncoder, EncoderTokenizer};
@@ -167,29 +168,28 @@ fn encode_file(
     target: &Path,
     skipped: &mut Vec<String>,
 ) -> anyhow::Result<usize> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let reader: Box<dyn BufRead> = match path.extension().is_some_and(|e| e == "gz") {
-        true => anyhow::bail!("{}: gzip is not read here; gunzip it first", path.display()),
-        false => Box::new(BufReader::new(file)),
-    };
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if looks_binary(&bytes) {
+        anyhow::bail!("{}: a binary file (gzip?), not stance JSONL", path.display());
+    }
     let partial = target.with_extension("jsonl.partial");
     let mut out = std::io::BufWriter::new(
         std::fs::File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?,
     );
     let mut rows = 0;
-    for (index, line) in reader.lines().enumerate() {
-        let place = format!("{}:{}", path.display(), index + 1);
+    for (number, line) in numbered_lines(&bytes) {
+        let place = format!("{}:{number}", path.display());
         let line = match line {
             Ok(line) => line,
-            Err(e) => {
-                skipped.push(format!("{place}: {e}"));
+            Err(reason) => {
+                skipped.push(format!("{place}: {reason}"));
                 continue;
             }
         };
         if line.trim().is_empty() {
             continue;
         }
-        let row: Row = match serde_json::from_str(&line) {
+        let row: Row = match serde_json::from_str(line) {
             Ok(row) => row,
             Err(e) => {
                 skipped.push(format!("{place}: not a stance example: {e}"));

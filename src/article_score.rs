@@ -28,6 +28,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::output::finished::{FinishedRun, Record};
+use crate::text::words::word_keys;
 use crate::vocab::StanceLabel;
 
 /// The two kinds of target the scores are broken down by.
@@ -276,9 +277,10 @@ fn clean(names: Vec<String>) -> Vec<String> {
     kept
 }
 
-/// Lowercase words: letters and digits, apostrophes and the rest of punctuation taken as breaks.
+/// Lowercase words: the keys of the pipeline's words ([`word_keys`]: letters and digits, apostrophes and the rest
+/// of punctuation taken as breaks).
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    word_keys(text).into_iter().map(|(_, key)| key).collect()
 }
 
 /// Whether `part` occurs in `whole` as whole words; with `prefixes`, a word of `part` of 4 or more letters also

@@ -480,8 +480,8 @@ fn holders(
                 m.span.start >= from
                     && m.span.end <= to
                     && !m.kind.qualifies()
-                    && !quoted(m.span)
-                    && (!words.follows_preposition(m.with_title()) || opens_clause(m.with_title()))
+                    && (words.in_subject_position(segmentation, m.span, m.with_title())
+                        || !quoted(m.span) && opens_clause(m.with_title()))
                     && !in_phrase(m.span)
             })
             .filter(|&at| can_hold(in_sentence[at].0, in_sentence[at].1.kind))

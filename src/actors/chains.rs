@@ -362,7 +362,7 @@ fn read_mention(text: &str, segmentation: &Segmentation, words: &ArticleWords<'_
     }
     // An office the model took for a name ("the Shadow Secretary of State for the Family, Theresa May") is a
     // title, not an actor.
-    let name_words: Vec<&str> = crate::ner::words::words(name).into_iter().map(|w| w.slice(name)).collect();
+    let name_words: Vec<&str> = crate::text::words::words(name).into_iter().map(|w| w.slice(name)).collect();
     if matches!(class, Class::Organisation | Class::Other) && names::is_title(&name_words, lexicon) {
         return None;
     }

@@ -285,8 +285,7 @@ impl<'a> Resolver<'a> {
             .iter()
             .filter(|r| {
                 r.kind != MentionKind::Demonym
-                    && !self.inside_quote(r.span)
-                    && !self.words.follows_preposition(r.with_title())
+                    && self.words.in_subject_position(self.segmentation, r.span, r.with_title())
             })
             .find(|r| accept(r))
             .copied()

@@ -301,7 +301,7 @@ mod tests {
     }
 
     fn words(text: &str) -> Vec<&str> {
-        crate::ner::words::words(text).into_iter().map(|s| s.slice(text)).collect()
+        crate::text::words::words(text).into_iter().map(|s| s.slice(text)).collect()
     }
 
     fn before(text: &str) -> Styling {

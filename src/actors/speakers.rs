@@ -264,9 +264,7 @@ impl Attributor<'_> {
             .starting_in(start, verb_start)
             .iter()
             .filter(|r| relative_clause_start.is_none_or(|clause| r.span.start < clause))
-            .filter(|r| {
-                self.can_speak(r) && !self.inside_quote_span(r.span) && !self.words.follows_preposition(r.with_title())
-            })
+            .filter(|r| self.can_speak(r) && self.words.in_subject_position(self.segmentation, r.span, r.with_title()))
             .collect();
         let coordinated = |r: &&Reference| {
             (self.words.first_from(r.span.end)..cue.first).any(|i| matches!(self.words.normalised(i), "and" | "but"))

@@ -2,7 +2,7 @@
 //!
 //! Titles ("former President"), pronouns ("he"), descriptions ("the Russian leader") and speech cues
 //! ("said", "according to") are all found by looking at the words around a mention. The words are cut as the
-//! entity model cuts them (see [`crate::ner::words`]: "Mr." and "U.S." whole, a possessive "’s" on its own),
+//! entity model cuts them (see [`crate::text::words`]: "Mr." and "U.S." whole, a possessive "’s" on its own),
 //! and each is also kept in a normalised form for comparisons: lowercase, curly apostrophes straightened, one
 //! final full stop dropped (so "Mr." and the British "Mr" are both `mr`).
 
@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use crate::lexicon::{Lexicon, Words};
 use crate::span::Span;
+use crate::text::Segmentation;
 
 /// The words of one text with their byte spans and normalised forms, in order.
 pub(crate) struct ArticleWords<'t> {
@@ -22,7 +23,7 @@ pub(crate) struct ArticleWords<'t> {
 
 impl<'t> ArticleWords<'t> {
     pub(crate) fn new(text: &'t str, lexicon: &'t Lexicon) -> ArticleWords<'t> {
-        let spans = crate::ner::words::words(text);
+        let spans = crate::text::words::words(text);
         let normalised = spans.iter().map(|span| normalise(span.slice(text))).collect();
         ArticleWords { text, lexicon, spans, normalised }
     }
@@ -65,6 +66,15 @@ impl<'t> ArticleWords<'t> {
     /// The index of the first word that starts at or after byte `offset`.
     pub(crate) fn first_from(&self, offset: usize) -> usize {
         self.spans.partition_point(|w| w.start < offset)
+    }
+
+    /// Whether a reference at `span` (`with_title`: a person's span with the title before it) stands where the
+    /// subject of a clause may: outside quotations, and not governed by a preposition ("about Putin"). The three
+    /// readers of a subject start from it, each asking its own question: the pronoun rules take the first such
+    /// reference of a sentence's main clause (`coref.rs`), the pair builder the first that can hold a stance
+    /// (`pairs.rs`), the speaker rules the nearest before a speech verb (`speakers.rs`).
+    pub(crate) fn in_subject_position(&self, segmentation: &Segmentation, span: Span, with_title: Span) -> bool {
+        !segmentation.quotes_in(span).iter().any(|q| q.span.contains(span)) && !self.follows_preposition(with_title)
     }
 
     /// Whether a preposition stands right before the name at `span` ("about Putin", "to President Biden"),

@@ -178,7 +178,7 @@ pub fn units(text: &str, max_words: usize) -> Vec<Span> {
     for (index, paragraph) in segmentation.paragraphs.iter().enumerate() {
         let mut current: Option<(Span, usize)> = None;
         for sentence in segmentation.sentences_of(index) {
-            let n = crate::ner::words::words(sentence.span.slice(text)).len();
+            let n = crate::text::words::words(sentence.span.slice(text)).len();
             current = match current {
                 Some((span, words)) if words + n <= max_words => {
                     Some((Span::new(span.start, sentence.span.end), words + n))

@@ -1,5 +1,5 @@
 //! Attributions as the tagger sees them: BIO tags over SOURCE, CUE and CONTENT on the words of a unit of text
-//! (a paragraph, or a part of a long one), on the same word split as entities ([`crate::ner::words::words`]).
+//! (a paragraph, or a part of a long one), on the same word split as entities ([`crate::text::words::words`]).
 //!
 //! A word takes the role of the annotated piece it overlaps. A span starts (B-) at its first word in the unit,
 //! and at the first word of each later piece unless no word lies between the two pieces (so a piece cut only
@@ -9,8 +9,8 @@
 
 use super::{Attribution, Role};
 use crate::ner::labels::Tag;
-use crate::ner::words::words;
 use crate::span::Span;
+use crate::text::words::words;
 
 /// A unit's words (byte spans into the article's text) and their tags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

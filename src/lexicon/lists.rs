@@ -36,13 +36,7 @@ impl WordList {
         if !self.verbs {
             return vec![line.to_string()];
         }
-        if let Some(forms) = line.strip_prefix('=') {
-            return forms.split_whitespace().map(str::to_lowercase).collect();
-        }
-        let mut words = line.split_whitespace();
-        let mut forms = words.next().map(inflections).unwrap_or_default();
-        forms.extend(words.map(str::to_lowercase));
-        forms
+        verb_forms(line)
     }
 
     fn add(&mut self, line: &str) {
@@ -67,6 +61,18 @@ impl WordList {
     pub fn words(&self) -> &[String] {
         &self.words
     }
+}
+
+/// The forms a verb line stands for: the verb's regular forms and the irregular ones written after it (`say
+/// said`), or the forms after `=` as they are (`=backs backed backing`: "back" alone is an adverb).
+pub fn verb_forms(line: &str) -> Vec<String> {
+    if let Some(forms) = line.strip_prefix('=') {
+        return forms.split_whitespace().map(str::to_lowercase).collect();
+    }
+    let mut words = line.split_whitespace();
+    let mut forms = words.next().map(inflections).unwrap_or_default();
+    forms.extend(words.map(str::to_lowercase));
+    forms
 }
 
 /// The lines of a lexicon file that hold entries: not blank, not a `#` comment; trimmed.

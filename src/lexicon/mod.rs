@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 pub use lists::{Table, WordList};
 
+use std::collections::HashMap;
+
 use self::gazetteer::Gazetteer;
 use crate::vocab::Gender;
 
@@ -41,7 +43,6 @@ pub enum Words {
     Outlets,
     FavorVerbs,
     AgainstVerbs,
-    AgainstPrepositions,
     Negations,
     UrgeVerbs,
     Stopping,
@@ -49,6 +50,7 @@ pub enum Words {
     Determiners,
     NotIssues,
     OpeningPrepositions,
+    SkippedOpenings,
     FunctionWords,
     More,
     Less,
@@ -83,7 +85,6 @@ const LISTS: &[(Words, &str, bool, &str)] = &[
     list!(Outlets, "outlets", false),
     list!(FavorVerbs, "favor_verbs", true),
     list!(AgainstVerbs, "against_verbs", true),
-    list!(AgainstPrepositions, "against_prepositions", false),
     list!(Negations, "negations", false),
     list!(UrgeVerbs, "urge_verbs", true),
     list!(Stopping, "stopping", false),
@@ -91,6 +92,7 @@ const LISTS: &[(Words, &str, bool, &str)] = &[
     list!(Determiners, "determiners", false),
     list!(NotIssues, "not_issues", false),
     list!(OpeningPrepositions, "opening_prepositions", false),
+    list!(SkippedOpenings, "skipped_openings", false),
     list!(FunctionWords, "function_words", false),
     list!(More, "more", false),
     list!(Less, "less", false),
@@ -132,6 +134,31 @@ const HONORIFICS: (&str, &[&str], &str) =
     ("honorifics", &["written", "gender"], include_str!("../../models/lexicon/en/honorifics.tsv"));
 const PERSON_ROLES: (&str, &[&str], &str) =
     ("person_roles", &["written", "role"], include_str!("../../models/lexicon/en/person_roles.tsv"));
+const VERB_PREPOSITIONS: (&str, &[&str], &str) = (
+    "verb_prepositions",
+    &["verb", "preposition", "says"],
+    include_str!("../../models/lexicon/en/verb_prepositions.tsv"),
+);
+
+/// What follows a verb and its preposition: the issue its subject is for ("calls for X") or against ("objected
+/// to X"), or the person urged ("called on Putin to …").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerbPreposition {
+    Favor,
+    Against,
+    Urged,
+}
+
+impl VerbPreposition {
+    fn parse(cell: &str) -> anyhow::Result<VerbPreposition> {
+        match cell {
+            "favor" => Ok(VerbPreposition::Favor),
+            "against" => Ok(VerbPreposition::Against),
+            "urged" => Ok(VerbPreposition::Urged),
+            other => anyhow::bail!("the says column is favor, against or urged, not {other:?}"),
+        }
+    }
+}
 
 /// One title as written (normalised words), what it is called in full, its head word and the gender it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +183,10 @@ pub struct Lexicon {
     /// A person's role in a description as written ("premier"), and the role words a title must fit ("prime
     /// minister").
     pub person_roles: Vec<(String, String)>,
+    /// The rows of the verb + preposition table: the verb line as written, the preposition, what follows.
+    verb_prepositions: Vec<(String, String, VerbPreposition)>,
+    /// Each form of those verbs with its preposition.
+    verb_preposition_forms: HashMap<(String, String), VerbPreposition>,
 }
 
 impl Lexicon {
@@ -170,8 +201,11 @@ impl Lexicon {
             titles: Vec::new(),
             honorifics: Vec::new(),
             person_roles: Vec::new(),
+            verb_prepositions: Vec::new(),
+            verb_preposition_forms: HashMap::new(),
         };
         lexicon.add_tables(&parse(TITLES), &parse(HONORIFICS), &parse(PERSON_ROLES)).expect("the shipped genders");
+        lexicon.add_verb_prepositions(&parse(VERB_PREPOSITIONS)).expect("the shipped verb + preposition table");
         lexicon
     }
 
@@ -216,6 +250,11 @@ impl Lexicon {
         self.lists[list as usize].words()
     }
 
+    /// What follows `verb` (a form, normalised) and `preposition`, when the verb + preposition table has them.
+    pub fn verb_preposition(&self, verb: &str, preposition: &str) -> Option<VerbPreposition> {
+        self.verb_preposition_forms.get(&(verb.to_string(), preposition.to_string())).copied()
+    }
+
     /// The title written as `written` (normalised words joined by spaces), if it is one.
     pub fn title(&self, written: &str) -> Option<&TitleForm> {
         self.titles.iter().find(|form| form.written == written)
@@ -256,6 +295,9 @@ impl Lexicon {
                     self.add_tables(&none(), &table(HONORIFICS)?, &none()).map_err(|e| anyhow::anyhow!("{at}: {e}"))?
                 }
                 "person_roles" => self.add_tables(&none(), &none(), &table(PERSON_ROLES)?)?,
+                "verb_prepositions" => {
+                    self.add_verb_prepositions(&table(VERB_PREPOSITIONS)?).map_err(|e| anyhow::anyhow!("{at}: {e}"))?
+                }
                 _ => {
                     if FIXED.iter().any(|(fixed, _)| *fixed == name) {
                         anyhow::bail!(
@@ -266,7 +308,7 @@ impl Lexicon {
                     let Some(index) = LISTS.iter().position(|(_, list, ..)| *list == name) else {
                         let known: Vec<&str> = LISTS.iter().map(|(_, list, ..)| *list).collect();
                         anyhow::bail!(
-                            "{at}: no list is called {name}; the lists are {}, titles, honorifics and person_roles",
+                            "{at}: no list is called {name}; the lists are {}, titles, honorifics, person_roles and verb_prepositions",
                             known.join(", ")
                         );
                     };
@@ -301,6 +343,24 @@ impl Lexicon {
         let words = |written: &str| std::cmp::Reverse(written.split(' ').count());
         self.titles.sort_by_key(|form| words(&form.written));
         self.person_roles.sort_by_key(|(written, _)| words(written));
+        Ok(())
+    }
+}
+
+impl Lexicon {
+    /// Takes out the verb + preposition rows the table removes (`-call`: every row of that verb line), puts its
+    /// rows before those already there, and indexes every form of their verbs.
+    fn add_verb_prepositions(&mut self, table: &Table) -> anyhow::Result<()> {
+        self.verb_prepositions.retain(|(verb, ..)| !table.removed.contains(verb));
+        let rows = table.rows.iter().map(|row| Ok((row[0].clone(), row[1].clone(), VerbPreposition::parse(&row[2])?)));
+        let rows = rows.collect::<anyhow::Result<Vec<_>>>()?;
+        self.verb_prepositions.splice(0..0, rows);
+        self.verb_preposition_forms.clear();
+        for (verb, preposition, says) in self.verb_prepositions.iter().rev() {
+            for form in lists::verb_forms(verb) {
+                self.verb_preposition_forms.insert((form, preposition.clone()), *says);
+            }
+        }
         Ok(())
     }
 }

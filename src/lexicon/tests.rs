@@ -114,3 +114,28 @@ fn a_users_table_keeps_longer_titles_first_takes_rows_out_and_refuses_short_rows
         assert!(message.contains(file) && message.contains(says), "{message}");
     }
 }
+
+#[test]
+fn a_verb_and_its_preposition_say_what_follows_in_every_form_of_the_verb() {
+    let lexicon = Lexicon::english();
+    for form in ["call", "calls", "called", "calling"] {
+        assert_eq!(lexicon.verb_preposition(form, "for"), Some(VerbPreposition::Favor), "{form} for");
+        assert_eq!(lexicon.verb_preposition(form, "on"), Some(VerbPreposition::Urged), "{form} on");
+    }
+    assert_eq!(lexicon.verb_preposition("objected", "to"), Some(VerbPreposition::Against));
+    assert_eq!(lexicon.verb_preposition("favour", "of"), Some(VerbPreposition::Favor), "\"in favour of\" is for");
+    assert_eq!(lexicon.verb_preposition("warning", "against"), None, "\"a warning against\" is a noun");
+    assert_eq!(lexicon.verb_preposition("called", "off"), None);
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("verb_prepositions.tsv"), "verb\tpreposition\tsays\nrally\tbehind\tfavor\n-call\n")
+        .unwrap();
+    let lexicon = Lexicon::load(&[dir.path().to_path_buf()], &[]).unwrap();
+    assert_eq!(lexicon.verb_preposition("rallied", "behind"), Some(VerbPreposition::Favor));
+    assert_eq!(lexicon.verb_preposition("calls", "for"), None, "-call takes out every row of that verb");
+    assert_eq!(lexicon.verb_preposition("pushing", "for"), Some(VerbPreposition::Favor), "the other rows stay");
+
+    std::fs::write(dir.path().join("verb_prepositions.tsv"), "verb\tpreposition\tsays\nrally\tbehind\tyes\n").unwrap();
+    let message = Lexicon::load(&[dir.path().to_path_buf()], &[]).unwrap_err().to_string();
+    assert!(message.contains("verb_prepositions.tsv") && message.contains("favor, against or urged"), "{message}");
+}

@@ -23,7 +23,7 @@ use crate::model::BaseEncoder;
 use super::features::EntityInput;
 use super::model::{EntityBatch, EntityModel};
 use super::shape::WordShape;
-use super::words::words;
+use crate::text::words::words;
 
 /// Sentences whose logits go into parity.json.
 const PARITY_TEXTS: &[&str] = &[

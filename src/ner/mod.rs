@@ -14,4 +14,3 @@ pub mod scorer;
 pub mod shape;
 pub mod tagger;
 pub mod windows;
-pub mod words;

@@ -13,7 +13,7 @@ use super::evaluate::word_probabilities;
 use super::features::{first_tokens, token_words, EntityInput};
 use super::model::EntityModel;
 use super::windows::{owner, word_windows};
-use super::words::words;
+use crate::text::words::words;
 
 /// Content tokens per window (special tokens come on top).
 pub const WINDOW_TOKENS: usize = 256;

@@ -23,7 +23,7 @@
 //! the key's words joined by `-`; phrases that say the same in other words are merged by `merge.rs`.
 
 use crate::actors::words::ArticleWords;
-use crate::lexicon::Words;
+use crate::lexicon::{VerbPreposition, Words};
 use crate::span::{Span, SpanIndex};
 use crate::vocab::StanceLabel;
 
@@ -56,54 +56,6 @@ impl IssuePhrase {
 pub fn issue_id(key: &str) -> String {
     format!("issue:{}", key.replace(' ', "-"))
 }
-
-/// Verbs followed by a preposition that opens the issue: ("call", "for").
-const PREPOSITION_VERBS: &[(&str, &str)] = &[
-    ("call", "for"),
-    ("calls", "for"),
-    ("called", "for"),
-    ("calling", "for"),
-    ("push", "for"),
-    ("pushes", "for"),
-    ("pushed", "for"),
-    ("pushing", "for"),
-    ("argue", "for"),
-    ("argues", "for"),
-    ("argued", "for"),
-    ("argue", "against"),
-    ("argues", "against"),
-    ("argued", "against"),
-    ("object", "to"),
-    ("objects", "to"),
-    ("objected", "to"),
-    ("critical", "of"),
-    ("opposed", "to"),
-    ("favour", "of"),
-    ("favor", "of"),
-    ("campaign", "against"),
-    ("campaigned", "against"),
-    ("campaigns", "against"),
-    ("protest", "against"),
-    ("protested", "against"),
-    ("warned", "against"),
-    ("vote", "against"),
-    ("votes", "against"),
-    ("voted", "against"),
-    ("vote", "for"),
-    ("votes", "for"),
-    ("voted", "for"),
-    ("warns", "against"),
-];
-
-/// Words skipped at the start of an object: "the idea of …".
-const SKIPPED_OPENINGS: &[&[&str]] = &[
-    &["that"],
-    &["the", "idea", "of"],
-    &["the", "notion", "of"],
-    &["the", "prospect", "of"],
-    &["the", "possibility", "of"],
-    &["any", "idea", "of"],
-];
 
 /// The longest phrase kept, in words.
 const MAX_WORDS: usize = 12;
@@ -174,21 +126,18 @@ pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &Names) -> V
             (false, true) => Some(StanceLabel::Against),
             (false, false) => Some(StanceLabel::Favor),
         };
-        if lexicon.has(Words::FavorVerbs, w) || lexicon.has(Words::AgainstVerbs, w) {
+        let verb_preposition = (i + 1 < end).then(|| lexicon.verb_preposition(w, word(i + 1))).flatten();
+        // A verb with its preposition says more than the verb alone: "in favour of", "opposed to".
+        if let Some(says) = verb_preposition.filter(|&says| says != VerbPreposition::Urged) {
+            let cue = Span::new(cue.start, words.span(i + 1).end);
+            if let Some(phrase) = phrase(words, skip_opening(words, i + 2, end), end, cue, names) {
+                found.push(IssuePhrase { polarity: polarity(says == VerbPreposition::Against), ..phrase });
+            }
+        } else if lexicon.has(Words::FavorVerbs, w) || lexicon.has(Words::AgainstVerbs, w) {
             if let Some(phrase) = phrase(words, skip_opening(words, i + 1, end), end, cue, names) {
                 found.push(IssuePhrase { polarity: polarity(lexicon.has(Words::AgainstVerbs, w)), ..phrase });
             }
-        } else if i + 1 < end && PREPOSITION_VERBS.contains(&(w, word(i + 1))) {
-            let cue = Span::new(cue.start, words.span(i + 1).end);
-            if let Some(phrase) = phrase(words, skip_opening(words, i + 2, end), end, cue, names) {
-                found.push(IssuePhrase {
-                    polarity: polarity(lexicon.has(Words::AgainstPrepositions, word(i + 1))),
-                    ..phrase
-                });
-            }
-        } else if lexicon.has(Words::UrgeVerbs, w)
-            || (w == "calls" || w == "called") && i + 1 < end && word(i + 1) == "on"
-        {
+        } else if lexicon.has(Words::UrgeVerbs, w) || verb_preposition == Some(VerbPreposition::Urged) {
             // The person urged runs up to "to"; then a list of actions.
             if let Some(to) = (i + 1..end.min(i + 8)).find(|&j| word(j) == "to") {
                 let mut start = to + 1;
@@ -218,7 +167,8 @@ pub(crate) fn find(words: &ArticleWords<'_>, sentence: Span, names: &Names) -> V
 
 /// Past the openings that say nothing of the issue ("the idea of").
 fn skip_opening(words: &ArticleWords<'_>, start: usize, end: usize) -> usize {
-    for opening in SKIPPED_OPENINGS {
+    for opening in words.lexicon.words(Words::SkippedOpenings) {
+        let opening: Vec<&str> = opening.split(' ').collect();
         if start + opening.len() <= end && opening.iter().enumerate().all(|(k, w)| words.normalised(start + k) == *w) {
             return start + opening.len();
         }
@@ -398,6 +348,11 @@ mod tests {
         assert_eq!(polarities("The mayor does not support the new contract."), [("new contract".into(), None)]);
         assert_eq!(polarities("The party objected to the budget cuts."), [("budget cuts".into(), Some(Against))]);
         assert_eq!(polarities("Rebels called for a ceasefire."), [("ceasefire".into(), Some(Favor))]);
+        assert_eq!(polarities("The MPs voted in favour of the treaty."), [("treaty".into(), Some(Favor))]);
+        assert_eq!(
+            polarities("Senators are calling on the president to end the shutdown."),
+            [("shutdown".into(), Some(Against))]
+        );
         assert_eq!(polarities("For Kyiv, membership is the red line."), [("membership".into(), Some(Against))]);
     }
 

@@ -33,6 +33,7 @@ use crate::model::{load_encoder, BaseEncoder, LoadedEncoder, TokenBatch};
 use super::issues::issue_id;
 use super::IssuePhrase;
 use crate::lexicon::{Lexicon, WordList, Words};
+use crate::text::words::word_keys;
 
 /// The cosine similarity from which two phrases may be one issue (measured pairs above and in the test).
 pub const SAME_ISSUE: f32 = 0.90;
@@ -44,9 +45,9 @@ const CANDIDATES_PER_WORD: usize = 1024;
 /// "a carbon tax" (false, false). Phrases are merged only when they agree.
 type Direction = (bool, bool);
 
-/// The lowercase words of a label.
+/// The lowercase words of a label (their keys, [`word_keys`]).
 fn words(label: &str) -> Vec<String> {
-    label.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    word_keys(label).into_iter().map(|(_, key)| key).collect()
 }
 
 /// The word lists the merge reads: function words, and the words that push a phrase up or down.

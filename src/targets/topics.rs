@@ -1,12 +1,14 @@
 //! User topics: `--targets targets.csv` with columns `target_id, label, keywords` (keywords separated by `|`).
 //! A topic is a target wherever one of its keywords occurs as whole words, in any case ("NATO expansion" also
-//! matches "nato expansion"); a keyword ending in `*` matches any word that starts with it ("sanction*":
+//! matches "nato expansion"; words are compared by their keys, [`word_keys`], so "climate change" also matches
+//! "climate-change" and "Trump" matches "Trump’s"); a keyword ending in `*` matches any word that starts with it ("sanction*":
 //! "sanctions", "sanctioned"). Rows without an id, a label or a keyword are reported and left out.
 
 use std::path::Path;
 
 use crate::output::read::{list, UserTable};
 use crate::span::Span;
+use crate::text::words::word_keys;
 
 /// One topic of the user's table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +51,7 @@ impl Topics {
     /// Every keyword occurrence in `text`: the topic (an index into `topics`) and the byte span, in text order;
     /// where occurrences overlap, the longer one (then the earlier topic) wins.
     pub fn find_in(&self, text: &str) -> Vec<(usize, Span)> {
-        let tokens = tokens(text);
+        let tokens = word_keys(text);
         let mut found: Vec<(usize, Span)> = Vec::new();
         for (topic_index, topic) in self.topics.iter().enumerate() {
             for keyword in &topic.keywords {
@@ -85,31 +87,11 @@ fn matches(keyword: &str, word: &str) -> bool {
 
 /// The lowercase words of a keyword, a trailing `*` kept on the last one.
 fn words(keyword: &str) -> Vec<String> {
-    let mut out: Vec<String> = tokens(keyword).into_iter().map(|(_, word)| word).collect();
+    let mut out: Vec<String> = word_keys(keyword).into_iter().map(|(_, word)| word).collect();
     if keyword.trim_end().ends_with('*') {
         if let Some(last) = out.last_mut() {
             last.push('*');
         }
-    }
-    out
-}
-
-/// Runs of letters, digits and apostrophes inside words, lowercased, with their byte spans.
-fn tokens(text: &str) -> Vec<(Span, String)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let inner_apostrophe =
-            matches!(c, '\'' | '’') && start.is_some() && chars.peek().is_some_and(|&(_, next)| next.is_alphanumeric());
-        if c.is_alphanumeric() || inner_apostrophe {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            out.push((Span::new(s, i), text[s..i].to_lowercase()));
-        }
-    }
-    if let Some(s) = start {
-        out.push((Span::new(s, text.len()), text[s..].to_lowercase()));
     }
     out
 }
@@ -135,5 +117,9 @@ mod tests {
         let found: Vec<(&str, &str)> =
             topics.find_in(text).iter().map(|&(t, s)| (topics.topics[t].id.as_str(), s.slice(text))).collect();
         assert_eq!(found, [("nato-exp", "nato expansion"), ("sanctions", "Sanctions")]);
+        // Words are compared by their keys: a hyphen or a possessive does not hide a keyword.
+        let text = "NATO’s expansion worries Moscow; so does NATO-expansion talk.";
+        let found: Vec<&str> = topics.find_in(text).iter().map(|&(_, s)| s.slice(text)).collect();
+        assert_eq!(found, ["NATO", "NATO-expansion"]);
     }
 }

@@ -17,6 +17,9 @@
 //!   `"We will respond," Biden said.` is in a quote (the attribution is the smaller part), while
 //!   `Biden said he would answer "firmly".` is not.
 //!
+//! * `words.rs`: the pipeline's one word split (CoNLL-style words, as the taggers read them), and the lowercase
+//!   keys of those words that keyword matching compares.
+//!
 //! Segmentation never panics, on any input, and runs in time linear in the text's length.
 
 mod abbreviations;
@@ -24,6 +27,7 @@ mod marks;
 mod paragraphs;
 mod quotes;
 mod sentences;
+pub mod words;
 
 #[cfg(test)]
 mod properties;

@@ -3,7 +3,7 @@
 //!
 //! SEESAW lists each article's topics and events by a canonical name ("executive action on immigration") but
 //! does not mark where its sentences name them. Each sentence is cut into words as the tagger reads them
-//! ([`crate::ner::words::words`]), and each topic or event of the article is looked for in them:
+//! ([`crate::text::words::words`]), and each topic or event of the article is looked for in them:
 //!
 //! * **as written**: the name's words in a row, a word of four letters or more also matching a longer word it
 //!   begins ("executive action" in "executive actions");
@@ -66,7 +66,7 @@ pub fn write_issue_spans(input: &Path, split: &str, out: &Path) -> anyhow::Resul
             .collect();
         for (_, span) in &article.sentences {
             let text = span.slice(&article.body);
-            let words = crate::ner::words::words(text);
+            let words = crate::text::words::words(text);
             if words.is_empty() {
                 continue;
             }
@@ -89,7 +89,7 @@ fn issue_tags(text: &str, words: &[Span], names: &[&str], report: &mut IssueSpan
         .iter()
         .filter_map(|name| {
             let name_words: Vec<String> =
-                crate::ner::words::words(name).iter().map(|w| w.slice(name).to_lowercase()).collect();
+                crate::text::words::words(name).iter().map(|w| w.slice(name).to_lowercase()).collect();
             as_written(&name_words, &lower)
                 .map(|r| (r, true))
                 .or_else(|| nearly(&name_words, &lower).map(|r| (r, false)))
@@ -168,7 +168,7 @@ mod tests {
     use super::*;
 
     fn tagged(sentence: &str, names: &[&str]) -> Vec<String> {
-        let words = crate::ner::words::words(sentence);
+        let words = crate::text::words::words(sentence);
         let tags = issue_tags(sentence, &words, names, &mut IssueSpans::default());
         let mut spans: Vec<String> = Vec::new();
         for (word, tag) in words.iter().zip(tags) {

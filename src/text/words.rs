@@ -1,4 +1,5 @@
-//! Words as the entity model sees them: CoNLL-style tokens of running text.
+//! The pipeline's one word split: CoNLL-style tokens of running text, as the entity model sees them, and the
+//! lowercase keys of those words that keyword matching compares.
 //!
 //! The model is trained on CoNLL-2003, whose tokens are whitespace-separated words with punctuation and the
 //! possessive split off ("Germany 's", "( AP )") but abbreviations kept whole ("U.S.", "Mr."). Raw article text
@@ -18,6 +19,30 @@ pub fn words(text: &str) -> Vec<Span> {
             split_chunk(trimmed, offset, &mut out);
         }
         offset += chunk.len();
+    }
+    out
+}
+
+/// The keys of the words of `text`, in order, with their byte spans: each word's runs of letters and digits,
+/// lowercased. Keys are what matching by words compares (topic keywords, the issue merge, the article scorer's
+/// names), so that "climate-change" and "climate change", "Trump’s" and "Trump" share them.
+/// A word cut at an apostrophe, hyphen or full stop gives a key per part ("don't" gives "don" and "t"), the same
+/// in a keyword as in the text. Together the keys are the text's runs of letters and digits.
+pub fn word_keys(text: &str) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    for word in words(text) {
+        let mut start = None;
+        for (i, c) in word.slice(text).char_indices().chain(std::iter::once((word.len(), ' '))) {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    let key = Span::new(word.start + s, word.start + i);
+                    out.push((key, key.slice(text).to_lowercase()));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
     }
     out
 }
@@ -83,6 +108,19 @@ mod tests {
 
     fn texts(text: &str) -> Vec<&str> {
         words(text).into_iter().map(|s| s.slice(text)).collect()
+    }
+
+    #[test]
+    fn keys_are_the_lowercase_runs_of_letters_and_digits_in_each_word() {
+        let text = "Trump’s climate-change plan, the U.S. and don't 2020!";
+        let keys: Vec<String> = word_keys(text).into_iter().map(|(_, key)| key).collect();
+        assert_eq!(keys, ["trump", "s", "climate", "change", "plan", "the", "u", "s", "and", "don", "t", "2020"]);
+        for (span, key) in word_keys(text) {
+            assert_eq!(span.slice(text).to_lowercase(), key);
+        }
+        let runs: Vec<String> =
+            text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        assert_eq!(word_keys(text).into_iter().map(|(_, key)| key).collect::<Vec<_>>(), runs);
     }
 
     #[test]

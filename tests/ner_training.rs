@@ -153,3 +153,62 @@ fn adapters_trained_then_merged_give_the_same_scores_in_a_small_file_needs_base_
     let card = ModelCard::read(&out.path().join("card.json")).unwrap();
     assert_eq!(card.adaptation, Some(Adaptation::Lora { rank: 4, alpha: 8.0 }));
 }
+
+#[test]
+fn a_recipe_trains_as_its_model_was_trained_and_flags_beside_it_win_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    // A model whose card says: MiniLM with rank-2 adapters, 1 epoch, batch 4, lr 2e-4, seed 7, no word shape.
+    let model = tempfile::tempdir().unwrap();
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut card: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.join("models/attribution-fast/card.json")).unwrap())
+            .unwrap();
+    card["adaptation"] = serde_json::json!({"kind": "lora", "rank": 2, "alpha": 4.0});
+    let options = card["training"]["options"].as_object_mut().unwrap();
+    for (key, value) in [
+        ("epochs", serde_json::json!(1)),
+        ("batch_size", serde_json::json!(4)),
+        ("lr", serde_json::json!(2e-4)),
+        ("seed", serde_json::json!(7)),
+        ("word_shape", serde_json::json!(false)),
+    ] {
+        options.insert(key.into(), value);
+    }
+    std::fs::write(model.path().join("card.json"), card.to_string()).unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    let fixture = fixture();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stancemap"))
+        .args(["--threads", "2", "train", "ner", "--train"])
+        .arg(&fixture)
+        .arg("--dev")
+        .arg(&fixture)
+        .arg("--recipe")
+        .arg(model.path())
+        .args(["--batch-size", "2", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let trained = ModelCard::read(&out.path().join("card.json")).unwrap();
+    assert_eq!(trained.adaptation, Some(Adaptation::from_rank(2)), "the recipe's adaptation");
+    let options = &trained.training.options;
+    assert_eq!(options["epochs"], 1, "the recipe's epochs");
+    assert_eq!(options["lr"], 2e-4);
+    assert_eq!(options["seed"], 7);
+    assert_eq!(options["word_shape"], false);
+    assert_eq!(options["batch_size"], 2, "a flag given beside the recipe wins");
+
+    // A soup has no recipe, and the trainer says so before it trains anything.
+    let soup = std::process::Command::new(env!("CARGO_BIN_EXE_stancemap"))
+        .args(["train", "stance", "--train", "x.jsonl", "--dev", "x.jsonl", "--recipe"])
+        .arg(repo.join("models/stance-fast"))
+        .arg("--out")
+        .arg(out.path().join("soup"))
+        .output()
+        .unwrap();
+    assert!(!soup.status.success());
+    assert!(String::from_utf8_lossy(&soup.stderr).contains("soup"), "{}", String::from_utf8_lossy(&soup.stderr));
+}

@@ -107,3 +107,45 @@ fn encoded_files_hold_stancemaps_own_ids_and_the_python_side_reads_them_and_the_
     );
     assert_eq!(card.training.command, "contract.py check");
 }
+
+/// What `contract.py recipe MODEL` (train_stance.py --recipe) reads from a model's card.
+fn python_recipe(model: &str) -> (bool, serde_json::Value, String) {
+    let python = Command::new("python3")
+        .arg(repo().join("scripts/gpu/contract.py"))
+        .arg("recipe")
+        .arg(repo().join(model))
+        .output()
+        .expect("python3 runs (a set-up requirement)");
+    let stderr = String::from_utf8_lossy(&python.stderr).into_owned();
+    (python.status.success(), serde_json::from_slice(&python.stdout).unwrap_or_default(), stderr)
+}
+
+#[test]
+fn both_trainers_read_one_recipe_from_a_models_card() {
+    use stancemap::model::delta::Adaptation;
+    use stancemap::train::recipe::Recipe;
+    // The accurate stance model, trained by train_stance.py on a GPU: stancemap's trainer reads what the Python
+    // one reads.
+    let rust = Recipe::of_model(&repo().join("models/stance-accurate")).unwrap();
+    let (ok, python, stderr) = python_recipe("models/stance-accurate");
+    assert!(ok, "{stderr}");
+    assert_eq!(python["base"], rust.encoder.name());
+    let rank = match rust.adaptation {
+        Adaptation::Full => 0,
+        Adaptation::Lora { rank, .. } => rank,
+    };
+    assert_eq!(python["lora_rank"], rank);
+    assert_eq!(python["pooling"], serde_json::to_value(rust.pooling.unwrap()).unwrap());
+    assert_eq!(python["epochs"], rust.epochs.unwrap());
+    assert_eq!(python["batch_size"], rust.batch_size.unwrap());
+    assert_eq!(python["lr"], rust.lr.unwrap());
+    assert_eq!(python["warmup"], rust.warmup.unwrap());
+    assert_eq!(python["weight_decay"], rust.weight_decay.unwrap());
+    assert_eq!(python["seed"], rust.seed.unwrap());
+    assert_eq!((rust.encoder, rank, rust.epochs), (BaseEncoder::Mpnet, 16, Some(3)));
+    // The fast model is a soup: neither gives a recipe, and both say why.
+    let (ok, _, stderr) = python_recipe("models/stance-fast");
+    assert!(!ok && stderr.contains("soup"), "{stderr}");
+    let rust = Recipe::of_model(&repo().join("models/stance-fast")).unwrap_err().to_string();
+    assert!(rust.contains("soup"), "{rust}");
+}

@@ -10,7 +10,11 @@ themselves; the card and the tensor names they write come from the contract.
 
     python3 scripts/gpu/contract.py check DIR     # prints what this module reads from DIR, as JSON (and the card
                                                   # of a mean-pooled model with rank-4 adapters)
-    (tests/trainer_contract.rs compares that with stancemap's own encoding and card)
+    python3 scripts/gpu/contract.py recipe MODEL  # prints the recipe train_stance.py --recipe MODEL takes, as JSON
+    (tests/trainer_contract.rs compares both with stancemap's own encoding, card and recipe)
+
+A model's recipe (src/train/recipe.rs reads the same fields): the card's base name, adaptation (its LoRA rank) and
+pooling, and from training.options: epochs, batch_size, lr, warmup, weight_decay, seed. A soup has none.
 """
 import gzip
 import json
@@ -114,7 +118,36 @@ def card(contract, training, dev, pooling="first", lora_rank=0):
     return out
 
 
+RECIPE_OPTIONS = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "seed")
+
+
+def recipe(model):
+    """What MODEL's card says it was trained with, as train_stance.py's option names: base (the name), lora_rank
+    (0: full fine-tuning), pooling, and the schedule options the card records. Exits on a soup or a tagger."""
+    path = os.path.join(model, "card.json")
+    try:
+        card_json = json.load(open(path))
+    except (OSError, ValueError) as e:
+        sys.exit("%s: cannot read the card: %s" % (path, e))
+    if card_json.get("task", "stance") != "stance":
+        sys.exit("%s: a %s model's recipe cannot train a stance model" % (model, card_json["task"]))
+    options = card_json["training"]["options"]
+    if "soup_of" in options:
+        sys.exit("%s: this model is a soup, the weight average of %d runs, and has no single recipe; train one of its "
+                 "runs again (their commands are in the card's training.soup) or follow training.reproduce"
+                 % (model, len(options["soup_of"])))
+    adaptation_json = card_json.get("adaptation") or {"kind": "full"}
+    out = {"base": card_json["base"]["name"],
+           "lora_rank": adaptation_json["rank"] if adaptation_json["kind"] == "lora" else 0,
+           "pooling": card_json.get("pooling") or "first"}
+    out.update({key: options[key] for key in RECIPE_OPTIONS if options.get(key) is not None})
+    return out
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "recipe":
+        print(json.dumps(recipe(sys.argv[2])))
+        return
     if len(sys.argv) != 3 or sys.argv[1] != "check":
         sys.exit(__doc__)
     folder = sys.argv[2]

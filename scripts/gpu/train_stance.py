@@ -356,7 +356,18 @@ def main():
                         help="continue the run in --out from its last finished epoch (checkpoint.pt, written after each)")
     parser.add_argument("--limit", type=int, default=None, help="first N rows of each file (for trying the script)")
     parser.add_argument("--split-output", action="store_true")
+    parser.add_argument("--recipe", metavar="MODEL",
+                        help="train as MODEL was trained (its card: lora rank, pooling, epochs, batch size, lr, warm-up, "
+                             "weight decay, seed; the same fields `stancemap train stance --recipe` reads); flags given "
+                             "beside it win")
     args = parser.parse_args()
+    recipe_base = None
+    if args.recipe:
+        recipe = contracts.recipe(args.recipe)
+        recipe_base = base_name = recipe.pop("base")
+        parser.set_defaults(**recipe)
+        args = parser.parse_args()
+        print("recipe of %s (%s): %s" % (args.recipe, base_name, json.dumps(recipe)), file=sys.stderr)
 
     started = time.time()
     random.seed(args.seed)
@@ -369,6 +380,9 @@ def main():
     contract = contracts.read_contract(args.contract or os.path.dirname(os.path.abspath(first_train)))
     pad_id, classes = contract["pad_id"], len(contracts.labels(contract))
     model_type = json.load(open(os.path.join(args.base, "config.json")))["model_type"]
+    if recipe_base and recipe_base != contract["card"]["base"]["name"]:
+        sys.exit("--recipe %s was trained on %s, but the rows were encoded for %s: encode them for %s" % (
+            args.recipe, recipe_base, contract["card"]["base"]["name"], recipe_base))
     wanted = {"minilm": "bert", "mpnet": "mpnet"}.get(contract["card"]["base"]["name"])
     if model_type != wanted:
         sys.exit("--base %s is a %s encoder, but the rows were encoded for %s (%s): encode them for this base" % (

@@ -9,6 +9,7 @@ use stancemap::model::BaseEncoder;
 use stancemap::ner::conll::ConllOptions;
 use stancemap::ner::model::Adaptation;
 use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
+use stancemap::train::recipe::Recipe;
 use stancemap::train::stance::{calibrate_stance, train_stance, Distillation, StanceSource, StanceTrainOptions};
 use stancemap::train::TrainLoop;
 
@@ -32,7 +33,8 @@ pub enum TrainCommand {
         /// CoNLL development file, scored after every epoch.
         #[arg(long)]
         dev: PathBuf,
-        /// Leave out the word-shape (capitalisation) embedding, to measure what it gains.
+        /// Leave out the word-shape (capitalisation) embedding, to measure what it gains (a --recipe model
+        /// trained without it leaves it out too).
         #[arg(long)]
         no_word_shape: bool,
         #[command(flatten)]
@@ -48,10 +50,10 @@ pub enum TrainCommand {
         /// Development files (canonical JSONL), scored after every epoch, per source.
         #[arg(long, required = true, num_args = 1..)]
         dev: Vec<PathBuf>,
-        /// What the head reads: the first token (exports as a standard sequence classifier) or the mean of all
-        /// tokens (as the sentence-transformers bases were trained).
-        #[arg(long, value_enum, default_value_t = PoolingName::First)]
-        pooling: PoolingName,
+        /// What the head reads: the first token (exports as a standard sequence classifier; the default) or
+        /// the mean of all tokens (as the sentence-transformers bases were trained).
+        #[arg(long, value_enum)]
+        pooling: Option<PoolingName>,
         /// Distil from this trained stance model (for example models/stance-accurate into a MiniLM student):
         /// the student also learns the teacher's probabilities on every training example. The teacher reads
         /// the training set once before the first step.
@@ -76,26 +78,36 @@ pub enum TrainCommand {
 /// The flags every `train` subcommand takes: the encoder, where the model goes, and the training loop.
 #[derive(Args)]
 pub struct TrainFlags {
-    #[arg(long, value_enum, default_value_t = EncoderName::Minilm)]
-    encoder: EncoderName,
+    /// Train the way this model was trained (for example models/attribution-fast): its encoder, adaptation,
+    /// pooling, epochs, batch size, learning rate, warm-up, weight decay and seed, as its card.json records them.
+    /// Flags given beside it win.
+    #[arg(long, value_name = "MODEL")]
+    recipe: Option<PathBuf>,
+    /// The base encoder [default: minilm].
+    #[arg(long, value_enum)]
+    encoder: Option<EncoderName>,
     /// Output folder: the model, its card, and checkpoints.
     #[arg(long)]
     out: PathBuf,
-    #[arg(long, default_value_t = 3)]
-    epochs: usize,
-    #[arg(long, default_value_t = 32)]
-    batch_size: usize,
+    /// [default: 3]
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// [default: 32]
+    #[arg(long)]
+    batch_size: Option<usize>,
     /// Peak learning rate (default with adapters: ner 3e-4, stance 5e-4; full fine-tuning: ner 1e-4, stance
     /// 1e-4 on minilm and 5e-5 on mpnet).
     #[arg(long)]
     lr: Option<f64>,
-    /// Share of the steps spent warming up.
-    #[arg(long, default_value_t = 0.06)]
-    warmup: f64,
-    #[arg(long, default_value_t = 0.01)]
-    weight_decay: f64,
-    #[arg(long, default_value_t = 13)]
-    seed: u64,
+    /// Share of the steps spent warming up [default: 0.06].
+    #[arg(long)]
+    warmup: Option<f64>,
+    /// [default: 0.01]
+    #[arg(long)]
+    weight_decay: Option<f64>,
+    /// [default: 13]
+    #[arg(long)]
+    seed: Option<u64>,
     /// Save a checkpoint every N steps (and after every epoch).
     #[arg(long, default_value_t = 200)]
     checkpoint_every: usize,
@@ -115,26 +127,36 @@ pub struct TrainFlags {
 }
 
 impl TrainFlags {
-    fn adaptation(&self) -> Adaptation {
-        let base = self.encoder.base();
-        Adaptation::from_rank(self.lora_rank.unwrap_or(if base == BaseEncoder::Mpnet { 16 } else { 0 }))
+    /// The recipe of --recipe, for a trainer of `task`.
+    fn recipe(&self, task: &str) -> anyhow::Result<Option<Recipe>> {
+        self.recipe.as_deref().map(|model| Recipe::for_task(model, task)).transpose()
     }
 
-    /// The training loop these flags ask for; `default_lr` gives the task's peak rate when --lr is not given.
-    fn train_loop(self, default_lr: impl Fn(Adaptation, BaseEncoder) -> f64) -> anyhow::Result<TrainLoop> {
-        let encoder = self.encoder.base();
-        let adaptation = self.adaptation();
+    /// The training loop these flags ask for: a flag given, else the recipe's setting, else the default;
+    /// `default_lr` gives the task's peak rate.
+    fn train_loop(
+        self,
+        recipe: Option<&Recipe>,
+        default_lr: impl Fn(Adaptation, BaseEncoder) -> f64,
+    ) -> anyhow::Result<TrainLoop> {
+        let encoder = self.encoder.map(EncoderName::base).or(recipe.map(|r| r.encoder)).unwrap_or(BaseEncoder::MiniLm);
+        // A recipe's adaptation goes with its encoder: another encoder gets that encoder's default.
+        let adaptation = match (self.lora_rank, recipe.filter(|r| r.encoder == encoder)) {
+            (Some(rank), _) => Adaptation::from_rank(rank),
+            (None, Some(recipe)) => recipe.adaptation,
+            (None, None) => Adaptation::from_rank(if encoder == BaseEncoder::Mpnet { 16 } else { 0 }),
+        };
         Ok(TrainLoop {
             encoder,
             base_dir: stancemap::train::base_dir(encoder)?,
             adaptation,
             out: self.out,
-            epochs: self.epochs,
-            batch_size: self.batch_size,
-            lr: self.lr.unwrap_or_else(|| default_lr(adaptation, encoder)),
-            warmup: self.warmup,
-            weight_decay: self.weight_decay,
-            seed: self.seed,
+            epochs: self.epochs.or(recipe.and_then(|r| r.epochs)).unwrap_or(3),
+            batch_size: self.batch_size.or(recipe.and_then(|r| r.batch_size)).unwrap_or(32),
+            lr: self.lr.or(recipe.and_then(|r| r.lr)).unwrap_or_else(|| default_lr(adaptation, encoder)),
+            warmup: self.warmup.or(recipe.and_then(|r| r.warmup)).unwrap_or(0.06),
+            weight_decay: self.weight_decay.or(recipe.and_then(|r| r.weight_decay)).unwrap_or(0.01),
+            seed: self.seed.or(recipe.and_then(|r| r.seed)).unwrap_or(13),
             checkpoint_every: self.checkpoint_every,
             resume: self.resume,
             limit: self.limit,
@@ -200,11 +222,21 @@ pub fn train(command: TrainCommand, g: &Globals) -> anyhow::Result<ExitCode> {
             for spec in &extra {
                 sources.push(TrainSource::from_spec(spec)?);
             }
+            let recipe = run.recipe("ner")?;
             let options = NerTrainOptions {
                 train: sources,
                 dev,
-                word_shape: !no_word_shape,
-                run: run.train_loop(|adaptation, _| if adaptation == Adaptation::Full { 1e-4 } else { 3e-4 })?,
+                word_shape: !no_word_shape && recipe.as_ref().and_then(|r| r.word_shape).unwrap_or(true),
+                run: run.train_loop(
+                    recipe.as_ref(),
+                    |adaptation, _| {
+                        if adaptation == Adaptation::Full {
+                            1e-4
+                        } else {
+                            3e-4
+                        }
+                    },
+                )?,
             };
             let report = train_ner(&options)?;
             if report.finished {
@@ -217,16 +249,18 @@ pub fn train(command: TrainCommand, g: &Globals) -> anyhow::Result<ExitCode> {
             if !(0.0..=1.0).contains(&alpha) || kd_temperature.is_nan() || kd_temperature <= 0.0 {
                 anyhow::bail!("--alpha must lie in [0, 1] and --kd-temperature be above 0");
             }
+            let recipe = run.recipe("stance")?;
             let options = StanceTrainOptions {
                 train: train.iter().map(|spec| StanceSource::from_spec(spec)).collect::<anyhow::Result<_>>()?,
                 dev,
                 pooling: match pooling {
-                    PoolingName::First => Pooling::First,
-                    PoolingName::Mean => Pooling::Mean,
+                    Some(PoolingName::First) => Pooling::First,
+                    Some(PoolingName::Mean) => Pooling::Mean,
+                    None => recipe.as_ref().and_then(|r| r.pooling).unwrap_or_default(),
                 },
                 distill: teacher.map(|teacher| Distillation { teacher, alpha, temperature: kd_temperature }),
                 init,
-                run: run.train_loop(|adaptation, base| match (adaptation, base) {
+                run: run.train_loop(recipe.as_ref(), |adaptation, base| match (adaptation, base) {
                     (Adaptation::Lora { .. }, _) => 5e-4,
                     (Adaptation::Full, BaseEncoder::MiniLm) => 1e-4,
                     (Adaptation::Full, BaseEncoder::Mpnet) => 5e-5,

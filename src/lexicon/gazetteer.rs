@@ -36,7 +36,7 @@
 //! that are found here become state actors. [`Gazetteer::find_in`] has no entity type to go by; it is meant for
 //! the forms the model misses (institutions such as "the Kremlin"), and the caller should filter its results by
 //! kind. It does skip a few fixed phrases in which a state's name stands for something else ("Latin America",
-//! "South China Sea", "American Samoa", "Washington Post": see `NOT_A_STATE`).
+//! "South China Sea", "American Samoa", "Washington Post": the rows of kind `not-a-state`).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -108,10 +108,12 @@ pub enum RowProblem {
     EmptyName,
     #[error("the canonical name is empty")]
     EmptyCanonical,
-    #[error("unknown kind {0:?}: expected country, capital, institution or demonym")]
+    #[error("unknown kind {0:?}: expected country, capital, institution, demonym or not-a-state")]
     UnknownKind(String),
     #[error("country {0:?} is not an ISO 3166-1 alpha-2 code (two uppercase letters, like RU)")]
     BadCountry(String),
+    #[error("a not-a-state row names no country and no canonical name (leave both empty)")]
+    NotAStateWithCountry,
     #[error("the line is not valid UTF-8")]
     NotUtf8,
 }
@@ -128,35 +130,6 @@ pub enum GazetteerError {
     #[error("gazetteer {file}, line {line}: {problem}")]
     BadRow { file: String, line: u64, problem: RowProblem },
 }
-
-/// Phrases in which a state's name stands for something else. [`Gazetteer::find_in`] matches them like names
-/// (longest first) and reports nothing for them, so "Latin America" does not yield "America" = US.
-const NOT_A_STATE: &[&str] = &[
-    "Latin America",
-    "Latin American",
-    "South America",
-    "South American",
-    "North America",
-    "North American",
-    "Central America",
-    "Central American",
-    "African American",
-    "Native American",
-    "American Samoa",
-    "New Mexico",
-    "New Mexican",
-    "New Guinea",
-    "Northern Ireland",
-    "South China Sea",
-    "East China Sea",
-    "Indian Ocean",
-    "Gulf of Mexico",
-    "Niger Delta",
-    "Niger River",
-    "Washington Post",
-    "Washington State",
-    "Jerusalem Post",
-];
 
 /// A name cut into comparable words.
 #[derive(Debug, Clone)]
@@ -219,7 +192,11 @@ pub struct Gazetteer {
     entries: Vec<GazetteerEntry>,
     /// [`NameForm::key`] to index in `entries`.
     by_key: HashMap<String, usize>,
-    /// Lowercased first word to the names (and `NOT_A_STATE` phrases) starting with it, longest first.
+    /// Phrases in which a state's name stands for something else (rows of kind `not-a-state`: "Latin America",
+    /// "Washington Post"): [`Gazetteer::find_in`] matches them like names (longest first) and reports nothing for
+    /// them, so "Latin America" does not yield "America" = US.
+    not_a_state: Vec<String>,
+    /// Lowercased first word to the names (and not-a-state phrases) starting with it, longest first.
     by_first_word: HashMap<String, Vec<Candidate>>,
 }
 
@@ -256,7 +233,10 @@ impl Gazetteer {
             }
             let fields: Vec<&str> = text.split('\t').map(str::trim).collect();
             if seen_header {
-                gazetteer.insert(parse_row(&fields).map_err(|problem| bad_row(line, problem))?);
+                match parse_row(&fields).map_err(|problem| bad_row(line, problem))? {
+                    Row::State(entry) => gazetteer.insert(entry),
+                    Row::NotAState(phrase) => gazetteer.insert_not_a_state(phrase),
+                }
             } else {
                 check_header(&fields).map_err(|problem| bad_row(line, problem))?;
                 seen_header = true;
@@ -273,6 +253,9 @@ impl Gazetteer {
     pub fn extend(&mut self, other: Gazetteer) {
         for entry in other.entries {
             self.insert(entry);
+        }
+        for phrase in other.not_a_state {
+            self.insert_not_a_state(phrase);
         }
         self.reindex();
     }
@@ -385,10 +368,18 @@ impl Gazetteer {
         }
     }
 
+    /// Adds a not-a-state phrase, once.
+    fn insert_not_a_state(&mut self, phrase: String) {
+        let key = NameForm::of(&phrase).key();
+        if !self.not_a_state.iter().any(|known| NameForm::of(known).key() == key) {
+            self.not_a_state.push(phrase);
+        }
+    }
+
     fn reindex(&mut self) {
         let names =
             self.entries.iter().enumerate().map(|(index, entry)| (NameForm::of(&entry.name), Target::Entry(index)));
-        let phrases = NOT_A_STATE.iter().map(|phrase| (NameForm::of(phrase), Target::NotAState));
+        let phrases = self.not_a_state.iter().map(|phrase| (NameForm::of(phrase), Target::NotAState));
         let mut by_first_word: HashMap<String, Vec<Candidate>> = HashMap::new();
         for (form, target) in names.chain(phrases) {
             if let Some(first) = form.words.first() {
@@ -413,12 +404,25 @@ fn check_header(fields: &[&str]) -> Result<(), RowProblem> {
     }
 }
 
-fn parse_row(fields: &[&str]) -> Result<GazetteerEntry, RowProblem> {
+/// A row of a gazetteer file.
+enum Row {
+    State(GazetteerEntry),
+    /// A phrase in which a state's name stands for something else (kind `not-a-state`).
+    NotAState(String),
+}
+
+fn parse_row(fields: &[&str]) -> Result<Row, RowProblem> {
     let [name, country, kind, canonical] = fields else {
         return Err(RowProblem::ColumnCount(fields.len()));
     };
     if name.is_empty() {
         return Err(RowProblem::EmptyName);
+    }
+    if *kind == "not-a-state" {
+        if !country.is_empty() || !canonical.is_empty() {
+            return Err(RowProblem::NotAStateWithCountry);
+        }
+        return Ok(Row::NotAState(name.to_string()));
     }
     if country.len() != 2 || !country.bytes().all(|byte| byte.is_ascii_uppercase()) {
         return Err(RowProblem::BadCountry(country.to_string()));
@@ -427,7 +431,12 @@ fn parse_row(fields: &[&str]) -> Result<GazetteerEntry, RowProblem> {
     if canonical.is_empty() {
         return Err(RowProblem::EmptyCanonical);
     }
-    Ok(GazetteerEntry { name: name.to_string(), country: country.to_string(), kind, canonical: canonical.to_string() })
+    Ok(Row::State(GazetteerEntry {
+        name: name.to_string(),
+        country: country.to_string(),
+        kind,
+        canonical: canonical.to_string(),
+    }))
 }
 
 /// A word of a text and where it is.
@@ -618,6 +627,15 @@ mod tests {
     }
 
     #[test]
+    fn a_users_not_a_state_row_hides_the_state_in_its_phrase() {
+        let text = "Georgia Tech beat Georgia's team.";
+        let mut gazetteer = shipped();
+        assert_eq!(found(&gazetteer, text).len(), 2, "{:?}", found(&gazetteer, text));
+        gazetteer.extend(parse("name\tcountry\tkind\tcanonical\nGeorgia Tech\t\tnot-a-state\t\n").unwrap());
+        assert_eq!(found(&gazetteer, text), vec![("Georgia".to_string(), "GE", PlaceKind::Country)]);
+    }
+
+    #[test]
     fn find_in_handles_possessives_hyphens_and_decomposed_accents() {
         let gazetteer = shipped();
         // "Bogota\u{301}" is "Bogotá" in decomposed form: one word, which matches neither spelling.
@@ -655,8 +673,13 @@ mod tests {
     fn shipped_gazetteer_has_no_name_twice() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/gazetteer.tsv");
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        let rows = text.lines().filter(|line| !line.trim().is_empty() && !line.starts_with('#')).count() - 1;
-        assert_eq!(shipped().len(), rows, "a later row overrode an earlier one of the same name");
+        let rows: Vec<&str> =
+            text.lines().filter(|line| !line.trim().is_empty() && !line.starts_with('#')).skip(1).collect();
+        let phrases = rows.iter().filter(|row| row.contains("\tnot-a-state\t")).count();
+        let gazetteer = shipped();
+        assert_eq!(gazetteer.len(), rows.len() - phrases, "a later row overrode an earlier one of the same name");
+        assert_eq!(gazetteer.not_a_state.len(), phrases, "a not-a-state phrase given twice");
+        assert!(phrases >= 20, "{phrases} not-a-state rows");
     }
 
     #[test]
@@ -675,6 +698,7 @@ mod tests {
             ("Moscow\tRÜ\tcapital\tRussia\n", 3, RowProblem::BadCountry("RÜ".into())),
             ("\tRU\tcapital\tRussia\n", 3, RowProblem::EmptyName),
             ("Moscow\tRU\tcapital\t \n", 3, RowProblem::EmptyCanonical),
+            ("Latin America\tUS\tnot-a-state\t\n", 3, RowProblem::NotAStateWithCountry),
         ];
         for (rows, line, problem) in cases {
             match parse(&format!("{header}{rows}")) {

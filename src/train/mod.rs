@@ -3,6 +3,7 @@
 
 pub mod contract;
 pub mod ner;
+pub mod recipe;
 pub mod stance;
 
 use std::collections::HashMap;

@@ -10,12 +10,17 @@ so are students whose head started from another random init (their output layers
 The card is the first ingredient's, its calibration dropped (run `stancemap calibrate stance` on the soup), with
 `training` describing the soup: every ingredient's data, and under `soup` each one's command and dev scores.
 
+With --weights W... (one per model) the soup is a weighted mean instead: `--weights 0.3 0.7 A B` moves 30% of the way
+from B to A (weight-space interpolation, "WiSE-FT", Wortsman et al. 2022: a fine-tuned model interpolated with the
+one it started from often keeps what the start knew and much of what the fine-tuning taught). Weights are
+normalised to sum to 1.
+
 With --greedy (and --base, --dev) the soup is a "greedy soup" (the paper's recipe): the ingredients are scored
 on dev alone and taken in that order, each kept only when the soup with it scores at least as well on dev (the
 mean per-source macro-F1 that picks epochs in train_stance.py). It never scores below the best ingredient on dev,
 so its dev score flatters it more than the uniform soup's does: report both.
 
-Usage: soup.py --out DIR [--split-output] [--greedy --base BASE_DIR --dev FILE...] MODEL_DIR MODEL_DIR [...]
+Usage: soup.py --out DIR [--split-output] [--weights W... | --greedy --base BASE_DIR --dev FILE...] MODEL_DIR MODEL_DIR [...]
 """
 import argparse
 import json
@@ -33,6 +38,7 @@ def main():
     parser.add_argument("models", nargs="+")
     parser.add_argument("--out", required=True)
     parser.add_argument("--split-output", action="store_true", help="two files of about half the size each")
+    parser.add_argument("--weights", nargs="+", type=float, help="one weight per model: a weighted mean")
     parser.add_argument("--greedy", action="store_true", help="keep an ingredient only if it helps on --dev")
     parser.add_argument("--base", help="with --greedy: the base encoder folder")
     parser.add_argument("--dev", nargs="+",
@@ -42,6 +48,11 @@ def main():
         sys.exit("a soup needs at least two models")
     if args.greedy and not (args.base and args.dev):
         sys.exit("--greedy needs --base and --dev")
+    if args.weights is not None:
+        if args.greedy:
+            sys.exit("--weights and --greedy exclude each other")
+        if len(args.weights) != len(args.models) or min(args.weights) < 0 or sum(args.weights) <= 0:
+            sys.exit("--weights needs one weight of 0 or more per model (%d models), not all 0" % len(args.models))
 
     cards = [json.load(open(os.path.join(folder, "card.json"))) for folder in args.models]
     for folder, card in zip(args.models, cards):
@@ -69,32 +80,49 @@ def main():
     greedy = None
     if args.greedy:
         kept, greedy = greedy_choice(args, cards[0], weights, names)
-    soup = mean_of([weights[i] for i in kept])
+    shares = [args.weights[i] / sum(args.weights) for i in kept] if args.weights else None
+    soup = mean_of([weights[i] for i in kept], shares)
     os.makedirs(args.out, exist_ok=True)
     write_model(args.out, soup, args.split_output)
 
+    # A licence that binds an ingredient binds the soup; the questions it answers (`holders`) carry over only
+    # where every ingredient was trained for the same ones (else the run's default). Read before the first card's
+    # training section is replaced below.
+    licences = sorted({licence for i in kept for licence in cards[i]["training"].get("licence", [])})
+    holders = {cards[i]["training"].get("holders", "subjects") for i in kept}
+    if len(holders) > 1:
+        print("the ingredients answer different holders (%s): the soup's card names none, so runs ask the default "
+              "(subjects); measure with `eval articles --holders every|subjects`" % ", ".join(sorted(holders)),
+              file=sys.stderr)
     card = cards[kept[0]]  # the first ingredient kept (the uniform soup keeps all)
     card.pop("calibration", None)
     card["training"] = {
         "data": sorted({source for i in kept for source in cards[i]["training"]["data"]}),
         "dev": card["training"]["dev"],
         "command": " ".join(["scripts/gpu/soup.py"] + sys.argv[1:]),
-        "options": {"soup_of": [names[i] for i in kept]},
+        "options": {"soup_of": [names[i] for i in kept]} | ({"weights": shares} if shares else {}),
         "soup": [{"run": names[i], "command": cards[i]["training"]["command"], "dev": dev_report(cards[i])}
                  for i in kept],
     }
     if greedy:
         card["training"]["greedy"] = greedy
+    if licences:
+        card["training"]["licence"] = licences
+    if len(holders) == 1 and holders != {"subjects"}:
+        card["training"]["holders"] = holders.pop()
     with open(os.path.join(args.out, "card.json"), "w") as f:
         json.dump(card, f, indent=2)
         f.write("\n")
-    print("%s: mean of %d models, %d tensors" % (args.out, len(kept), len(soup)), file=sys.stderr)
+    how = "weighted mean (%s)" % ", ".join("%.3f" % w for w in shares) if shares else "mean"
+    print("%s: %s of %d models, %d tensors" % (args.out, how, len(kept), len(soup)), file=sys.stderr)
 
 
-def mean_of(weights):
-    """The uniform average of several models' stored tensors, each in its original dtype."""
-    return {name: (sum(tensors[name].float() for tensors in weights) / len(weights)).to(weights[0][name].dtype)
-            .contiguous() for name in sorted(weights[0])}
+def mean_of(weights, shares=None):
+    """The average of several models' stored tensors (uniform, or with the given shares summing to 1), each in its
+    original dtype."""
+    shares = shares or [1.0 / len(weights)] * len(weights)
+    return {name: sum(share * tensors[name].float() for share, tensors in zip(shares, weights))
+            .to(weights[0][name].dtype).contiguous() for name in sorted(weights[0])}
 
 
 def greedy_choice(args, card, weights, names):

@@ -364,10 +364,10 @@ def main():
     recipe_base = None
     if args.recipe:
         recipe = contracts.recipe(args.recipe)
-        recipe_base = base_name = recipe.pop("base")
+        recipe_base = recipe.pop("base")
         parser.set_defaults(**recipe)
         args = parser.parse_args()
-        print("recipe of %s (%s): %s" % (args.recipe, base_name, json.dumps(recipe)), file=sys.stderr)
+        print("recipe of %s (%s): %s" % (args.recipe, recipe_base, json.dumps(recipe)), file=sys.stderr)
 
     started = time.time()
     random.seed(args.seed)

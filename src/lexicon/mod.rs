@@ -11,11 +11,10 @@
 pub mod gazetteer;
 mod lists;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use lists::{Table, WordList};
-
-use std::collections::HashMap;
 
 use self::gazetteer::Gazetteer;
 use crate::vocab::Gender;
@@ -185,8 +184,9 @@ pub struct Lexicon {
     pub person_roles: Vec<(String, String)>,
     /// The rows of the verb + preposition table: the verb line as written, the preposition, what follows.
     verb_prepositions: Vec<(String, String, VerbPreposition)>,
-    /// Each form of those verbs with its preposition.
-    verb_preposition_forms: HashMap<(String, String), VerbPreposition>,
+    /// Each form of those verbs, with its prepositions and what follows each (the first row of a form and
+    /// preposition wins: a user's rows come first).
+    verb_preposition_forms: HashMap<String, Vec<(String, VerbPreposition)>>,
 }
 
 impl Lexicon {
@@ -252,7 +252,8 @@ impl Lexicon {
 
     /// What follows `verb` (a form, normalised) and `preposition`, when the verb + preposition table has them.
     pub fn verb_preposition(&self, verb: &str, preposition: &str) -> Option<VerbPreposition> {
-        self.verb_preposition_forms.get(&(verb.to_string(), preposition.to_string())).copied()
+        let prepositions = self.verb_preposition_forms.get(verb)?;
+        prepositions.iter().find(|(known, _)| known == preposition).map(|&(_, says)| says)
     }
 
     /// The title written as `written` (normalised words joined by spaces), if it is one.
@@ -356,9 +357,12 @@ impl Lexicon {
         let rows = rows.collect::<anyhow::Result<Vec<_>>>()?;
         self.verb_prepositions.splice(0..0, rows);
         self.verb_preposition_forms.clear();
-        for (verb, preposition, says) in self.verb_prepositions.iter().rev() {
+        for (verb, preposition, says) in &self.verb_prepositions {
             for form in lists::verb_forms(verb) {
-                self.verb_preposition_forms.insert((form, preposition.clone()), *says);
+                let prepositions = self.verb_preposition_forms.entry(form).or_default();
+                if !prepositions.iter().any(|(known, _)| known == preposition) {
+                    prepositions.push((preposition.clone(), *says));
+                }
             }
         }
         Ok(())

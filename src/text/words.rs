@@ -27,21 +27,20 @@ pub fn words(text: &str) -> Vec<Span> {
 /// lowercased. Keys are what matching by words compares (topic keywords, the issue merge, the article scorer's
 /// names), so that "climate-change" and "climate change", "Trump’s" and "Trump" share them.
 /// A word cut at an apostrophe, hyphen or full stop gives a key per part ("don't" gives "don" and "t"), the same
-/// in a keyword as in the text. Together the keys are the text's runs of letters and digits.
+/// in a keyword as in the text. [`words`] cuts only at spaces and beside marks, never inside a run of letters and
+/// digits, so the keys are the text's runs of letters and digits, read here without cutting the words first.
 pub fn word_keys(text: &str) -> Vec<(Span, String)> {
     let mut out = Vec::new();
-    for word in words(text) {
-        let mut start = None;
-        for (i, c) in word.slice(text).char_indices().chain(std::iter::once((word.len(), ' '))) {
-            match (c.is_alphanumeric(), start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    let key = Span::new(word.start + s, word.start + i);
-                    out.push((key, key.slice(text).to_lowercase()));
-                    start = None;
-                }
-                _ => {}
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let key = Span::new(s, i);
+                out.push((key, key.slice(text).to_lowercase()));
+                start = None;
             }
+            _ => {}
         }
     }
     out
@@ -121,6 +120,11 @@ mod tests {
         let runs: Vec<String> =
             text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
         assert_eq!(word_keys(text).into_iter().map(|(_, key)| key).collect::<Vec<_>>(), runs);
+        // Each key lies inside one of the pipeline's words.
+        let words = words(text);
+        for (span, key) in word_keys(text) {
+            assert!(words.iter().any(|word| word.start <= span.start && span.end <= word.end), "{key}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 #
 # Usage: bench/long_article.sh [--sizes "50 100 200 400"] [--threads N] [--precision P]
 #   --sizes      article sizes in KB (default 50 100 200 400); sizes over 1000 KB raise --max-article-bytes
-#   --precision  stancemap's --precision (default auto: fp32 on the CPU; int8 halves the models' time)
+#   --precision  stancemap's --precision (default auto: bf16 on a CPU with AMX, else fp32; int8 halves the models' time)
 # Needs: target/release/stancemap (cargo build --release), scripts/setup.sh done and GNU time (/usr/bin/time, the
 # Debian package "time"). Run it with nothing else running.
 set -euo pipefail

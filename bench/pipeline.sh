@@ -6,8 +6,9 @@
 #
 # Usage: bench/pipeline.sh [--tier fast|accurate] [--precision P] [--corpus DIR] [--articles N] [--threads N]
 #                          [--no-python]
-#   --precision stancemap's --precision (default auto: fp32 on the CPU; int8 for the quantised encoders); it is
-#               named in the implementation column
+#   --precision stancemap's --precision (default auto: bf16 on a CPU with AMX, fp32 on other CPUs; int8 for the
+#               quantised encoders); the implementation column names what the models ran in (run.json), and "auto"
+#               where auto chose it
 #   --corpus    a folder of .txt articles (default ../shared/data/news/bbc/politics: 417 articles, 189,307 words)
 #   --articles  only the first N .txt files of the corpus, in sorted path order (copied to a temporary folder):
 #               run it with 200 and 2000 on ../shared/data/news/bbc to see that peak RSS stays flat
@@ -79,7 +80,8 @@ m = json.load(open(run_json))
 c, t = m["counts"], m["timings"]
 row = {
     "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    "implementation": "stancemap-" + m["stancemap_version"] + ("" if precision == "auto" else " " + precision),
+    "implementation": "stancemap-" + m["stancemap_version"] + " " + m["models"]["entities"]["precision"]
+    + (" (auto)" if precision == "auto" else ""),
     "tier": tier, "what": "run (entities + stance)",
     "corpus": corpus, "articles": c["articles"], "words": c["words"], "threads": threads,
     "seconds": round(t["total_s"], 2), "words_per_s": round(c["words"] / t["total_s"], 1),

@@ -28,8 +28,8 @@ struct Cli {
     /// Where the models run: auto (a CUDA GPU when this build sees one, else the CPU), cpu or cuda.
     #[arg(long, global = true, value_enum, default_value = "auto")]
     device: DeviceChoice,
-    /// The models' number format: auto (bf16 on a GPU, fp32 on the CPU, where bf16 is slower), fp32, bf16, or
-    /// int8 (the encoders' linear layers on int8 weights; CPU only).
+    /// The models' number format: auto (bf16 on a GPU and on a CPU with AMX; fp32 on other CPUs, where bf16 is
+    /// slower), fp32, bf16, or int8 (the encoders' linear layers on int8 weights; CPU only).
     #[arg(long, global = true, value_enum, default_value = "auto")]
     precision: Precision,
     #[command(subcommand)]

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{chars, manifest, repo, run_with, stancemap, table};
+use common::{chars, cpu_default_precision, manifest, repo, run_with, stancemap, table};
 
 fn run(corpus: &Path, out: &Path) -> Output {
     run_with(corpus, out, &[])
@@ -72,7 +72,7 @@ fn the_sample_corpus_gives_every_article_and_sentences_that_slice_back_into_the_
     let run_json = manifest(out.path());
     assert_eq!(run_json["counts"]["articles"], 7);
     assert!(run_json["models"]["entities"]["card"]["dev"]["f1"].as_f64().unwrap_or(0.0) > 0.9);
-    assert_eq!(run_json["models"]["entities"]["precision"], "fp32", "the CPU default");
+    assert_eq!(run_json["models"]["entities"]["precision"], cpu_default_precision(), "the CPU default");
     assert_eq!(run_json["counts"]["skipped"], 0);
     assert_eq!(run_json["counts"]["sentences"], sentences.len());
     assert!(run_json["stancemap_version"].is_string());

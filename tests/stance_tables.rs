@@ -7,7 +7,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::{chars, manifest, repo, run_with, table};
+use common::{chars, cpu_default_precision, manifest, repo, run_with, table};
 
 type Row = HashMap<String, String>;
 
@@ -117,7 +117,7 @@ fn the_fixture_corpus_gives_its_known_stances_with_evidence_that_slices_back() {
     let run_json = manifest(out.path());
     assert_eq!(run_json["counts"]["evidence"], evidence.len());
     assert!(run_json["models"]["stance"]["card"]["calibration"]["temperature"].as_f64().unwrap() > 0.0);
-    assert_eq!(run_json["models"]["stance"]["precision"], "fp32", "the CPU default");
+    assert_eq!(run_json["models"]["stance"]["precision"], cpu_default_precision(), "the CPU default");
     for name in ["evidence.csv", "stances.csv", "matrix.csv", "actors.csv"] {
         assert!(run_json["outputs"].as_array().unwrap().iter().any(|o| o == name), "{name}");
     }

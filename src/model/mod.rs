@@ -4,6 +4,7 @@
 //! value), which is what makes them as fast as Python on the same libtorch. The model code knows nothing of
 //! articles: it takes padded batches of token ids and returns hidden states.
 
+pub mod amx;
 mod bert;
 pub mod card;
 pub mod delta;
@@ -248,7 +249,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
-    /// bf16 on a GPU; fp32 on the CPU, where bf16 was measured slower (libtorch 2.4 on this project's machines).
+    /// bf16 on a GPU and on a CPU with AMX ([`amx`]); fp32 on other CPUs, where bf16 was measured slower.
     #[default]
     Auto,
     Fp32,
@@ -261,7 +262,7 @@ impl Precision {
     /// The kind the encoders run in on `device`: None for fp32.
     pub fn half_kind(self, device: Device) -> Option<Kind> {
         match self {
-            Precision::Auto if device.is_cuda() => Some(Kind::BFloat16),
+            Precision::Auto if device.is_cuda() || amx::bf16_tiles_usable() => Some(Kind::BFloat16),
             Precision::Auto | Precision::Fp32 | Precision::Int8 => None,
             Precision::Bf16 => Some(Kind::BFloat16),
         }

@@ -45,6 +45,7 @@ fn options(out: PathBuf) -> NerTrainOptions {
             resume: false,
             limit: None,
             stop_after: None,
+            mixed_bf16: false,
             command: "cargo test".into(),
         },
     }
@@ -77,6 +78,28 @@ fn a_tiny_training_run_lowers_the_loss_and_its_saved_model_scores_the_same_needs
     assert_eq!(card.labels.len(), 9);
     let size = std::fs::metadata(out.path().join("model.safetensors")).unwrap().len();
     assert!(size < 25 * 1024 * 1024, "the delta is {size} bytes");
+}
+
+#[test]
+fn a_mixed_precision_run_learns_as_well_and_its_card_says_so_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    tch::set_num_threads(2);
+    let out = tempfile::tempdir().unwrap();
+    let mut mixed = options(out.path().to_path_buf());
+    mixed.run.mixed_bf16 = true;
+    let report = train_ner(&mixed).unwrap();
+    let early: f64 = report.losses[..3].iter().sum::<f64>() / 3.0;
+    let late: f64 = report.losses[report.losses.len() - 3..].iter().sum::<f64>() / 3.0;
+    assert!(late < early / 3.0, "loss fell from {early:.3} to only {late:.3}");
+    assert!(report.dev.f1 > 0.5, "it learns its own training sentences: F1 {}", report.dev.f1);
+    let card = ModelCard::read(&out.path().join("card.json")).unwrap();
+    assert_eq!(card.training.options["mixed_bf16"], true);
+    // The model it saves is an ordinary one: fp32 head, fp16 delta, loaded and run in fp32.
+    let loaded = EntityModel::load(out.path(), Device::Cpu).unwrap();
+    let scores = evaluate_file(&loaded, &fixture(), 4).unwrap();
+    assert!((scores.f1 - report.dev.f1).abs() < 0.1, "saved {} vs trained {}", scores.f1, report.dev.f1);
 }
 
 #[test]

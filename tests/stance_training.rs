@@ -51,6 +51,7 @@ fn options(out: PathBuf) -> StanceTrainOptions {
             resume: false,
             limit: None,
             stop_after: None,
+            mixed_bf16: false,
             command: "cargo test".into(),
         },
     }

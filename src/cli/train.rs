@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use stancemap::model::card::Pooling;
-use stancemap::model::BaseEncoder;
+use stancemap::model::{BaseEncoder, Precision};
 use stancemap::ner::conll::ConllOptions;
 use stancemap::ner::model::Adaptation;
 use stancemap::train::ner::{train_ner, NerTrainOptions, TrainSource};
@@ -136,6 +136,7 @@ impl TrainFlags {
     /// `default_lr` gives the task's peak rate.
     fn train_loop(
         self,
+        precision: Precision,
         recipe: Option<&Recipe>,
         default_lr: impl Fn(Adaptation, BaseEncoder) -> f64,
     ) -> anyhow::Result<TrainLoop> {
@@ -145,6 +146,11 @@ impl TrainFlags {
             (Some(rank), _) => Adaptation::from_rank(rank),
             (None, Some(recipe)) => recipe.adaptation,
             (None, None) => Adaptation::from_rank(if encoder == BaseEncoder::Mpnet { 16 } else { 0 }),
+        };
+        let mixed_bf16 = match precision {
+            Precision::Auto | Precision::Fp32 => false,
+            Precision::Bf16 => true,
+            Precision::Int8 => anyhow::bail!("training runs in fp32 or, with --precision bf16, in mixed precision"),
         };
         Ok(TrainLoop {
             encoder,
@@ -161,6 +167,7 @@ impl TrainFlags {
             resume: self.resume,
             limit: self.limit,
             stop_after: self.stop_after,
+            mixed_bf16,
             command: std::env::args().collect::<Vec<_>>().join(" "),
         })
     }
@@ -227,16 +234,13 @@ pub fn train(command: TrainCommand, g: &Globals) -> anyhow::Result<ExitCode> {
                 train: sources,
                 dev,
                 word_shape: !no_word_shape && recipe.as_ref().and_then(|r| r.word_shape).unwrap_or(true),
-                run: run.train_loop(
-                    recipe.as_ref(),
-                    |adaptation, _| {
-                        if adaptation == Adaptation::Full {
-                            1e-4
-                        } else {
-                            3e-4
-                        }
-                    },
-                )?,
+                run: run.train_loop(g.precision, recipe.as_ref(), |adaptation, _| {
+                    if adaptation == Adaptation::Full {
+                        1e-4
+                    } else {
+                        3e-4
+                    }
+                })?,
             };
             let report = train_ner(&options)?;
             if report.finished {
@@ -260,7 +264,7 @@ pub fn train(command: TrainCommand, g: &Globals) -> anyhow::Result<ExitCode> {
                 },
                 distill: teacher.map(|teacher| Distillation { teacher, alpha, temperature: kd_temperature }),
                 init,
-                run: run.train_loop(recipe.as_ref(), |adaptation, base| match (adaptation, base) {
+                run: run.train_loop(g.precision, recipe.as_ref(), |adaptation, base| match (adaptation, base) {
                     (Adaptation::Lora { .. }, _) => 5e-4,
                     (Adaptation::Full, BaseEncoder::MiniLm) => 1e-4,
                     (Adaptation::Full, BaseEncoder::Mpnet) => 5e-5,

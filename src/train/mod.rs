@@ -2,6 +2,7 @@
 //! checkpoints that let a run span sessions, and the progress bar.
 
 pub mod contract;
+pub mod mixed;
 pub mod ner;
 pub mod recipe;
 pub mod stance;
@@ -41,6 +42,9 @@ pub struct TrainLoop {
     /// Stop this run after N optimizer steps, leaving a checkpoint that `--resume` continues from (to fit a
     /// long training into time-limited sessions).
     pub stop_after: Option<usize>,
+    /// Mixed precision: the forward passes' matrix products in bf16 under libtorch's autocast ([`mixed`]), the
+    /// weights and the optimizer in fp32 (`train --precision bf16`; about 2x faster on a CPU with AMX).
+    pub mixed_bf16: bool,
     /// The command line, for the card.
     pub command: String,
 }

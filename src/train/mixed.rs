@@ -15,9 +15,14 @@ use tch::Device;
 const SET_ENABLED: &std::ffi::CStr = c"_ZN2at8autocast20set_autocast_enabledEN3c1010DeviceTypeEb";
 /// `at::autocast::set_autocast_cache_enabled(bool)`.
 const SET_CACHE_ENABLED: &std::ffi::CStr = c"_ZN2at8autocast26set_autocast_cache_enabledEb";
+/// `at::autocast::set_autocast_dtype(c10::DeviceType, c10::ScalarType)`; `ScalarType` is an `int8_t` enum.
+const SET_DTYPE: &std::ffi::CStr = c"_ZN2at8autocast18set_autocast_dtypeEN3c1010DeviceTypeENS1_10ScalarTypeE";
+/// `c10::ScalarType::BFloat16` (CUDA's autocast would otherwise use fp16, which needs loss scaling).
+const BFLOAT16: i8 = 15;
 
 type SetEnabled = unsafe extern "C" fn(device_type: i8, enabled: bool);
 type SetCacheEnabled = unsafe extern "C" fn(enabled: bool);
+type SetDtype = unsafe extern "C" fn(device_type: i8, dtype: i8);
 
 /// Autocast to bf16 on one device, switched on around each forward pass.
 pub struct Autocast {
@@ -30,19 +35,24 @@ impl Autocast {
     pub fn new(device: Device) -> anyhow::Result<Autocast> {
         // c10::DeviceType: CPU = 0, CUDA = 1.
         let device_type = if device.is_cuda() { 1 } else { 0 };
-        let (Some(set_enabled), Some(set_cache_enabled)) = (symbol(SET_ENABLED), symbol(SET_CACHE_ENABLED)) else {
+        let (Some(set_enabled), Some(set_cache_enabled), Some(set_dtype)) =
+            (symbol(SET_ENABLED), symbol(SET_CACHE_ENABLED), symbol(SET_DTYPE))
+        else {
             anyhow::bail!(
                 "--precision bf16 for training needs libtorch's autocast switch per device (libtorch 2.4, as \
                  scripts/setup.sh installs); this libtorch has none: train in fp32"
             );
         };
         // SAFETY: both addresses are libtorch's functions of these signatures (found by their mangled names).
-        let (set_enabled, set_cache_enabled) = unsafe {
+        let (set_enabled, set_cache_enabled, set_dtype) = unsafe {
             (
                 std::mem::transmute::<*mut libc::c_void, SetEnabled>(set_enabled),
                 std::mem::transmute::<*mut libc::c_void, SetCacheEnabled>(set_cache_enabled),
+                std::mem::transmute::<*mut libc::c_void, SetDtype>(set_dtype),
             )
         };
+        // SAFETY: a plain setter of a thread-local setting.
+        unsafe { set_dtype(device_type, BFLOAT16) };
         // No cache of the weights' bf16 copies: they would go stale after each optimizer step unless cleared,
         // and casting them again costs little beside the products.
         // SAFETY: a plain setter of a thread-local flag.

@@ -1,6 +1,8 @@
 //! The stance commands as a user runs them: `stancemap stance` on one sentence, `eval stance --json` on a
 //! labeled file, with the shipped fast model. Needs the base encoders (scripts/setup.sh).
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -309,8 +311,7 @@ fn bf16_precision_runs_in_bf16_and_gives_the_fp32_label_with_close_probabilities
     };
     let (fp32, bf16) = (ask("fp32"), ask("bf16"));
     assert_eq!((fp32["precision"].as_str(), bf16["precision"].as_str()), (Some("fp32"), Some("bf16")));
-    let auto = if stancemap::model::amx::bf16_tiles_usable() { "bf16" } else { "fp32" };
-    assert_eq!(ask("auto")["precision"], auto, "auto: bf16 on a CPU with AMX, else fp32");
+    assert_eq!(ask("auto")["precision"], common::cpu_default_precision(), "auto: bf16 on a CPU with AMX, else fp32");
     assert_eq!(fp32["label"], "against");
     assert_eq!(bf16["label"], fp32["label"]);
     let p = |answer: &serde_json::Value| -> Vec<f64> {

@@ -9,7 +9,7 @@
 //! Measured on a 2-core Intel Xeon with AMX (MiniLM, batch 32 x 128, forward and backward): 2,960 tokens/s in
 //! fp32, 6,460 with autocast. Without AMX, bf16 products are slower than fp32 (README, "bf16 on a CPU with AMX").
 
-use tch::Device;
+use tch::{Device, Kind, Tensor};
 
 /// `at::autocast::set_autocast_enabled(c10::DeviceType, bool)`; `DeviceType` is an `int8_t` enum.
 const SET_ENABLED: &std::ffi::CStr = c"_ZN2at8autocast20set_autocast_enabledEN3c1010DeviceTypeEb";
@@ -76,6 +76,14 @@ impl Autocast {
     }
 }
 
+/// The logits of `forward` in fp32: run under `autocast` when training in mixed precision, as they are otherwise.
+pub fn logits(autocast: Option<&Autocast>, forward: impl FnOnce() -> Tensor) -> Tensor {
+    match autocast {
+        Some(autocast) => autocast.run(forward).to_kind(Kind::Float),
+        None => forward(),
+    }
+}
+
 /// The address of a function exported by a library the program has loaded (libtorch), if there is one.
 fn symbol(name: &std::ffi::CStr) -> Option<*mut libc::c_void> {
     // SAFETY: dlsym with RTLD_DEFAULT only reads the loaded libraries' symbol tables.
@@ -86,7 +94,6 @@ fn symbol(name: &std::ffi::CStr) -> Option<*mut libc::c_void> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tch::{Kind, Tensor};
 
     #[test]
     fn matrix_products_run_in_bf16_inside_and_in_fp32_outside() {

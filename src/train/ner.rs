@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use serde::Serialize;
-use tch::{nn, Device, Kind, Tensor};
+use tch::{nn, Device, Tensor};
 
 use crate::model::card::{ModelCard, Task, TrainingCard, CARD_FILE, DELTA_FILE};
 use crate::model::Purpose;
@@ -17,7 +17,7 @@ use crate::ner::labels::LabelSet;
 use crate::ner::model::{EntityBatch, EntityModel};
 use crate::ner::scorer::Scores;
 
-use super::mixed::Autocast;
+use super::mixed::{self, Autocast};
 use super::{length_batches, CheckpointPaths, CheckpointState, Optimizers, Schedule, TrainLoop, TrainProgress};
 
 /// One training file and how to read it.
@@ -186,10 +186,7 @@ pub fn train_ner(options: &NerTrainOptions) -> anyhow::Result<TrainReport> {
             let batch = EntityBatch::new(&inputs, model.encoder.tokenizer.pad_id(), device);
             let label_rows: Vec<&[i64]> = batch_indices.iter().map(|&i| train[i].labels.as_slice()).collect();
             let targets = crate::model::TokenBatch::pad(&label_rows, IGNORE, device).input_ids;
-            let logits = match &autocast {
-                Some(autocast) => autocast.run(|| model.logits(&batch, true)).to_kind(Kind::Float),
-                None => model.logits(&batch, true),
-            };
+            let logits = mixed::logits(autocast.as_ref(), || model.logits(&batch, true));
             let loss = logits.view([-1, model.labels.len() as i64]).cross_entropy_loss::<Tensor>(
                 &targets.view([-1]),
                 None,

@@ -30,7 +30,7 @@ use crate::stance::input::{StanceQuery, INPUT_DOC};
 use crate::stance::model::{StanceModel, LABELS};
 use crate::vocab::StanceLabel;
 
-use super::mixed::Autocast;
+use super::mixed::{self, Autocast};
 use super::{length_batches, CheckpointPaths, Optimizers, Rng, Schedule, TrainLoop, TrainProgress};
 
 /// One training file and its weight.
@@ -218,10 +218,7 @@ pub fn train_stance(options: &StanceTrainOptions) -> anyhow::Result<StanceTrainR
             let tokens = TokenBatch::pad(&ids, model.encoder.tokenizer.pad_id(), device);
             let labels: Vec<i64> = rows.iter().map(|r| r.label).collect();
             let labels = Tensor::from_slice(&labels).to_device(device);
-            let logits = match &autocast {
-                Some(autocast) => autocast.run(|| model.logits(&tokens, true)).to_kind(Kind::Float),
-                None => model.logits(&tokens, true),
-            };
+            let logits = mixed::logits(autocast.as_ref(), || model.logits(&tokens, true));
             let mut loss = logits.cross_entropy_for_logits(&labels);
             if let (Some(distill), Some(teacher)) = (&options.distill, &teacher) {
                 let rows: Vec<i64> = batch.iter().map(|&b| chosen[b] as i64).collect();

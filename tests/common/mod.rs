@@ -50,13 +50,12 @@ pub fn chars(text: &str, start: &str, end: &str) -> String {
     text.chars().skip(start).take(end - start).collect()
 }
 
-/// What `--precision auto` runs in on this machine's CPU: bf16 where the CPU multiplies bf16 in AMX tiles, else
-/// fp32 (the tests run on any x86-64 CPU, with or without AMX).
+/// What `--precision auto` runs in on this machine's CPU, as run.json names it: bf16 where the CPU multiplies bf16
+/// in AMX tiles, else fp32 (the tests run on any x86-64 CPU, with or without AMX).
 pub fn cpu_default_precision() -> &'static str {
-    if stancemap::model::amx::bf16_tiles_usable() {
-        "bf16"
-    } else {
-        "fp32"
+    match stancemap::model::Precision::Auto.half_kind(tch::Device::Cpu) {
+        Some(_) => "bf16",
+        None => "fp32",
     }
 }
 

@@ -293,6 +293,30 @@ fn occurs(part: &[String], whole: &[String], prefixes: bool) -> bool {
     whole.windows(part.len()).any(|window| part.iter().zip(window).all(|(p, w)| same(p, w)))
 }
 
+/// A second annotator's rows of the same articles as the cells of a run, so that [`score`] measures how far two
+/// annotators agree (ANNOTATION.md's .84): each row is a cell of its article with its stance, named by its
+/// holder and target with their aliases (which [`read_gold`] begins with the name itself).
+pub fn annotator_cells(rows: &[GoldRow]) -> RunCells {
+    let mut articles: Vec<(String, String)> = rows.iter().map(|r| (r.article.clone(), r.article.clone())).collect();
+    articles.sort();
+    articles.dedup();
+    let cells = rows
+        .iter()
+        .map(|row| Cell {
+            article_id: row.article.clone(),
+            article_file: row.article.clone(),
+            actor_id: row.holder.clone(),
+            holder_names: row.holder_aliases.clone(),
+            target_id: row.target.clone(),
+            target_names: row.target_aliases.clone(),
+            kind: row.kind.clone(),
+            stance: Some(row.stance),
+            evidence: row.evidence.clone(),
+        })
+        .collect();
+    RunCells { articles, cells }
+}
+
 /// Whether a gold holder (by its aliases) is the cell's holder.
 pub fn holder_matches(aliases: &[String], names: &[String]) -> bool {
     aliases.iter().map(|a| words(a)).filter(|a| !a.iter().all(|w| PRONOUNS.contains(&w.as_str()))).any(|alias| {

@@ -74,6 +74,32 @@ fn a_run_is_scored_per_article_with_the_figures_worked_out_by_hand() {
 }
 
 #[test]
+fn a_second_annotators_rows_are_scored_as_a_run_so_that_the_f1_is_their_agreement() {
+    let output = stancemap(&[
+        "eval",
+        "articles",
+        "--annotator",
+        &fixture("second.csv"),
+        "--gold",
+        &fixture("gold.csv"),
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let scores: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let overall = &scores["overall"];
+    // Hart -> Diallo and Okafor -> the port deal agree; Diallo -> Hart has the other stance; Okafor -> Diallo is
+    // the second annotator's alone.
+    // gone.txt, which the second annotator did not annotate, is left out.
+    assert_eq!((overall["gold"].as_u64(), overall["predicted"].as_u64()), (Some(6), Some(4)));
+    assert_eq!((overall["found"].as_u64(), overall["found_with_stance"].as_u64()), (Some(3), Some(2)));
+    assert!(close(&overall["recall"], 2.0 / 6.0) && close(&overall["precision"], 0.5), "{overall}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("6 of 7 gold rows"));
+
+    let both = stancemap(&["eval", "articles", "--annotator", &fixture("second.csv"), "--run", &fixture("run")]);
+    assert!(!both.status.success(), "a run and a second annotator at once are refused");
+}
+
+#[test]
 fn eval_articles_runs_the_pipeline_on_a_corpus_and_finds_the_plain_stances() {
     let dir = tempfile::tempdir().unwrap();
     let gold = dir.path().join("gold.csv");

@@ -355,6 +355,35 @@ fn a_users_lexicon_adds_a_cue_verb_and_takes_one_out() {
 }
 
 #[test]
+fn the_shipped_issue_tagger_finds_an_issue_that_no_cue_word_introduces() {
+    if !repo().join("models/base/all-MiniLM-L6-v2/model.safetensors").is_file() {
+        return; // no base encoders (scripts/setup.sh not run): no entities, no stance
+    }
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(
+        corpus.path().join("vote.txt"),
+        "Death penalty vote\n\nSenator Grace Okafor said the death penalty is a moral failure.\n",
+    )
+    .unwrap();
+    let asked = |flags: &[&str]| -> (Vec<(String, String)>, serde_json::Value) {
+        let out = tempfile::tempdir().unwrap();
+        run_with(corpus.path(), out.path(), &[&["--threads", "2", "-q"], flags].concat());
+        let evidence = table(&out.path().join("evidence.csv"));
+        let pairs = evidence.iter().map(|row| (row["actor_surface"].clone(), row["target_id"].clone())).collect();
+        let run: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap()).unwrap();
+        (pairs, run["models"]["issues"]["path"].clone())
+    };
+    // "said" is no issue cue: only the tagger (models/issues-fast, on by default) makes the death penalty a target.
+    let (pairs, model) = asked(&[]);
+    assert_eq!(pairs, [("Senator Grace Okafor".to_string(), "issue:death-penalty".to_string())]);
+    assert!(model.as_str().is_some_and(|path| path.ends_with("issues-fast")), "{model}");
+    let (pairs, model) = asked(&["--no-issue-model"]);
+    assert!(pairs.is_empty(), "{pairs:?}");
+    assert!(model.is_null(), "{model}");
+}
+
+#[test]
 fn a_name_written_with_composed_or_decomposed_accents_is_one_actor() {
     if !repo().join("models/base/all-MiniLM-L6-v2/model.safetensors").is_file() {
         return; // no base encoders (scripts/setup.sh not run): no entities

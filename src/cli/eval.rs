@@ -70,17 +70,22 @@ pub enum EvalCommand {
     /// Article-level recall, precision and F1 of the stance tables against rows annotated per ANNOTATION.md
     /// (article_file, holder, holder_aliases, target, target_aliases, target_kind, stance, evidence), overall and
     /// by target kind, with pair recall and label accuracy. Runs the pipeline on CORPUS (with the run flags
-    /// below), or scores the finished run in --run.
+    /// below), or scores the finished run in --run, or a second annotator's rows in --annotator.
     Articles {
-        /// The annotated articles (runs stancemap on them); or give --run.
-        #[arg(required_unless_present = "run", conflicts_with = "run")]
+        /// The annotated articles (runs stancemap on them); or give --run or --annotator.
+        #[arg(required_unless_present_any = ["run", "annotator"], conflicts_with_all = ["run", "annotator"])]
         corpus: Option<PathBuf>,
         /// The gold rows (CSV).
         #[arg(long)]
         gold: PathBuf,
         /// Score the tables of this finished run instead of running.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "annotator")]
         run: Option<PathBuf>,
+        /// Score a second annotator's rows (CSV, the gold's columns) as if they were a run, on the articles it
+        /// annotated: each row a cell named by its holder, target and aliases. The F1 is the two annotators'
+        /// agreement.
+        #[arg(long)]
+        annotator: Option<PathBuf>,
         /// Where the run on CORPUS writes its tables (default: a temporary folder, removed afterwards).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -165,16 +170,32 @@ pub fn eval(command: EvalCommand, g: &Globals) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        EvalCommand::Articles { corpus, gold, run: finished, out, json, errors, flags } => {
-            use stancemap::article_score::{read_cells, read_gold, score, write_errors};
-            let gold_rows = read_gold(&gold)?;
-            for skipped in &gold_rows.skipped {
-                eprintln!("skipped: {skipped}");
-            }
+        EvalCommand::Articles { corpus, gold, run: finished, annotator, out, json, errors, flags } => {
+            use stancemap::article_score::{annotator_cells, read_cells, read_gold, score, write_errors, GoldRow};
+            let read = |path: &PathBuf| -> anyhow::Result<_> {
+                let gold = read_gold(path)?;
+                for skipped in &gold.skipped {
+                    eprintln!("skipped: {skipped}");
+                }
+                Ok(gold.rows)
+            };
+            let mut gold_rows = read(&gold)?;
             let mut temporary = None;
-            let tables = match (finished, corpus) {
-                (Some(dir), _) => dir,
-                (None, Some(corpus)) => {
+            let cells = match (finished, corpus, annotator) {
+                (_, _, Some(second)) => {
+                    // Agreement is measured on the articles both annotated.
+                    let cells = annotator_cells(&read(&second)?);
+                    let shared = |row: &GoldRow| cells.articles.iter().any(|(id, _)| *id == row.article);
+                    let before = gold_rows.len();
+                    gold_rows.retain(shared);
+                    eprintln!(
+                        "{} of {before} gold rows are of articles the second annotator annotated",
+                        gold_rows.len()
+                    );
+                    cells
+                }
+                (Some(dir), ..) => read_cells(&dir)?,
+                (None, Some(corpus), None) => {
                     tch::set_num_threads(g.threads);
                     let out = match out {
                         Some(out) => out,
@@ -185,11 +206,13 @@ pub fn eval(command: EvalCommand, g: &Globals) -> anyhow::Result<ExitCode> {
                         anyhow::bail!("eval articles scores CSV or TSV tables: leave out --format jsonl");
                     }
                     run(&options)?;
-                    out
+                    read_cells(&out)?
                 }
-                (None, None) => anyhow::bail!("give the annotated corpus, or --run with a finished run's folder"),
+                (None, None, None) => {
+                    anyhow::bail!("give the annotated corpus, --run with a finished run's folder, or --annotator")
+                }
             };
-            let scores = score(&gold_rows.rows, &read_cells(&tables)?);
+            let scores = score(&gold_rows, &cells);
             if let Some(path) = errors {
                 let written = write_errors(&path, &scores.errors)?;
                 eprintln!("{} errors written to {}", scores.errors.len(), written.display());

@@ -28,6 +28,12 @@ pub struct ImportArgs {
     /// to train an issue tagger (`train ner --train FILE`).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["out", "gold"])]
     issues: Option<PathBuf>,
+    /// seesaw --issues only: keep every sentence with a tagged issue but only N evenly spread sentences without
+    /// one. SEESAW lists a few topics per article, so most sentences without a tag name an issue it did not
+    /// list or name one in other words: a tagger trained on all of them tags too little (the shipped
+    /// models/issues-fast used 1000).
+    #[arg(long, value_name = "N", requires = "issues")]
+    unlabelled_sentences: Option<usize>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,19 +71,22 @@ impl ImportFormatName {
 /// `stancemap import`.
 pub fn import_data(args: ImportArgs) -> anyhow::Result<ExitCode> {
     match args {
-        ImportArgs { format: ImportFormatName::Seesaw, input, out, split, gold, issues } => {
+        ImportArgs { format: ImportFormatName::Seesaw, input, out, split, gold, issues, unlabelled_sentences } => {
             let Some(split) = split.filter(|s| s == "train" || s == "valid") else {
                 anyhow::bail!("import seesaw needs --split train or --split valid (the test stories are held out)");
             };
             if let Some(conll) = issues {
-                let report = stancemap::import::seesaw::write_issue_spans(&input, &split, &conll)?;
+                let report =
+                    stancemap::import::seesaw::write_issue_spans(&input, &split, &conll, unlabelled_sentences)?;
                 for skipped in &report.skipped {
                     eprintln!("skipped: {skipped}");
                 }
                 println!(
-                    "{}: {} sentences of {} {split} articles to {}; {} issue spans as written, {} nearly",
+                    "{}: {} sentences ({} with an issue) of {} {split} articles to {}; {} issue spans as written, {} \
+                     nearly",
                     input.display(),
                     report.sentences,
+                    report.tagged_sentences,
                     report.articles,
                     conll.display(),
                     report.exact,
@@ -109,7 +118,7 @@ pub fn import_data(args: ImportArgs) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        ImportArgs { format: ImportFormatName::Polnear, input, out, split, gold, issues } => {
+        ImportArgs { format: ImportFormatName::Polnear, input, out, split, gold, issues, .. } => {
             if split.is_some() || gold.is_some() || issues.is_some() {
                 anyhow::bail!(
                     "import polnear reads one split folder (polnear/train or polnear/dev) into --out FILE.conll"
@@ -136,7 +145,7 @@ pub fn import_data(args: ImportArgs) -> anyhow::Result<ExitCode> {
             );
             Ok(if report.read.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
-        ImportArgs { format, input, out, split, gold, issues } => {
+        ImportArgs { format, input, out, split, gold, issues, .. } => {
             if gold.is_some() || issues.is_some() {
                 anyhow::bail!(
                     "--gold and --issues are for import seesaw; other formats write training examples to --out"

@@ -9,13 +9,14 @@
 //!
 //! The gold rows are article level, as a reader writes them: one row per (subject, object) pair of an article,
 //! favor where its POS sentences outnumber its NEG ones, against the other way round, and left out when they are
-//! as many (ANNOTATION.md: a truly balanced pair is left out). Triples whose subject or object is `Author` or
-//! `Not in the list` hold no actor's stance and are left out. Names are SEESAW's canonical ones; a person's
-//! surname is added as an alias ("Obama" for "Barack Obama"), as the articles mostly write it, and so are the
-//! initials of any other name of two or more capitalised words ("FBI" for "Federal Bureau of Investigation",
-//! "ACA" for "Affordable Care Act"), as ANNOTATION.md lists abbreviations. People,
-//! organisations, states and religions are `actor` targets; topics, events and others are `issue` targets. The
-//! evidence is the first sentence of the dominant sentiment.
+//! as many (ANNOTATION.md: a truly balanced pair is left out). Triples whose subject or object is `Author`,
+//! `None` or `Not in the list` hold no actor's stance and are left out, and so are those whose subject is a topic
+//! or event (ANNOTATION.md's holders are people, organisations and states). Names are SEESAW's canonical ones;
+//! a person's surname is added as an alias ("Obama" for "Barack Obama"), as the articles mostly write it, a
+//! party's members ("Democrats" for "Democratic Party"), and the initials of any other name of two or more
+//! capitalised words ("FBI" for "Federal Bureau of Investigation"), as ANNOTATION.md lists abbreviations; each
+//! only where the article writes it. People, organisations, states and religions are `actor` targets; topics,
+//! events and others are `issue` targets. The evidence is the first sentence of the dominant sentiment.
 
 mod issues;
 
@@ -91,8 +92,8 @@ struct Triple {
 /// A pair's POS and NEG sentence counts, and the first sentence of each.
 type Sentiments<'a> = ([usize; 2], [Option<&'a str>; 2]);
 
-/// Subjects and objects that are no listed actor.
-const NOBODY: [&str; 2] = ["Author", "Not in the list"];
+/// Subjects and objects that are no listed actor ("None": a sentiment nobody in the article holds).
+const NOBODY: [&str; 3] = ["Author", "Not in the list", "None"];
 
 /// One SEESAW article as a run reads it.
 struct StoryArticle {
@@ -114,18 +115,23 @@ impl StoryArticle {
         listed.and_then(|(_, types, ..)| types.first()).map_or("Others", String::as_str)
     }
 
-    /// `name` and the aliases the gold rows give it: a person's surname, the initials of another name.
-    fn aliases(&self, name: &str) -> Option<String> {
-        match self.type_of(name) {
-            "People" => surname(name).map(str::to_string),
-            _ => initials(name),
-        }
+    /// The aliases the gold rows give `name`, `|`-separated: a party's members ("Democrats" for "Democratic
+    /// Party"), a person's surname, or the initials of another name. ANNOTATION.md asks for the ways the article
+    /// names the actor, so a candidate the article never writes as a word ("DP") is left out.
+    fn aliases(&self, name: &str) -> String {
+        let candidate = match (party_members(name), self.type_of(name)) {
+            (Some(members), _) => Some(members),
+            (None, "People") => surname(name).map(str::to_string),
+            (None, _) => initials(name),
+        };
+        candidate.filter(|alias| writes(&self.body, alias)).unwrap_or_default()
     }
 
-    /// The sentence triples that name two listed actors, with POS or NEG: (sentence id, subject, favor or
-    /// against, object).
+    /// The sentence triples between a listed actor (a person, organisation, state or religion: ANNOTATION.md's
+    /// holders) and a listed target, with POS or NEG: (sentence id, subject, favor or against, object). Topics and
+    /// events as subjects hold no one's stance.
     fn triples(&self) -> impl Iterator<Item = (&str, &str, StanceLabel, &str)> {
-        self.annotation.stances.iter().flat_map(|(id, triples)| {
+        self.annotation.stances.iter().flat_map(move |(id, triples)| {
             triples.iter().filter_map(move |t| {
                 let label = match t.sentiment.as_str() {
                     "POS" => StanceLabel::Favor,
@@ -133,7 +139,8 @@ impl StoryArticle {
                     _ => return None,
                 };
                 let listed = !NOBODY.contains(&t.subject.as_str()) && !NOBODY.contains(&t.object.as_str());
-                listed.then_some((id.as_str(), t.subject.as_str(), label, t.object.as_str()))
+                let holder = target_kind(self.type_of(&t.subject)) == "actor";
+                (listed && holder).then_some((id.as_str(), t.subject.as_str(), label, t.object.as_str()))
             })
         })
     }
@@ -254,9 +261,9 @@ pub fn write_gold(input: &Path, split: &str, dir: &Path) -> anyhow::Result<Seesa
             gold.write_record([
                 article.file.as_str(),
                 subject,
-                &article.aliases(subject).unwrap_or_default(),
+                &article.aliases(subject),
                 object,
-                &article.aliases(object).unwrap_or_default(),
+                &article.aliases(object),
                 target_kind(article.type_of(object)),
                 stance,
                 evidence[side].unwrap_or(""),
@@ -322,7 +329,10 @@ pub fn read_examples(input: &Path, split: &str, entity_model: &Path) -> anyhow::
             .triples()
             .filter_map(|(id, subject, label, object)| {
                 let span = article.sentences.iter().find(|(sid, _)| sid == id)?.1;
-                let with_aliases = |name: &str| [Some(name.to_string()), article.aliases(name)].into_iter().flatten();
+                let with_aliases = |name: &str| {
+                    let aliases = article.aliases(name);
+                    [Some(name.to_string()), (!aliases.is_empty()).then_some(aliases)].into_iter().flatten()
+                };
                 let kind = target_kind(article.type_of(object));
                 Some((span, with_aliases(subject).collect(), label, with_aliases(object).collect(), kind))
             })
@@ -370,10 +380,27 @@ pub fn read_examples(input: &Path, split: &str, entity_model: &Path) -> anyhow::
     Ok(report)
 }
 
-/// A person's surname where the name has more than one word ("Barack Obama" -> "Obama").
+/// A person's surname where the name has more than one word ("Barack Obama" -> "Obama", "William B. Taylor Jr."
+/// -> "Taylor"); None where the last word is not capitalised ("Republican lawmakers").
 fn surname(name: &str) -> Option<&str> {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    (words.len() > 1).then(|| words[words.len() - 1]).filter(|w| w.chars().count() > 2)
+    const SUFFIXES: [&str; 6] = ["Jr.", "Jr", "Sr.", "Sr", "II", "III"];
+    let words: Vec<&str> = name.split_whitespace().map(|w| w.trim_end_matches(',')).collect();
+    let last = words.iter().rposition(|w| !SUFFIXES.contains(w)).filter(|&i| i > 0)?;
+    Some(words[last]).filter(|w| w.chars().count() > 2 && w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// The members of a party named "<adjective> Party", as news names them ("Democratic Party" -> "Democrats",
+/// "Republican Party" -> "Republicans").
+fn party_members(name: &str) -> Option<String> {
+    let adjective = name.strip_suffix(" Party").filter(|a| !a.contains(' '))?;
+    Some(format!("{}s", adjective.strip_suffix("ic").unwrap_or(adjective)))
+}
+
+/// Whether `text` has `word` as a whole word, in its case.
+fn writes(text: &str, word: &str) -> bool {
+    let letter = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(word)
+        .any(|(at, _)| !letter(text[..at].chars().next_back()) && !letter(text[at + word.len()..].chars().next()))
 }
 
 /// The initials of a name of two or more capitalised words, small words aside ("Federal Bureau of
@@ -417,6 +444,20 @@ mod tests {
     }
 
     #[test]
+    fn surnames_skip_suffixes_and_common_nouns_and_parties_are_named_by_their_members() {
+        assert_eq!(surname("William B. Taylor Jr."), Some("Taylor"));
+        assert_eq!(surname("Barack Obama"), Some("Obama"));
+        assert_eq!(surname("Republican lawmakers"), None);
+        assert_eq!(surname("Madonna"), None);
+        assert_eq!(party_members("Democratic Party").as_deref(), Some("Democrats"));
+        assert_eq!(party_members("Republican Party").as_deref(), Some("Republicans"));
+        assert_eq!(party_members("birthday party"), None);
+        assert!(writes("Democrats said so.", "Democrats"));
+        assert!(!writes("the Democratsville fair", "Democrats"));
+        assert!(!writes("DPs", "DP"));
+    }
+
+    #[test]
     fn a_story_becomes_articles_and_article_level_rows_by_the_dominant_sentiment() {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("seesaw");
@@ -432,15 +473,15 @@ mod tests {
         );
         write(
             &input.join("annotations/TRIPLET_007_DOCUMENT_0.json"),
-            r#"{"entity lists": [["Lena Hart", ["People"], ["Main"], ["A"]], ["port deal", ["Topic"], ["Main"], ["A"]], ["Omar Diallo", ["People"], ["Salient"], ["A"]], ["Paul Okafor", ["People"], ["Salient"], ["A"]]],
+            r#"{"entity lists": [["Lena Hart", ["People"], ["Main"], ["A"]], ["port deal", ["Topic"], ["Main"], ["A"]], ["Omar Diallo", ["People"], ["Salient"], ["A"]], ["Paul Okafor", ["People"], ["Salient"], ["A"]], ["Free Trade Office", ["Organization"], ["Salient"], ["A"]]],
                "sentence-level stances": {"0": [{"subject": "Lena Hart", "sentiment": "POS", "object": "port deal"}, {"subject": "Author", "sentiment": "NEG", "object": "Lena Hart"}],
                                           "1": [{"subject": "Lena Hart", "sentiment": "POS", "object": "Omar Diallo"}],
                                           "2": [{"subject": "Lena Hart", "sentiment": "NEG", "object": "Omar Diallo"}],
-                                          "3": [{"subject": "Lena Hart", "sentiment": "NEG", "object": "Paul Okafor"}]}}"#,
+                                          "3": [{"subject": "Lena Hart", "sentiment": "NEG", "object": "Paul Okafor"}, {"subject": "None", "sentiment": "NEG", "object": "Paul Okafor"}, {"subject": "port deal", "sentiment": "NEG", "object": "Paul Okafor"}, {"subject": "Lena Hart", "sentiment": "NEG", "object": "Free Trade Office"}]}}"#,
         );
         let out = dir.path().join("gold");
         let report = write_gold(&input, "valid", &out).unwrap();
-        assert_eq!((report.articles, report.triples, report.rows, report.triples_used), (1, 5, 2, 2));
+        assert_eq!((report.articles, report.triples, report.rows, report.triples_used), (1, 8, 3, 3));
         assert_eq!(
             report.skipped.len(),
             3,
@@ -458,10 +499,12 @@ mod tests {
         assert_eq!(
             rows,
             [
+                "TRIPLET_007_DOCUMENT_0.txt,Lena Hart,Hart,Free Trade Office,,actor,against,Hart attacked Okafor.",
                 "TRIPLET_007_DOCUMENT_0.txt,Lena Hart,Hart,Paul Okafor,Okafor,actor,against,Hart attacked Okafor.",
                 "TRIPLET_007_DOCUMENT_0.txt,Lena Hart,Hart,port deal,,issue,favor,Lena Hart backed the port deal.",
             ],
-            "Diallo's praise and criticism balance out; the author holds no actor's stance"
+            "Diallo's praise and criticism balance out; the author, None and a topic hold no actor's stance; the \
+             initials FTO are no alias, as the article never writes them"
         );
     }
 

@@ -40,7 +40,9 @@ const NEAR_SLACK: usize = 2;
 #[derive(Debug, Default)]
 pub struct IssueSpans {
     pub articles: usize,
+    /// Sentences written, and of them those with an issue span.
     pub sentences: usize,
+    pub tagged_sentences: usize,
     /// Spans found as written and nearly.
     pub exact: usize,
     pub near: usize,
@@ -49,12 +51,20 @@ pub struct IssueSpans {
 }
 
 /// Writes the sentences of `split` in the SEESAW folder `input` to `out` as CoNLL, their topics and events
-/// tagged ISSUE.
-pub fn write_issue_spans(input: &Path, split: &str, out: &Path) -> anyhow::Result<IssueSpans> {
+/// tagged ISSUE. With `unlabelled` = Some(n), every sentence with an issue span is written but only n of those
+/// without one, evenly spread over the split (every k-th): SEESAW lists a few topics per article, so a sentence
+/// with no span is mostly one whose issue SEESAW did not list or named in other words, not a sentence without
+/// an issue, and a tagger trained on all of them learns to tag too little.
+pub fn write_issue_spans(
+    input: &Path,
+    split: &str,
+    out: &Path,
+    unlabelled: Option<usize>,
+) -> anyhow::Result<IssueSpans> {
     let mut report = IssueSpans::default();
     let articles = read_split(input, split, &mut report.skipped)?;
-    let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
-    let mut writer = std::io::BufWriter::new(file);
+    // Each sentence's words and tags, in split order.
+    let mut sentences: Vec<(Vec<&str>, Vec<Tag>)> = Vec::new();
     for article in &articles {
         report.articles += 1;
         let names: Vec<&str> = article
@@ -71,12 +81,34 @@ pub fn write_issue_spans(input: &Path, split: &str, out: &Path) -> anyhow::Resul
                 continue;
             }
             let tags = issue_tags(text, &words, &names, &mut report);
-            for (word, tag) in words.iter().zip(&tags) {
-                writeln!(writer, "{}\t{tag}", word.slice(text))?;
-            }
-            writeln!(writer)?;
-            report.sentences += 1;
+            sentences.push((words.iter().map(|w| w.slice(text)).collect(), tags));
         }
+    }
+    let tagged = |tags: &[Tag]| tags.iter().any(|t| *t != Tag::Outside);
+    let without = sentences.iter().filter(|(_, tags)| !tagged(tags)).count();
+    // Of the sentences without a span, every `stride`-th is kept (none when 0 are asked for).
+    let stride = match unlabelled {
+        Some(0) => None,
+        Some(n) => Some(without.div_ceil(n).max(1)),
+        None => Some(1),
+    };
+    let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+    let mut writer = std::io::BufWriter::new(file);
+    let mut seen_without = 0;
+    for (words, tags) in &sentences {
+        if tagged(tags) {
+            report.tagged_sentences += 1;
+        } else {
+            seen_without += 1;
+            if stride.is_none_or(|stride| (seen_without - 1) % stride != 0) {
+                continue;
+            }
+        }
+        for (word, tag) in words.iter().zip(tags) {
+            writeln!(writer, "{word}\t{tag}")?;
+        }
+        writeln!(writer)?;
+        report.sentences += 1;
     }
     writer.flush().with_context(|| format!("cannot write {}", out.display()))?;
     Ok(report)
@@ -210,5 +242,46 @@ mod tests {
             tagged("They opposed the withdrawal of troops from Syria.", &["troops", "withdrawal of troops from Syria"]),
             ["withdrawal of troops from Syria"]
         );
+    }
+
+    #[test]
+    fn sentences_without_an_issue_are_thinned_to_the_number_asked_and_the_tagged_ones_all_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path();
+        let write = |path: &str, text: &str| {
+            std::fs::create_dir_all(input.join(path).parent().unwrap()).unwrap();
+            std::fs::write(input.join(path), text).unwrap();
+        };
+        write("meta/TRIPLET_001.json", r#"{"Split": "train"}"#);
+        let mut sentences: Vec<String> =
+            (0..9).map(|i| format!(r#"{{"id": {i}, "text": "Hart spoke on day {i}."}}"#)).collect();
+        sentences.insert(4, r#"{"id": 9, "text": "Hart opposed the port deal."}"#.to_string());
+        write(
+            "articles/TRIPLET_001_DOCUMENT_0.json",
+            &format!(r#"{{"title": "Day one", "text": [{}]}}"#, sentences.join(", ")),
+        );
+        write(
+            "annotations/TRIPLET_001_DOCUMENT_0.json",
+            r#"{"entity lists": [["port deal", ["Topic"], ["Main"], ["A"]]], "sentence-level stances": {}}"#,
+        );
+        let sentences_of = |unlabelled: Option<usize>| {
+            let out = input.join("out.conll");
+            let report = write_issue_spans(input, "train", &out, unlabelled).unwrap();
+            let text = std::fs::read_to_string(&out).unwrap();
+            let firsts: Vec<String> = text
+                .split("\n\n")
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.lines().nth(3).unwrap().to_string())
+                .collect();
+            (report.sentences, report.tagged_sentences, firsts)
+        };
+        // Nine sentences without the topic, one with it (the title is no sentence of SEESAW's).
+        let (all, tagged, _) = sentences_of(None);
+        assert_eq!((all, tagged), (10, 1));
+        let (kept, tagged, fourth_words) = sentences_of(Some(3));
+        assert_eq!((kept, tagged), (1 + 3, 1), "{fourth_words:?}");
+        assert!(fourth_words.contains(&"port\tB-ISSUE".to_string()), "{fourth_words:?}");
+        assert_eq!(sentences_of(Some(0)).0, 1, "none without a span");
+        assert_eq!(sentences_of(Some(50)).0, 10, "asking for more keeps them all");
     }
 }

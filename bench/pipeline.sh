@@ -97,7 +97,7 @@ with open(results, "a", newline="") as f:
     w.writerow(row)
 print(json.dumps(row))
 json.dump(row, open(summary, "w"))
-print(f"stage seconds: entities {t['entities_s']:.1f}, attribution {t.get('attribution_s', 0):.1f}, actors+questions {t['actors_s']:.1f}, stance {t['stance_s']:.1f}, wall {wall}", file=sys.stderr)
+print(f"stage seconds: entities {t['entities_s']:.1f}, attribution {t.get('attribution_s', 0):.1f}, issues {t.get('issues_s', 0):.1f}, actors+questions {t['actors_s']:.1f}, stance {t['stance_s']:.1f}, wall {wall}", file=sys.stderr)
 PY
 
 if [ "$PYTHON_SIDE" = 1 ]; then

@@ -255,7 +255,7 @@ fn get(row: &Record, name: &str) -> String {
 }
 
 /// The file name in an `origin` (`corpus/abc_1.txt`, `news.jsonl:3` -> `abc_1.txt`, `news.jsonl`).
-fn file_name(origin: &str) -> String {
+pub fn file_name(origin: &str) -> String {
     let path = match origin.rsplit_once(':') {
         Some((path, line)) if line.chars().all(|c| c.is_ascii_digit()) => path,
         _ => origin,

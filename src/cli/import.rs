@@ -24,16 +24,19 @@ pub struct ImportArgs {
     /// of ANNOTATION.md) to DIR/gold.csv, for `eval articles`.
     #[arg(long, value_name = "DIR", conflicts_with = "out")]
     gold: Option<PathBuf>,
-    /// seesaw only: write the split's sentences to FILE as CoNLL with their topics and events tagged ISSUE,
-    /// to train an issue tagger (`train ner --train FILE`).
+    /// seesaw: write the split's sentences to FILE as CoNLL with their topics and events tagged ISSUE, to train
+    /// an issue tagger (`train ner --train FILE`); articles: the annotated articles' sentences with the issues
+    /// of their gold rows tagged.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["out", "gold"])]
     issues: Option<PathBuf>,
-    /// seesaw --issues only: keep every sentence with a tagged issue but only N evenly spread sentences without
-    /// one. SEESAW lists a few topics per article, so most sentences without a tag name an issue it did not
-    /// list or name one in other words: a tagger trained on all of them tags too little (the shipped
-    /// models/issues-fast used 1000).
+    /// --issues only: keep every sentence with a tagged issue but only N evenly spread sentences without one.
+    /// SEESAW lists a few topics per article, so most of its sentences without a tag name an issue it did not
+    /// list or name one in other words: a tagger trained on all of them tags too little.
     #[arg(long, value_name = "N", requires = "issues")]
     unlabelled_sentences: Option<usize>,
+    /// articles only: the corpus (folder or file) that holds the articles the gold rows annotate.
+    #[arg(long, value_name = "DIR", requires = "issues")]
+    corpus: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -47,6 +50,9 @@ pub enum ImportFormatName {
     Cues,
     /// SEESAW's stories as annotated articles (with --gold DIR).
     Seesaw,
+    /// Gold rows of your own articles (ANNOTATION.md's CSV) as issue spans for the issue tagger: `import articles
+    /// GOLD.csv --corpus DIR --issues FILE.conll`, then `train ner --train FILE.conll`.
+    Articles,
     /// A PolNeAR split folder (polnear/train or polnear/dev) as CoNLL for the attribution tagger (`--out
     /// FILE.conll`, then `train ner --train FILE.conll`).
     Polnear,
@@ -63,6 +69,9 @@ impl ImportFormatName {
             ImportFormatName::Evidence => ImportFormat::Evidence,
             ImportFormatName::Cues => ImportFormat::Cues,
             ImportFormatName::Seesaw => unreachable!("seesaw is imported with --gold, before any format is read"),
+            ImportFormatName::Articles => {
+                unreachable!("articles are imported with --issues, before any format is read")
+            }
             ImportFormatName::Polnear => unreachable!("polnear is imported as CoNLL, before any format is read"),
         }
     }
@@ -71,7 +80,9 @@ impl ImportFormatName {
 /// `stancemap import`.
 pub fn import_data(args: ImportArgs) -> anyhow::Result<ExitCode> {
     match args {
-        ImportArgs { format: ImportFormatName::Seesaw, input, out, split, gold, issues, unlabelled_sentences } => {
+        ImportArgs {
+            format: ImportFormatName::Seesaw, input, out, split, gold, issues, unlabelled_sentences, ..
+        } => {
             let Some(split) = split.filter(|s| s == "train" || s == "valid") else {
                 anyhow::bail!("import seesaw needs --split train or --split valid (the test stories are held out)");
             };
@@ -118,6 +129,29 @@ pub fn import_data(args: ImportArgs) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        ImportArgs { format: ImportFormatName::Articles, input, issues, unlabelled_sentences, corpus, .. } => {
+            let (Some(conll), Some(corpus)) = (issues, corpus) else {
+                anyhow::bail!("import articles reads GOLD.csv with --corpus DIR and writes --issues FILE.conll");
+            };
+            let report = stancemap::import::articles::write_issue_spans(&input, &corpus, &conll, unlabelled_sentences)?;
+            for skipped in &report.skipped {
+                eprintln!("skipped: {skipped}");
+            }
+            println!(
+                "{}: {} annotated articles of {} ({} rows toward issues) to {}: {} sentences, {} with an issue; {} \
+                 issue spans; {} issue names written nowhere in their article",
+                input.display(),
+                report.articles,
+                corpus.display(),
+                report.issue_rows,
+                conll.display(),
+                report.sentences,
+                report.tagged_sentences,
+                report.spans,
+                report.names_unseen
+            );
+            Ok(if report.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
         ImportArgs { format: ImportFormatName::Polnear, input, out, split, gold, issues, .. } => {
             if split.is_some() || gold.is_some() || issues.is_some() {
                 anyhow::bail!(
@@ -145,10 +179,11 @@ pub fn import_data(args: ImportArgs) -> anyhow::Result<ExitCode> {
             );
             Ok(if report.read.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
-        ImportArgs { format, input, out, split, gold, issues, .. } => {
-            if gold.is_some() || issues.is_some() {
+        ImportArgs { format, input, out, split, gold, issues, corpus, .. } => {
+            if gold.is_some() || issues.is_some() || corpus.is_some() {
                 anyhow::bail!(
-                    "--gold and --issues are for import seesaw; other formats write training examples to --out"
+                    "--gold, --issues and --corpus are for import seesaw and import articles; other formats write \
+                     training examples to --out"
                 );
             }
             let out = anyhow::Context::context(out, "--out FILE.jsonl: where to write the examples")?;

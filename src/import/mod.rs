@@ -4,10 +4,12 @@
 //! be read, is not text (a binary file) or lacks the columns its format needs is skipped with its reason, like a
 //! bad row, and the import goes on with the other files.
 
+pub mod articles;
 mod basil;
 mod cues;
 mod evidence;
 mod ibm;
+mod issue_spans;
 mod newsmtsc;
 mod pstance;
 pub mod seesaw;

@@ -15,13 +15,11 @@
 //! not an issue; a sentence that names a topic in other words ("the rule") teaches it O there too, which is why
 //! the near match is kept. The file is CoNLL: a word and its tag per line, a blank line between sentences.
 
-use std::io::Write;
 use std::path::Path;
 
-use anyhow::Context;
-
 use super::read_split;
-use crate::ner::labels::{EntityType, Tag};
+use crate::import::issue_spans::{lowercase_words, occurrences, place_runs, same_word, write_conll, TaggedSentence};
+use crate::ner::labels::Tag;
 use crate::span::Span;
 
 /// SEESAW's types of issue targets the tagger learns.
@@ -64,7 +62,7 @@ pub fn write_issue_spans(
     let mut report = IssueSpans::default();
     let articles = read_split(input, split, &mut report.skipped)?;
     // Each sentence's words and tags, in split order.
-    let mut sentences: Vec<(Vec<&str>, Vec<Tag>)> = Vec::new();
+    let mut sentences: Vec<TaggedSentence> = Vec::new();
     for article in &articles {
         report.articles += 1;
         let names: Vec<&str> = article
@@ -81,74 +79,31 @@ pub fn write_issue_spans(
                 continue;
             }
             let tags = issue_tags(text, &words, &names, &mut report);
-            sentences.push((words.iter().map(|w| w.slice(text)).collect(), tags));
+            sentences.push(TaggedSentence { words: words.iter().map(|w| w.slice(text).to_string()).collect(), tags });
         }
     }
-    let tagged = |tags: &[Tag]| tags.iter().any(|t| *t != Tag::Outside);
-    let without = sentences.iter().filter(|(_, tags)| !tagged(tags)).count();
-    // Of the sentences without a span, every `stride`-th is kept (none when 0 are asked for).
-    let stride = match unlabelled {
-        Some(0) => None,
-        Some(n) => Some(without.div_ceil(n).max(1)),
-        None => Some(1),
-    };
-    let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
-    let mut writer = std::io::BufWriter::new(file);
-    let mut seen_without = 0;
-    for (words, tags) in &sentences {
-        if tagged(tags) {
-            report.tagged_sentences += 1;
-        } else {
-            seen_without += 1;
-            if stride.is_none_or(|stride| (seen_without - 1) % stride != 0) {
-                continue;
-            }
-        }
-        for (word, tag) in words.iter().zip(tags) {
-            writeln!(writer, "{word}\t{tag}")?;
-        }
-        writeln!(writer)?;
-        report.sentences += 1;
-    }
-    writer.flush().with_context(|| format!("cannot write {}", out.display()))?;
+    let written = write_conll(out, &sentences, unlabelled)?;
+    report.sentences = written.sentences;
+    report.tagged_sentences = written.with_issue;
     Ok(report)
 }
 
 /// The tag of each word of a sentence: ISSUE over the spans where it names one of `names`.
 fn issue_tags(text: &str, words: &[Span], names: &[&str], report: &mut IssueSpans) -> Vec<Tag> {
     let lower: Vec<String> = words.iter().map(|w| w.slice(text).to_lowercase()).collect();
-    let mut found: Vec<(std::ops::Range<usize>, bool)> = names
+    let found: Vec<(std::ops::Range<usize>, bool)> = names
         .iter()
         .filter_map(|name| {
-            let name_words: Vec<String> =
-                crate::text::words::words(name).iter().map(|w| w.slice(name).to_lowercase()).collect();
+            let name_words = lowercase_words(name);
             as_written(&name_words, &lower)
                 .map(|r| (r, true))
                 .or_else(|| nearly(&name_words, &lower).map(|r| (r, false)))
         })
         .collect();
-    // Longer spans first; a span overlapping one already kept is dropped.
-    found.sort_by_key(|(range, _)| (std::cmp::Reverse(range.len()), range.start));
-    let mut tags = vec![Tag::Outside; words.len()];
-    for (range, exact) in found {
-        if range.clone().any(|i| tags[i] != Tag::Outside) {
-            continue;
-        }
-        for i in range.clone() {
-            tags[i] = if i == range.start { Tag::Begin(EntityType::Issue) } else { Tag::Inside(EntityType::Issue) };
-        }
-        if exact {
-            report.exact += 1;
-        } else {
-            report.near += 1;
-        }
-    }
+    let (tags, placed) = place_runs(words.len(), found);
+    report.exact += placed.iter().filter(|exact| **exact).count();
+    report.near += placed.iter().filter(|exact| !**exact).count();
     tags
-}
-
-/// Whether a name's word matches a sentence's word: the same, or (four letters or more) its beginning.
-fn same_word(name_word: &str, word: &str) -> bool {
-    name_word == word || (name_word.chars().count() >= 4 && word.starts_with(name_word))
 }
 
 fn is_content(word: &str) -> bool {
@@ -157,12 +112,7 @@ fn is_content(word: &str) -> bool {
 
 /// The first run of `words` that is the name's words in a row.
 fn as_written(name: &[String], words: &[String]) -> Option<std::ops::Range<usize>> {
-    if name.is_empty() || name.len() > words.len() {
-        return None;
-    }
-    (0..=words.len() - name.len())
-        .find(|&start| name.iter().zip(&words[start..]).all(|(n, w)| same_word(n, w)))
-        .map(|start| start..start + name.len())
+    occurrences(name, words).into_iter().next()
 }
 
 /// The run of `words` (at most [`NEAR_SLACK`] longer than the name) holding the most, and at least two thirds

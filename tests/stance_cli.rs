@@ -379,3 +379,58 @@ fn stance_refuses_an_empty_text_holder_or_target() {
         assert!(said.contains(named) && said.contains("empty"), "{args:?}: {said}");
     }
 }
+
+#[test]
+fn import_articles_labels_the_questions_of_a_users_gold_rows_by_their_evidence_needs_base_encoders() {
+    if !base_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("port.txt"),
+        "Port deal splits council\n\nSenator Grace Okafor strongly opposes the port deal. Okafor spoke to \
+         reporters about the port deal on Tuesday. Mayor Lena Hart met Ambassador Omar Diallo in Valmora.",
+    )
+    .unwrap();
+    let gold = dir.path().join("gold.csv");
+    std::fs::write(
+        &gold,
+        "article_file,holder,holder_aliases,target,target_aliases,target_kind,stance,evidence\n\
+         port.txt,Grace Okafor,Okafor,the port deal,port deal,issue,against,Senator Grace Okafor strongly opposes \
+         the port deal.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("examples.jsonl");
+    let args = ["import", "articles", gold.to_str().unwrap(), "--corpus", corpus.to_str().unwrap()];
+    let output = stancemap(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let examples: Vec<serde_json::Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let label_of = |holder: &str, target: &str, sentence: &str| -> Vec<String> {
+        examples
+            .iter()
+            .filter(|e| {
+                e["holder"].as_str().is_some_and(|h| h.contains(holder))
+                    && e["target"].as_str().is_some_and(|t| t.contains(target))
+                    && e["text"].as_str().is_some_and(|t| t.contains(sentence))
+            })
+            .map(|e| e["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The evidence sentence gives the row's stance; the same pair in another sentence is left out (it may or may
+    // not show the stance); a pair no row names holds none.
+    assert_eq!(label_of("Okafor", "port deal", "strongly opposes"), ["against"], "{examples:#?}");
+    assert!(label_of("Okafor", "port deal", "spoke to reporters").is_empty(), "{examples:#?}");
+    assert_eq!(label_of("Hart", "Diallo", "met Ambassador"), ["neutral"], "{examples:#?}");
+    assert!(examples.iter().all(|e| e["source"] == "articles"));
+    assert!(stdout.contains("candidate recall, issue targets: 1 of 1"), "{stdout}");
+    // The same rows as issue spans for the issue tagger: "port deal" wherever it is written.
+    let conll = dir.path().join("issues.conll");
+    let output = stancemap(&[&args[..], &["--issues", conll.to_str().unwrap()]].concat());
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let tagged = std::fs::read_to_string(&conll).unwrap();
+    assert_eq!(tagged.matches("port\tB-ISSUE\ndeal\tI-ISSUE").count() + tagged.matches("Port\tB-ISSUE").count(), 3);
+}

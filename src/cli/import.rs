@@ -35,7 +35,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "N", requires = "issues")]
     unlabelled_sentences: Option<usize>,
     /// articles only: the corpus (folder or file) that holds the articles the gold rows annotate.
-    #[arg(long, value_name = "DIR", requires = "issues")]
+    #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
 }
 
@@ -129,28 +129,18 @@ pub fn import_data(args: ImportArgs) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        ImportArgs { format: ImportFormatName::Articles, input, issues, unlabelled_sentences, corpus, .. } => {
-            let (Some(conll), Some(corpus)) = (issues, corpus) else {
-                anyhow::bail!("import articles reads GOLD.csv with --corpus DIR and writes --issues FILE.conll");
+        ImportArgs { format: ImportFormatName::Articles, input, out, issues, unlabelled_sentences, corpus, .. } => {
+            let Some(corpus) = corpus else {
+                anyhow::bail!(
+                    "import articles reads GOLD.csv with --corpus DIR (the articles it annotates) and writes --issues \
+                     FILE.conll or --out FILE.jsonl"
+                );
             };
-            let report = stancemap::import::articles::write_issue_spans(&input, &corpus, &conll, unlabelled_sentences)?;
-            for skipped in &report.skipped {
-                eprintln!("skipped: {skipped}");
+            if let Some(conll) = issues {
+                return import_article_issues(&input, &corpus, &conll, unlabelled_sentences);
             }
-            println!(
-                "{}: {} annotated articles of {} ({} rows toward issues) to {}: {} sentences, {} with an issue; {} \
-                 issue spans; {} issue names written nowhere in their article",
-                input.display(),
-                report.articles,
-                corpus.display(),
-                report.issue_rows,
-                conll.display(),
-                report.sentences,
-                report.tagged_sentences,
-                report.spans,
-                report.names_unseen
-            );
-            Ok(if report.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            let out = anyhow::Context::context(out, "--out FILE.jsonl or --issues FILE.conll: what to write")?;
+            import_article_examples(&input, &corpus, &out)
         }
         ImportArgs { format: ImportFormatName::Polnear, input, out, split, gold, issues, .. } => {
             if split.is_some() || gold.is_some() || issues.is_some() {
@@ -245,15 +235,87 @@ fn import_seesaw_examples(input: &Path, split: &str, out: &Path) -> anyhow::Resu
         report.conflicting,
         out.display()
     );
-    let (mut all, mut asked) = (0, 0);
-    for (kind, (triples, found)) in &report.triples {
-        println!(
-            "  candidate recall, {kind} targets: {found} of {triples} sentence triples asked ({:.3})",
-            *found as f64 / (*triples).max(1) as f64
+    print_candidate_recall(report.triples.iter().map(|(kind, counts)| (*kind, *counts)), "sentence triples asked");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `import articles --issues FILE.conll`: a user's gold rows as issue spans for the issue tagger.
+fn import_article_issues(
+    gold: &Path,
+    corpus: &Path,
+    conll: &Path,
+    unlabelled: Option<usize>,
+) -> anyhow::Result<ExitCode> {
+    let report = stancemap::import::articles::write_issue_spans(gold, corpus, conll, unlabelled)?;
+    for skipped in &report.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    println!(
+        "{}: {} annotated articles of {} ({} rows toward issues) to {}: {} sentences, {} with an issue; {} issue \
+         spans; {} issue names written nowhere in their article",
+        gold.display(),
+        report.articles,
+        corpus.display(),
+        report.issue_rows,
+        conll.display(),
+        report.sentences,
+        report.tagged_sentences,
+        report.spans,
+        report.names_unseen
+    );
+    Ok(if report.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// `import articles --out FILE.jsonl`: stance examples from the run's own questions, labelled by a user's gold rows.
+fn import_article_examples(gold: &Path, corpus: &Path, out: &Path) -> anyhow::Result<ExitCode> {
+    use stancemap::import::{articles, stages, write_examples};
+    use stancemap::vocab::StanceLabel;
+    let report = articles::read_examples(gold, corpus, &stages::entity_model())?;
+    for skipped in &report.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    if report.examples.is_empty() {
+        eprintln!(
+            "stancemap: error: no question asked in the annotated articles of {}; {} not written",
+            corpus.display(),
+            out.display()
         );
-        all += triples;
+        return Ok(ExitCode::FAILURE);
+    }
+    write_examples(out, &report.examples)?;
+    let count = |label: StanceLabel| report.examples.iter().filter(|e| e.label == label).count();
+    println!(
+        "{}: {} annotated articles of {}; {} examples (favor {}, against {}, neutral {}; {} questions left out: a row \
+         names them but its evidence is another sentence, or rows of both signs do) written to {}; {} rows whose \
+         evidence is not a sentence of their article",
+        gold.display(),
+        report.articles,
+        corpus.display(),
+        report.examples.len(),
+        count(StanceLabel::Favor),
+        count(StanceLabel::Against),
+        count(StanceLabel::Neutral),
+        report.left_out,
+        out.display(),
+        report.rows_without_evidence
+    );
+    print_candidate_recall(
+        report.rows.iter().map(|(kind, counts)| (kind.as_str(), *counts)),
+        "rows asked in their evidence sentence",
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the candidate recall by target kind (gold items, and those a question asked) and overall.
+fn print_candidate_recall<'a>(by_kind: impl Iterator<Item = (&'a str, (usize, usize))>, what: &str) {
+    let (mut all, mut asked) = (0, 0);
+    for (kind, (items, found)) in by_kind {
+        println!(
+            "  candidate recall, {kind} targets: {found} of {items} {what} ({:.3})",
+            found as f64 / items.max(1) as f64
+        );
+        all += items;
         asked += found;
     }
     println!("  candidate recall: {asked} of {all} ({:.3})", asked as f64 / all.max(1) as f64);
-    Ok(ExitCode::SUCCESS)
 }

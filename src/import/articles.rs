@@ -1,22 +1,30 @@
-//! Articles annotated per ANNOTATION.md as training data for the issue tagger (`import articles GOLD.csv --corpus
-//! DIR --issues FILE.conll`, then `train ner --train FILE.conll`), so that a user who annotates their own
-//! articles can teach the tagger their domain's issues.
+//! Articles annotated per ANNOTATION.md as training data, so that a user who annotates their own articles can teach
+//! the tools their domain: `import articles GOLD.csv --corpus DIR` with
 //!
-//! A gold row toward an issue names it and lists the words the article uses for it (`target_aliases`: "border
-//! wall|wall|barrier"). In every sentence of the row's article, each place where one of those names is written
-//! (whole words, lowercase, without a leading determiner such as "the"; a word of four letters or more also matching a longer word it begins, so "tariff"
-//! finds "tariffs") is tagged ISSUE, the longer name winning where two overlap. Every other word of an annotated
-//! article is O: the annotator read it and found no issue that anyone was for or against there. Articles of the
-//! corpus without gold rows are not read into the file, since nobody said what their issues are.
+//! * `--issues FILE.conll`, for the issue tagger (`train ner --train FILE.conll`). A gold row toward an issue names
+//!   it and lists the words the article uses for it (`target_aliases`: "border wall|wall|barrier"). In every
+//!   sentence of the row's article, each place where one of those names is written (whole words, lowercase,
+//!   without a leading determiner such as "the"; a word of four letters or more also matching a longer word it
+//!   begins, so "tariff" finds "tariffs") is tagged ISSUE, the longer name winning where two overlap. Every other
+//!   word of an annotated article is O: the annotator read it and found no issue that anyone was for or against
+//!   there.
+//! * `--out FILE.jsonl`, stance examples from the run's own questions ([`read_examples`]), labelled by the rows and
+//!   the sentences they copied as evidence (`train stance --train FILE.jsonl`).
+//!
+//! Articles of the corpus without gold rows are not read into either file, since nobody said what they hold.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use crate::article_score::{file_name, read_gold};
-use crate::corpus::{Corpus, ReadOptions};
+use crate::article_score::{file_name, holder_matches, read_gold, target_matches, GoldRow};
+use crate::corpus::{Article, Corpus, ReadOptions};
 use crate::import::issue_spans::{
     lowercase_words, occurrences, place_runs, without_determiner, write_conll, TaggedSentence,
 };
+use crate::pairs::{Question, Target};
+use crate::span::Span;
+use crate::stance::example::StanceExample;
+use crate::vocab::StanceLabel;
 
 /// What one `import articles --issues` wrote.
 #[derive(Debug, Default)]
@@ -62,24 +70,8 @@ pub fn write_issue_spans(
     let mut found_names: HashMap<&str, Vec<bool>> =
         issues.iter().map(|(article, names)| (*article, vec![false; names.len()])).collect();
     let mut sentences: Vec<TaggedSentence> = Vec::new();
-    let mut read: HashSet<&str> = HashSet::new();
-    let corpus_reader = Corpus::open(corpus, ReadOptions::default())?;
-    for item in corpus_reader {
-        let article = match item {
-            Ok(article) => article,
-            Err(problem) => {
-                report.skipped.push(problem.to_string());
-                continue;
-            }
-        };
-        let by_file = file_name(&article.origin.to_string());
-        let Some((key, names)) =
-            issues.get_key_value(by_file.as_str()).or_else(|| issues.get_key_value(article.id.as_str()))
-        else {
-            continue;
-        };
+    let read = each_annotated_article(corpus, &issues, &mut report.skipped, |key, names, article| {
         report.articles += 1;
-        read.insert(*key);
         let seen = found_names.get_mut(key).expect("every annotated article has its flags");
         for sentence in crate::text::segment(&article.text).sentences {
             let text = sentence.span.slice(&article.text);
@@ -101,23 +93,160 @@ pub fn write_issue_spans(
                 crate::text::words::words(text).iter().map(|w| w.slice(text).to_string()).collect();
             sentences.push(TaggedSentence { words: written, tags });
         }
-    }
-    let mut unread: Vec<&str> = Vec::new();
+        Ok(())
+    })?;
     for (article, seen) in &found_names {
         if read.contains(article) {
             report.names_unseen += seen.iter().filter(|seen| !**seen).count();
-        } else {
-            unread.push(article);
         }
     }
-    unread.sort_unstable();
-    for article in unread {
-        report.skipped.push(format!("{}: article {article}: not in {}", gold.display(), corpus.display()));
-    }
+    report.skipped.extend(not_in_corpus(gold, corpus, found_names.keys().copied(), &read));
     let written = write_conll(out, &sentences, unlabelled)?;
     report.sentences = written.sentences;
     report.tagged_sentences = written.with_issue;
     Ok(report)
+}
+
+/// The source name of the stance examples.
+pub const SOURCE: &str = "articles";
+
+/// What one `import articles --out` found.
+#[derive(Debug, Default)]
+pub struct ArticleExamples {
+    /// Articles of the corpus with gold rows.
+    pub articles: usize,
+    pub examples: Vec<StanceExample>,
+    /// By target kind: gold rows whose evidence was found in their article, and of them those that a question of
+    /// the evidence sentence asks (the candidate recall).
+    pub rows: BTreeMap<String, (usize, usize)>,
+    /// Gold rows whose evidence is not a sentence of their article (they label no question).
+    pub rows_without_evidence: usize,
+    /// Questions left out: a row names their holder and target but its evidence is another sentence (this one may
+    /// or may not show the stance), or rows of both signs label them.
+    pub left_out: usize,
+    pub skipped: Vec<String>,
+}
+
+/// Training examples from the run's own questions on the annotated articles of `corpus` (the stages of
+/// [`super::stages::annotator`] with the entity model in `entity_model`): a question (holder, target, sentence)
+/// whose sentence holds the evidence of a gold row that names its holder and target (as `eval articles` matches
+/// them) gets the row's stance; a question that no row names is neutral (holds no stance: the annotator read the
+/// article and wrote none); a question that a row names but whose evidence is another sentence is left out,
+/// since a stance is mostly shown in more sentences than the one the annotator copied.
+pub fn read_examples(gold: &Path, corpus: &Path, entity_model: &Path) -> anyhow::Result<ArticleExamples> {
+    let mut report = ArticleExamples::default();
+    let gold_rows = read_gold(gold)?;
+    report.skipped.extend(gold_rows.skipped);
+    let mut by_article: HashMap<&str, Vec<&GoldRow>> = HashMap::new();
+    for row in &gold_rows.rows {
+        by_article.entry(row.article.as_str()).or_default().push(row);
+    }
+    let annotator = super::stages::annotator(entity_model, super::stages::issue_model().as_deref())?;
+    let read = each_annotated_article(corpus, &by_article, &mut report.skipped, |_, rows, article| {
+        report.articles += 1;
+        let id = article.id.clone();
+        let annotated = annotator.annotate_article(article)?;
+        let (text, actors) = (annotated.article.text.as_str(), annotated.actors()?);
+        // Each row's evidence in the article; rows without one label nothing.
+        let evidence: Vec<Option<Span>> = rows
+            .iter()
+            .map(|row| {
+                let sentence = row.evidence.trim();
+                let start = text.find(sentence).filter(|_| !sentence.is_empty())?;
+                Some(Span::new(start, start + sentence.len()))
+            })
+            .collect();
+        report.rows_without_evidence += evidence.iter().filter(|e| e.is_none()).count();
+        let mut asked = vec![false; rows.len()];
+        for (index, pair) in annotated.pairs.iter().enumerate() {
+            let sentence = annotated.segmentation.sentences[pair.sentence_index].span;
+            let (target_names, target) = match &pair.target {
+                Target::Actor(a) => (super::stages::actor_names(text, actors, *a), actors.actors[*a].name.clone()),
+                Target::Issue(phrase) => (vec![phrase.label.clone()], phrase.label.clone()),
+                Target::Topic(_) => continue,
+            };
+            let holder_names = super::stages::actor_names(text, actors, pair.holder);
+            let mut named = false;
+            let mut labels = Vec::new();
+            for (r, row) in rows.iter().enumerate() {
+                if !holder_matches(&row.holder_aliases, &holder_names)
+                    || !target_matches(&row.target_aliases, &target_names)
+                {
+                    continue;
+                }
+                named = true;
+                if evidence[r].is_some_and(|span| span.overlaps(sentence)) {
+                    asked[r] = true;
+                    labels.push(row.stance);
+                }
+            }
+            let label = match labels.first() {
+                None if !named => StanceLabel::Neutral,
+                Some(first) if labels.iter().all(|l| l == first) => *first,
+                _ => {
+                    report.left_out += 1;
+                    continue;
+                }
+            };
+            let question = Question::of(text, &annotated.segmentation, actors, pair, &target);
+            report.examples.push(question.example(format!("{id}-q{index}"), label, SOURCE));
+        }
+        for ((row, found), asked) in rows.iter().zip(&evidence).zip(asked) {
+            if found.is_some() {
+                let entry = report.rows.entry(row.kind.clone()).or_default();
+                entry.0 += 1;
+                entry.1 += usize::from(asked);
+            }
+        }
+        Ok(())
+    })?;
+    report.skipped.extend(not_in_corpus(gold, corpus, by_article.keys().copied(), &read));
+    Ok(report)
+}
+
+/// Reads the corpus and calls `visit` with each article that `annotated` (keyed by file name or article id, as
+/// gold rows name their article) holds, its key and value; a problem with an item of the corpus is added to
+/// `skipped`. Returns the keys of the articles read.
+fn each_annotated_article<'a, T>(
+    corpus: &Path,
+    annotated: &HashMap<&'a str, T>,
+    skipped: &mut Vec<String>,
+    mut visit: impl FnMut(&'a str, &T, Article) -> anyhow::Result<()>,
+) -> anyhow::Result<HashSet<&'a str>> {
+    let mut read = HashSet::new();
+    for item in Corpus::open(corpus, ReadOptions::default())? {
+        let article = match item {
+            Ok(article) => article,
+            Err(problem) => {
+                skipped.push(problem.to_string());
+                continue;
+            }
+        };
+        let by_file = file_name(&article.origin.to_string());
+        let Some((key, value)) =
+            annotated.get_key_value(by_file.as_str()).or_else(|| annotated.get_key_value(article.id.as_str()))
+        else {
+            continue;
+        };
+        read.insert(*key);
+        visit(key, value, article)?;
+    }
+    Ok(read)
+}
+
+/// A message for each annotated article (of `annotated`) that the corpus does not hold (not in `read`).
+fn not_in_corpus<'a>(
+    gold: &Path,
+    corpus: &Path,
+    annotated: impl Iterator<Item = &'a str>,
+    read: &HashSet<&str>,
+) -> Vec<String> {
+    let mut unread: Vec<&str> = annotated.filter(|article| !read.contains(article)).collect();
+    unread.sort_unstable();
+    unread
+        .into_iter()
+        .map(|article| format!("{}: article {article}: not in {}", gold.display(), corpus.display()))
+        .collect()
 }
 
 #[cfg(test)]

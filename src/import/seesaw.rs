@@ -28,7 +28,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
-use crate::actors::MentionKind;
 use crate::article_score::{holder_matches, target_matches};
 use crate::pairs::{Question, Target};
 use crate::span::Span;
@@ -313,18 +312,7 @@ pub fn read_examples(input: &Path, split: &str, entity_model: &Path) -> anyhow::
         report.articles += 1;
         let annotated = annotator.annotate_text(&article.file, &article.body)?;
         let (text, actors) = (article.body.as_str(), annotated.actors()?);
-        // The names a cell's holder or target goes by: the actor's name and how the article names it.
-        let names_of = |index: usize| -> Vec<String> {
-            let actor = &actors.actors[index];
-            let mut names = vec![actor.name.clone()];
-            for mention in actor.mentions_of(MentionKind::Name) {
-                let surface = mention.span.slice(text).to_string();
-                if !names.contains(&surface) {
-                    names.push(surface);
-                }
-            }
-            names
-        };
+        let names_of = |index: usize| super::stages::actor_names(text, actors, index);
         let triples: Vec<SentenceTriple> = article
             .triples()
             .filter_map(|(id, subject, label, object)| {

@@ -46,3 +46,18 @@ pub fn annotator(model_dir: &Path, issue_model_dir: Option<&Path>) -> anyhow::Re
         batch_size: 32,
     })
 }
+
+/// The names an actor of an article goes by, as gold rows are matched against them
+/// ([`crate::article_score::holder_matches`], [`crate::article_score::target_matches`]): its name and each way
+/// the article names it.
+pub fn actor_names(text: &str, actors: &crate::actors::ArticleActors, index: usize) -> Vec<String> {
+    let actor = &actors.actors[index];
+    let mut names = vec![actor.name.clone()];
+    for mention in actor.mentions_of(crate::actors::MentionKind::Name) {
+        let surface = mention.span.slice(text).to_string();
+        if !names.contains(&surface) {
+            names.push(surface);
+        }
+    }
+    names
+}

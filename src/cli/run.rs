@@ -124,7 +124,8 @@ pub struct RunFlags {
     /// At most this many texts per model batch (batches also stop at about 512 tokens, padding included).
     #[arg(long, default_value_t = 32)]
     batch_size: usize,
-    /// The stance model folder (default: models/stance-fast on CPU, models/stance-accurate on a GPU).
+    /// The stance model folder (default: models/relations-fast, the holder -> target model, where installed; else
+    /// models/stance-fast on CPU, models/stance-accurate on a GPU).
     #[arg(long)]
     stance_model: Option<PathBuf>,
     /// Skip the stance stage (no evidence.csv, stances.csv or matrix.csv; actors.csv is still written).
@@ -249,7 +250,9 @@ impl RunFlags {
             gazetteers,
             lexicon,
             batch_size,
-            stance_model: chosen(no_stance, stance_model, || installed(default_model("stance", device))),
+            stance_model: chosen(no_stance, stance_model, || {
+                installed(models_dir().join("relations-fast")).or_else(|| installed(default_model("stance", device)))
+            }),
             actors,
             targets,
             auto_targets: !no_auto_targets,

@@ -50,8 +50,9 @@ pub enum ImportFormatName {
     Cues,
     /// SEESAW's stories as annotated articles (with --gold DIR).
     Seesaw,
-    /// Gold rows of your own articles (ANNOTATION.md's CSV) as issue spans for the issue tagger: `import articles
-    /// GOLD.csv --corpus DIR --issues FILE.conll`, then `train ner --train FILE.conll`.
+    /// Gold rows of your own articles (ANNOTATION.md's CSV) as training data: `import articles GOLD.csv --corpus DIR
+    /// --issues FILE.conll` (issue spans, for `train ner`) or `--out FILE.jsonl` (stance examples from the run's
+    /// own questions, for `train stance`).
     Articles,
     /// A PolNeAR split folder (polnear/train or polnear/dev) as CoNLL for the attribution tagger (`--out
     /// FILE.conll`, then `train ner --train FILE.conll`).
@@ -70,7 +71,7 @@ impl ImportFormatName {
             ImportFormatName::Cues => ImportFormat::Cues,
             ImportFormatName::Seesaw => unreachable!("seesaw is imported with --gold, before any format is read"),
             ImportFormatName::Articles => {
-                unreachable!("articles are imported with --issues, before any format is read")
+                unreachable!("articles are imported with --corpus, before any format is read")
             }
             ImportFormatName::Polnear => unreachable!("polnear is imported as CoNLL, before any format is read"),
         }

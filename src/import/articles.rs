@@ -67,18 +67,18 @@ pub fn write_issue_spans(
             );
         }
     }
-    let mut found_names: HashMap<&str, Vec<bool>> =
-        issues.iter().map(|(article, names)| (*article, vec![false; names.len()])).collect();
     let mut sentences: Vec<TaggedSentence> = Vec::new();
-    let read = each_annotated_article(corpus, &issues, &mut report.skipped, |key, names, article| {
+    each_annotated_article(gold, corpus, &issues, &mut report.skipped, |names, article| {
         report.articles += 1;
-        let seen = found_names.get_mut(key).expect("every annotated article has its flags");
+        // Which of the article's names some sentence writes.
+        let mut seen = vec![false; names.len()];
         for sentence in crate::text::segment(&article.text).sentences {
             let text = sentence.span.slice(&article.text);
-            let words = lowercase_words(text);
-            if words.is_empty() {
+            let spans = crate::text::words::words(text);
+            if spans.is_empty() {
                 continue;
             }
+            let words: Vec<String> = spans.iter().map(|w| w.slice(text).to_lowercase()).collect();
             let found: Vec<(std::ops::Range<usize>, usize)> = names
                 .iter()
                 .enumerate()
@@ -89,18 +89,11 @@ pub fn write_issue_spans(
             }
             let (tags, placed) = place_runs(words.len(), found);
             report.spans += placed.len();
-            let written: Vec<String> =
-                crate::text::words::words(text).iter().map(|w| w.slice(text).to_string()).collect();
-            sentences.push(TaggedSentence { words: written, tags });
+            sentences.push(TaggedSentence { words: spans.iter().map(|w| w.slice(text).to_string()).collect(), tags });
         }
+        report.names_unseen += seen.iter().filter(|seen| !**seen).count();
         Ok(())
     })?;
-    for (article, seen) in &found_names {
-        if read.contains(article) {
-            report.names_unseen += seen.iter().filter(|seen| !**seen).count();
-        }
-    }
-    report.skipped.extend(not_in_corpus(gold, corpus, found_names.keys().copied(), &read));
     let written = write_conll(out, &sentences, unlabelled)?;
     report.sentences = written.sentences;
     report.tagged_sentences = written.with_issue;
@@ -142,11 +135,14 @@ pub fn read_examples(gold: &Path, corpus: &Path, entity_model: &Path) -> anyhow:
         by_article.entry(row.article.as_str()).or_default().push(row);
     }
     let annotator = super::stages::annotator(entity_model, super::stages::issue_model().as_deref())?;
-    let read = each_annotated_article(corpus, &by_article, &mut report.skipped, |_, rows, article| {
+    each_annotated_article(gold, corpus, &by_article, &mut report.skipped, |rows, article| {
         report.articles += 1;
         let id = article.id.clone();
         let annotated = annotator.annotate_article(article)?;
         let (text, actors) = (annotated.article.text.as_str(), annotated.actors()?);
+        // The names each actor goes by, as rows are matched against them.
+        let names: Vec<Vec<String>> =
+            (0..actors.actors.len()).map(|a| super::stages::actor_names(text, actors, a)).collect();
         // Each row's evidence in the article; rows without one label nothing.
         let evidence: Vec<Option<Span>> = rows
             .iter()
@@ -161,15 +157,15 @@ pub fn read_examples(gold: &Path, corpus: &Path, entity_model: &Path) -> anyhow:
         for (index, pair) in annotated.pairs.iter().enumerate() {
             let sentence = annotated.segmentation.sentences[pair.sentence_index].span;
             let (target_names, target) = match &pair.target {
-                Target::Actor(a) => (super::stages::actor_names(text, actors, *a), actors.actors[*a].name.clone()),
+                Target::Actor(a) => (names[*a].clone(), actors.actors[*a].name.clone()),
                 Target::Issue(phrase) => (vec![phrase.label.clone()], phrase.label.clone()),
                 Target::Topic(_) => continue,
             };
-            let holder_names = super::stages::actor_names(text, actors, pair.holder);
+            let holder_names = &names[pair.holder];
             let mut named = false;
             let mut labels = Vec::new();
             for (r, row) in rows.iter().enumerate() {
-                if !holder_matches(&row.holder_aliases, &holder_names)
+                if !holder_matches(&row.holder_aliases, holder_names)
                     || !target_matches(&row.target_aliases, &target_names)
                 {
                     continue;
@@ -200,19 +196,19 @@ pub fn read_examples(gold: &Path, corpus: &Path, entity_model: &Path) -> anyhow:
         }
         Ok(())
     })?;
-    report.skipped.extend(not_in_corpus(gold, corpus, by_article.keys().copied(), &read));
     Ok(report)
 }
 
-/// Reads the corpus and calls `visit` with each article that `annotated` (keyed by file name or article id, as
-/// gold rows name their article) holds, its key and value; a problem with an item of the corpus is added to
-/// `skipped`. Returns the keys of the articles read.
-fn each_annotated_article<'a, T>(
+/// Reads the corpus and calls `visit` with each article that `annotated` holds (keyed by file name or article
+/// id, as gold rows name their article) and its value. A problem with an item of the corpus, and each annotated
+/// article the corpus does not hold, is added to `skipped`.
+fn each_annotated_article<T>(
+    gold: &Path,
     corpus: &Path,
-    annotated: &HashMap<&'a str, T>,
+    annotated: &HashMap<&str, T>,
     skipped: &mut Vec<String>,
-    mut visit: impl FnMut(&'a str, &T, Article) -> anyhow::Result<()>,
-) -> anyhow::Result<HashSet<&'a str>> {
+    mut visit: impl FnMut(&T, Article) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let mut read = HashSet::new();
     for item in Corpus::open(corpus, ReadOptions::default())? {
         let article = match item {
@@ -229,24 +225,14 @@ fn each_annotated_article<'a, T>(
             continue;
         };
         read.insert(*key);
-        visit(key, value, article)?;
+        visit(value, article)?;
     }
-    Ok(read)
-}
-
-/// A message for each annotated article (of `annotated`) that the corpus does not hold (not in `read`).
-fn not_in_corpus<'a>(
-    gold: &Path,
-    corpus: &Path,
-    annotated: impl Iterator<Item = &'a str>,
-    read: &HashSet<&str>,
-) -> Vec<String> {
-    let mut unread: Vec<&str> = annotated.filter(|article| !read.contains(article)).collect();
+    let mut unread: Vec<&&str> = annotated.keys().filter(|article| !read.contains(*article)).collect();
     unread.sort_unstable();
-    unread
-        .into_iter()
-        .map(|article| format!("{}: article {article}: not in {}", gold.display(), corpus.display()))
-        .collect()
+    skipped.extend(
+        unread.into_iter().map(|article| format!("{}: article {article}: not in {}", gold.display(), corpus.display())),
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The run's stages as the importers that learn from the run's own questions read an article with them (`cues`,
-//! `seesaw`): the run's [`Annotator`] with the shipped gazetteer, issue phrases found after cues and, where it is
-//! installed, the issue tagger's issues, every actor as a holder, and the speaker rules (no attribution tagger:
+//! `seesaw`, `articles`): the run's [`Annotator`] with the shipped gazetteer, issue phrases found after cues and, where
+//! it is installed, the issue tagger's issues, every actor as a holder, and the speaker rules (no attribution tagger:
 //! the training questions are asked as the shipped stance models were trained).
 
 use std::path::{Path, PathBuf};

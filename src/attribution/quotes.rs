@@ -1,8 +1,10 @@
 //! The rows of `quotes.csv`: one per attribution found, with its speaker resolved to an actor of the article.
 //!
 //! The speaker is the actor with a mention inside the attribution's source span, by name, description
-//! ("the senator") or pronoun, as the actor stage resolved them; where several are, the one whose mention
-//! covers the most of the source, then the last (the head of "Clinton campaign chairman John Podesta").
+//! ("the senator") or pronoun, as the actor stage resolved them; where several are, a person before an
+//! organisation or a state (the person speaks in "Marjorie Dannenfelser, president of the Susan B. Anthony
+//! List" and "Eric Trump, executive vice president of the Trump Organization"), then the one whose mention covers
+//! the most of the source, then the last (the head of "Clinton campaign chairman John Podesta").
 //! Mentions that only qualify another word ("Russian" in "Russian officials") speak for no one. A source that
 //! holds no actor's mention ("a report", "critics") has no actor id; its words are still in `speaker_surface`.
 //!
@@ -12,6 +14,7 @@ use super::find::FoundAttribution;
 use crate::actors::ArticleActors;
 use crate::span::Span;
 use crate::text::Segmentation;
+use crate::vocab::ActorType;
 
 /// One attribution of an article, ready to be written.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,17 +78,18 @@ pub fn is_direct(segmentation: &Segmentation, content: &[Span]) -> bool {
 
 /// The actor speaking through `source`, as the module documentation says.
 pub fn speaker_of(actors: &ArticleActors, source: Span) -> Option<usize> {
-    let mut best: Option<(usize, usize, usize)> = None; // (covered bytes, mention start, actor)
+    let mut best: Option<((bool, usize, usize), usize)> = None; // ((a person, covered bytes, mention start), actor)
     for (index, actor) in actors.actors.iter().enumerate() {
+        let person = actor.actor_type == ActorType::Person;
         for mention in actor.mentions.iter().filter(|m| !m.kind.qualifies() && m.span.overlaps(source)) {
             let covered = mention.span.end.min(source.end) - mention.span.start.max(source.start);
-            let candidate = (covered, mention.span.start, index);
-            if best.is_none_or(|b| (candidate.0, candidate.1) > (b.0, b.1)) {
-                best = Some(candidate);
+            let rank = (person, covered, mention.span.start);
+            if best.is_none_or(|(b, _)| rank > b) {
+                best = Some((rank, index));
             }
         }
     }
-    best.map(|(_, _, actor)| actor)
+    best.map(|(_, actor)| actor)
 }
 
 #[cfg(test)]
@@ -134,5 +138,47 @@ mod tests {
         assert_eq!((rows[0].speaker, rows[0].speaker_surface.as_str()), (Some(0), "Senator Jane Smith"));
         assert_eq!((rows[1].speaker, rows[1].speaker_surface.as_str()), (None, "A report"));
         assert_eq!(rows[1].text, "the plan failed");
+    }
+
+    #[test]
+    fn a_person_named_with_the_organisation_they_lead_is_the_speaker() {
+        let text = "\"We thank the president,\" said Marjorie Dannenfelser, president of the Susan B. Anthony List. \
+                    Students for Life of America president Kristan Hawkins said the rule was welcome. The Susan B. \
+                    Anthony List said it would appeal.";
+        let segmentation = segment(text);
+        let list = Actor {
+            actor_type: ActorType::Organisation,
+            ..actor(text, "Susan B. Anthony List", &[("Susan B. Anthony List", MentionKind::Name)])
+        };
+        let mut list_again = list.mentions[0].clone();
+        list_again.span = Span::new(text.rfind("Susan B.").unwrap(), text.rfind(" List").unwrap() + 5);
+        let list = Actor { mentions: vec![list.mentions[0].clone(), list_again], ..list };
+        let students = Actor {
+            actor_type: ActorType::Organisation,
+            ..actor(text, "Students for Life of America", &[("Students for Life of America", MentionKind::Name)])
+        };
+        let actors = ArticleActors {
+            actors: vec![
+                actor(text, "Marjorie Dannenfelser", &[("Marjorie Dannenfelser", MentionKind::Name)]),
+                list,
+                students,
+                actor(text, "Kristan Hawkins", &[("Kristan Hawkins", MentionKind::Name)]),
+            ],
+            quotes: Vec::new(),
+        };
+        let found = vec![
+            found(
+                text,
+                "Marjorie Dannenfelser, president of the Susan B. Anthony List",
+                "said",
+                "We thank the president,",
+                0.8,
+            ),
+            found(text, "Students for Life of America president Kristan Hawkins", "said", "the rule was welcome", 0.8),
+            found(text, "The Susan B. Anthony List", "said", "it would appeal", 0.8),
+        ];
+        let rows = quote_rows(text, &segmentation, &found, Some(&actors));
+        let speakers: Vec<Option<usize>> = rows.iter().map(|row| row.speaker).collect();
+        assert_eq!(speakers, [Some(0), Some(3), Some(1)]);
     }
 }

@@ -8,7 +8,7 @@
 #   SET_neutral.jsonl       the questions no row names (neutral)
 #
 # for SET in seesaw_train (SEESAW train, 375 articles), seesaw_valid (105, the dev set) and polnear_train (PolNeAR
-# train, 206 articles). The questions come from the issue tagger in models/issues-fast (or $ISSUE_MODEL): import
+# train, 393 articles). The questions come from the issue tagger in models/issues-fast (or $ISSUE_MODEL): import
 # again after retraining it (remove DIR's *.jsonl). Used by scripts/train_issues.sh and scripts/train_relations.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."

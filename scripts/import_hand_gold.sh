@@ -8,8 +8,9 @@
 #   SET_neutral.jsonl       the questions no row names (neutral)
 #
 # for SET in seesaw_train (SEESAW train, 375 articles), seesaw_valid (105, the dev set) and polnear_train (PolNeAR
-# train, 393 articles). The questions come from the issue tagger in models/issues-fast (or $ISSUE_MODEL): import
-# again after retraining it (remove DIR's *.jsonl). Used by scripts/train_issues.sh and scripts/train_relations.sh.
+# train, 393 articles); a set whose gold file is newer than its CSV is imported again. The questions come from the
+# issue tagger in models/issues-fast (or $ISSUE_MODEL): import again after retraining it (remove DIR's *.jsonl).
+# Used by scripts/train_issues.sh and scripts/train_relations.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR="${1:-.cache/hand-data}"
@@ -24,6 +25,8 @@ done
 import_set() { # name gold corpus [hand_evidence.py flags]
     local name=$1 gold=$2 corpus=$3
     shift 3
+    # A gold file changed since its last import: import it again.
+    [ "$gold" -nt "$DIR/$name.csv" ] && rm -f "$DIR/$name.csv" "$DIR/$name.conll" "$DIR/$name"*.jsonl
     [ -s "$DIR/$name.csv" ] || python3 scripts/hand_evidence.py "$gold" "$@" > "$DIR/$name.csv"
     [ -s "$DIR/$name.conll" ] || "$bin" import articles "$DIR/$name.csv" --corpus "$corpus" --issues "$DIR/$name.conll"
     if [ ! -s "$DIR/${name}_stance.jsonl" ]; then

@@ -209,30 +209,21 @@ pub fn import_data(args: ImportArgs) -> anyhow::Result<ExitCode> {
 
 /// `import seesaw --out FILE`: training examples from the run's own questions on a split's articles.
 fn import_seesaw_examples(input: &Path, split: &str, out: &Path) -> anyhow::Result<ExitCode> {
-    use stancemap::import::{seesaw, stages, write_examples};
-    use stancemap::vocab::StanceLabel;
+    use stancemap::import::{seesaw, stages};
     let report = seesaw::read_examples(input, split, &stages::entity_model())?;
-    for skipped in &report.skipped {
-        eprintln!("skipped: {skipped}");
-    }
-    if report.examples.is_empty() {
-        eprintln!(
-            "stancemap: error: no question asked in the {split} articles of {}; {} not written",
-            input.display(),
-            out.display()
-        );
+    let what = format!("the {split} articles of {}", input.display());
+    let Some([favor, against, neutral]) = write_question_examples(&report.examples, &report.skipped, &what, out)?
+    else {
         return Ok(ExitCode::FAILURE);
-    }
-    write_examples(out, &report.examples)?;
-    let count = |label: StanceLabel| report.examples.iter().filter(|e| e.label == label).count();
+    };
     println!(
         "{}: {} articles of {split}; {} examples (favor {}, against {}, neutral {}; {} questions with triples of both signs left out) written to {}",
         input.display(),
         report.articles,
         report.examples.len(),
-        count(StanceLabel::Favor),
-        count(StanceLabel::Against),
-        count(StanceLabel::Neutral),
+        favor,
+        against,
+        neutral,
         report.conflicting,
         out.display()
     );
@@ -269,22 +260,13 @@ fn import_article_issues(
 
 /// `import articles --out FILE.jsonl`: stance examples from the run's own questions, labelled by a user's gold rows.
 fn import_article_examples(gold: &Path, corpus: &Path, out: &Path) -> anyhow::Result<ExitCode> {
-    use stancemap::import::{articles, stages, write_examples};
-    use stancemap::vocab::StanceLabel;
+    use stancemap::import::{articles, stages};
     let report = articles::read_examples(gold, corpus, &stages::entity_model())?;
-    for skipped in &report.skipped {
-        eprintln!("skipped: {skipped}");
-    }
-    if report.examples.is_empty() {
-        eprintln!(
-            "stancemap: error: no question asked in the annotated articles of {}; {} not written",
-            corpus.display(),
-            out.display()
-        );
+    let what = format!("the annotated articles of {}", corpus.display());
+    let Some([favor, against, neutral]) = write_question_examples(&report.examples, &report.skipped, &what, out)?
+    else {
         return Ok(ExitCode::FAILURE);
-    }
-    write_examples(out, &report.examples)?;
-    let count = |label: StanceLabel| report.examples.iter().filter(|e| e.label == label).count();
+    };
     println!(
         "{}: {} annotated articles of {}; {} examples (favor {}, against {}, neutral {}; {} questions left out: a row \
          names them but its evidence is another sentence, or rows of both signs do) written to {}; {} rows whose \
@@ -293,9 +275,9 @@ fn import_article_examples(gold: &Path, corpus: &Path, out: &Path) -> anyhow::Re
         report.articles,
         corpus.display(),
         report.examples.len(),
-        count(StanceLabel::Favor),
-        count(StanceLabel::Against),
-        count(StanceLabel::Neutral),
+        favor,
+        against,
+        neutral,
         report.left_out,
         out.display(),
         report.rows_without_evidence
@@ -305,6 +287,28 @@ fn import_article_examples(gold: &Path, corpus: &Path, out: &Path) -> anyhow::Re
         "rows asked in their evidence sentence",
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Names the items of the corpus that were skipped, then writes the examples of the run's own questions to `out`
+/// and returns their counts (favor, against, neutral); None, with an error naming `what` was read, when no question
+/// was asked.
+fn write_question_examples(
+    examples: &[stancemap::stance::example::StanceExample],
+    skipped: &[String],
+    what: &str,
+    out: &Path,
+) -> anyhow::Result<Option<[usize; 3]>> {
+    use stancemap::vocab::StanceLabel;
+    for skipped in skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    if examples.is_empty() {
+        eprintln!("stancemap: error: no question asked in {what}; {} not written", out.display());
+        return Ok(None);
+    }
+    stancemap::import::write_examples(out, examples)?;
+    let count = |label: StanceLabel| examples.iter().filter(|e| e.label == label).count();
+    Ok(Some([count(StanceLabel::Favor), count(StanceLabel::Against), count(StanceLabel::Neutral)]))
 }
 
 /// Prints the candidate recall by target kind (gold items, and those a question asked) and overall.
